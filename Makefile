@@ -1,0 +1,50 @@
+# Inkoopwijzer — `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install index lint typecheck unit integration browser eval-gate eval bench llm browser-deps clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(BIN)/inkoopwijzer ingest --if-missing
+
+run: index
+	$(BIN)/inkoopwijzer serve
+
+lint: install
+	$(BIN)/ruff check inkoopwijzer ingest index assistant ui evals bench tests
+
+typecheck: install
+	$(BIN)/mypy inkoopwijzer ingest index assistant ui evals
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "WARNING: could not install chromium; the browser test will be skipped"; }
+
+test: install browser-deps lint typecheck
+	$(BIN)/python -m pytest -q tests
+
+eval: install
+	$(BIN)/inkoopwijzer eval --out eval-out
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+llm: install
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q llama-cpp-python==0.3.36
+	$(BIN)/python -m assistant.local_model --install
+
+clean:
+	rm -rf $(VENV) var eval-out

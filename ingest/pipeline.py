@@ -1,0 +1,109 @@
+"""One file → `ParsedDocument` (metadata, document text, passages); folders → files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from inkoopwijzer.errors import IngestError
+from inkoopwijzer.types import Chunk, DocumentMeta
+
+from . import metadata as md
+from .blocks import RawDocument
+from .chunker import make_chunks
+from .pdf import load_pdf
+from .structure import drop_toc, place_blocks
+from .text import load_docx, load_html, load_text
+
+SUPPORTED = {".pdf", ".txt", ".md", ".markdown", ".docx", ".html", ".htm"}
+
+
+@dataclass
+class ParsedDocument:
+    meta: DocumentMeta
+    text: str
+    chunks: list[Chunk]
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files to ingest: given files as they are, folders walked (hidden files skipped)."""
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                    if f.name != "catalog.json":
+                        yield f
+        else:
+            yield p
+
+
+def _load(path: Path, max_pages: int) -> RawDocument:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return load_pdf(path, max_pages=max_pages)
+    if suffix in (".txt", ".md", ".markdown"):
+        return load_text(path)
+    if suffix == ".docx":
+        return load_docx(path)
+    if suffix in (".html", ".htm"):
+        return load_html(path)
+    raise IngestError(
+        f"{path.name}: unsupported file type '{suffix or '(none)'}'; use PDF, TXT, MD, DOCX or HTML.",
+        "unsupported",
+    )
+
+
+def parse_file(
+    path: Path,
+    *,
+    max_file_mb: float = 50.0,
+    max_pages: int = 2000,
+    chunk_target: int = 900,
+    catalog: dict[str, dict[str, Any]] | None = None,
+) -> ParsedDocument:
+    """Parse one file into metadata, text and chunks; raises `IngestError` on a bad file."""
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file.", "missing")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(f"{path.name}: file is empty (0 bytes).", "empty")
+    if size > max_file_mb * 1024 * 1024:
+        raise IngestError(
+            f"{path.name}: {size / 1024 / 1024:.1f} MB is over the size limit of {max_file_mb:g} MB "
+            "(INKOOPWIJZER_MAX_FILE_MB).",
+            "too_large",
+        )
+    raw = _load(path, max_pages)
+    blocks = drop_toc(raw.blocks)
+    text, placed = place_blocks(blocks)
+    if len(text.strip()) < 20:
+        raise IngestError(f"{path.name}: no usable text found.", "empty")
+    meta = _metadata(path, raw, text, catalog or {})
+    chunks = make_chunks(meta.doc_id, meta.document, text, placed, target=chunk_target)
+    return ParsedDocument(meta=meta, text=text, chunks=chunks)
+
+
+def _metadata(path: Path, raw: RawDocument, text: str, catalog: dict[str, dict[str, Any]]) -> DocumentMeta:
+    head = text[:3000]
+    insurer = md.find_insurer([head, text[:20000]], raw.file_meta)
+    title = md.find_title(raw.blocks, raw.file_meta, insurer)
+    fields: dict[str, Any] = {
+        "document": path.name,
+        "doc_id": re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem),
+        "title": title,
+        "insurer": insurer,
+        "care_types": md.find_care_types(title, text),
+        "years": md.find_years(title, head, text),
+        "version": md.find_version(head),
+        "published": md.find_published(head),
+        "content_hash": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "pages": raw.pages,
+    }
+    override = catalog.get(path.name) or catalog.get(path.stem) or {}
+    allowed = set(DocumentMeta.model_fields) - {"document", "doc_id", "content_hash"}
+    fields.update({k: v for k, v in override.items() if k in allowed})
+    return DocumentMeta(**fields)
