@@ -1,0 +1,123 @@
+"""Keyword retrieval: bm25s over Dutch-stemmed tokens, with compound splitting.
+
+Dutch glues words together (*zorginkoopbeleid*, *omzetplafond*): a token is also
+indexed as the known words it is made of, so "plafond" finds "omzetplafond". Numbers
+are normalised ("€ 100.000" → "100000", "85%" → "85") so amounts and dates match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+__all__ = ["KeywordIndex", "Tokenizer"]
+
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+_MIN_PART = 4
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+    return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN)
+
+
+class Tokenizer:
+    """Lower-case, split, drop stop words, split compounds, stem (Snowball Dutch)."""
+
+    def __init__(self, vocabulary: set[str] | None = None) -> None:
+        self.stemmer = Stemmer.Stemmer("dutch")
+        self.vocabulary: set[str] = vocabulary or set()
+
+    def words(self, text: str) -> list[str]:
+        out = []
+        for m in _WORD.finditer(text.lower()):
+            w = m.group(0)
+            if w[0].isdigit():
+                w = re.sub(r"[.,](?=\d{3}\b)", "", w)  # 100.000 → 100000
+            out.append(w)
+        return out
+
+    def split_compound(self, word: str) -> list[str]:
+        """Split a word into two known words (longest head first), if it is a compound."""
+        if len(word) < 2 * _MIN_PART or not self.vocabulary:
+            return []
+        for i in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
+            head, tail = word[:i], word[i:]
+            if head in self.vocabulary and tail in self.vocabulary:
+                return [head, tail]
+            if head.endswith("s") and head[:-1] in self.vocabulary and tail in self.vocabulary:
+                return [head[:-1], tail]  # tussen-s: zorgverzekeraarsoverleg
+        return []
+
+    def __call__(self, text: str) -> list[str]:
+        stop = _stopwords()
+        tokens: list[str] = []
+        for w in self.words(text):
+            if w in stop:
+                continue
+            parts = w.split("-") if "-" in w else [w]
+            if len(parts) > 1:
+                parts = [w.replace("-", ""), *parts]
+            for p in parts:
+                if not p or p in stop:
+                    continue
+                tokens.append(p)
+                tokens.extend(self.split_compound(p))
+        return list(self.stemmer.stemWords(tokens))
+
+
+def build_vocabulary(texts: list[str]) -> set[str]:
+    """Words seen on their own at least twice: the parts compounds may be split into."""
+    tok = Tokenizer()
+    counts: dict[str, int] = {}
+    for t in texts:
+        for w in tok.words(t):
+            if len(w) >= _MIN_PART and not w[0].isdigit():
+                counts[w] = counts.get(w, 0) + 1
+    return {w for w, n in counts.items() if n >= 2}
+
+
+class KeywordIndex:
+    """A persisted BM25 index; scores for all passages in one call."""
+
+    def __init__(self, retriever: bm25s.BM25, tokenizer: Tokenizer, n_docs: int) -> None:
+        self.retriever = retriever
+        self.tokenizer = tokenizer
+        self.n_docs = n_docs
+
+    @classmethod
+    def build(cls, texts: list[str]) -> KeywordIndex:
+        tokenizer = Tokenizer(build_vocabulary(texts))
+        corpus_tokens = [tokenizer(t) or ["_empty_"] for t in texts]
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index(corpus_tokens, show_progress=False)
+        return cls(retriever, tokenizer, len(texts))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.retriever.save(str(folder), show_progress=False)
+        (folder / "vocabulary.json").write_text(
+            json.dumps({"n_docs": self.n_docs, "words": sorted(self.tokenizer.vocabulary)}), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        meta = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
+        retriever = bm25s.BM25.load(str(folder), show_progress=False)
+        return cls(retriever, Tokenizer(set(meta["words"])), int(meta["n_docs"]))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage (index order) for the query."""
+        vocab = self.retriever.vocab_dict
+        tokens = [t for t in self.tokenizer(query) if t in vocab]
+        if not tokens:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)

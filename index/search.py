@@ -1,0 +1,160 @@
+"""Hybrid retrieval over one index version: dense (Chroma) + keyword (BM25), fused by
+weighted reciprocal rank, restricted by filters (insurer, care type, year, document)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from inkoopwijzer.errors import IndexMissingError, StoreUnavailableError
+from inkoopwijzer.settings import Settings
+from inkoopwijzer.types import Chunk, DocumentMeta, Filters
+
+from .embeddings import get_embedder
+from .keyword import KeywordIndex
+from .store import IndexVersion, chroma_client, current_version
+from .validity import is_outdated, reference_year
+
+__all__ = ["Hit", "HybridSearcher", "SearchWeights", "get_searcher"]
+
+
+@dataclass
+class SearchWeights:
+    """RRF weights per question language (chosen on the tuning split of the gold set)."""
+
+    dense_nl: float = 1.0
+    keyword_nl: float = 1.0
+    dense_en: float = 1.0
+    keyword_en: float = 0.35
+    rrf_k: int = 60
+    candidates: int = 50
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    meta: DocumentMeta
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    dense_sim: float = 0.0
+    keyword_score: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class HybridSearcher:
+    """Searches one immutable index version. Cheap to query, loaded once."""
+
+    def __init__(self, version: IndexVersion, settings: Settings, weights: SearchWeights | None = None) -> None:
+        self.version = version
+        self.settings = settings
+        self.weights = weights or SearchWeights()
+        self.chunks = version.chunks()
+        self.position = {c.id: i for i, c in enumerate(self.chunks)}
+        self.metas = {d.document: d for d in version.documents}
+        self.keyword = KeywordIndex.load(version.path / "bm25")
+        self.embedder = get_embedder(settings)
+        self._client = chroma_client(settings, version.path)
+        try:
+            self.collection = self._client.get_collection(version.collection_name)
+        except Exception as exc:  # noqa: BLE001
+            raise StoreUnavailableError(
+                f"The vector store has no collection {version.collection_name}: {exc}. Run `inkoopwijzer ingest` again."
+            ) from exc
+        self.year = reference_year(settings.today)
+        self._doc_index = np.array([self._doc_no(c.document) for c in self.chunks], dtype=np.int32)
+
+    def _doc_no(self, document: str) -> int:
+        return list(self.metas).index(document)
+
+    def allowed_documents(self, filters: Filters | None) -> list[str]:
+        f = filters or Filters()
+        out = []
+        for name, m in self.metas.items():
+            if f.documents and name not in f.documents and m.doc_id not in f.documents:
+                continue
+            if f.insurers and (m.insurer or "") not in f.insurers:
+                continue
+            if f.care_types and not set(f.care_types) & set(m.care_types):
+                continue
+            if f.years and m.years and not set(f.years) & set(m.years):
+                continue
+            if not f.include_outdated and not f.documents and is_outdated(m, self.year):
+                continue
+            out.append(name)
+        return out
+
+    def search(self, query: str, filters: Filters | None = None, k: int = 10, lang: str = "nl") -> list[Hit]:
+        allowed = self.allowed_documents(filters)
+        if not allowed:
+            return []
+        w = self.weights
+        n = min(w.candidates, len(self.chunks))
+        # dense
+        qvec = self.embedder.embed_queries([query])[0]
+        where: dict[str, Any] | None = None
+        if len(allowed) < len(self.metas):
+            where = {"document": {"$in": allowed}} if len(allowed) > 1 else {"document": allowed[0]}
+        try:
+            res = self.collection.query(
+                query_embeddings=[qvec.tolist()], n_results=n, where=where, include=["distances"]
+            )
+        except Exception as exc:  # noqa: BLE001 - HTTP errors when a Chroma server is down
+            raise StoreUnavailableError(f"Vector store query failed ({exc.__class__.__name__}): {exc}") from exc
+        dense_ids = res["ids"][0]
+        dense_sims = [1.0 - float(d) for d in res["distances"][0]]
+        # keyword
+        scores = self.keyword.scores(query)
+        allowed_nos = [self._doc_no(d) for d in allowed]
+        mask = np.isin(self._doc_index, allowed_nos)
+        scores = np.where(mask, scores, -1.0)
+        order = np.argsort(-scores)[:n]
+        kw_ids = [self.chunks[i].id for i in order if scores[i] > 0]
+        # fuse
+        wd, wk = (w.dense_en, w.keyword_en) if lang == "en" else (w.dense_nl, w.keyword_nl)
+        fused: dict[str, float] = {}
+        for r, cid in enumerate(dense_ids):
+            fused[cid] = fused.get(cid, 0.0) + wd / (w.rrf_k + r + 1)
+        for r, cid in enumerate(kw_ids):
+            fused[cid] = fused.get(cid, 0.0) + wk / (w.rrf_k + r + 1)
+        dense_rank = {cid: r + 1 for r, cid in enumerate(dense_ids)}
+        dense_sim = dict(zip(dense_ids, dense_sims, strict=True))
+        kw_rank = {cid: r + 1 for r, cid in enumerate(kw_ids)}
+        hits = []
+        for cid, s in sorted(fused.items(), key=lambda kv: -kv[1])[:k]:
+            c = self.chunks[self.position[cid]]
+            hits.append(
+                Hit(
+                    chunk=c,
+                    meta=self.metas[c.document],
+                    score=s,
+                    dense_rank=dense_rank.get(cid),
+                    keyword_rank=kw_rank.get(cid),
+                    dense_sim=dense_sim.get(cid, 0.0),
+                    keyword_score=float(scores[self.position[cid]]),
+                )
+            )
+        return hits
+
+
+_lock = threading.Lock()
+_searchers: dict[str, HybridSearcher] = {}
+
+
+def get_searcher(settings: Settings) -> HybridSearcher:
+    """The searcher for the current index version (reloaded when the version changes)."""
+    version = current_version(settings)
+    if version is None:
+        raise IndexMissingError()
+    key = f"{settings.data_dir}:{version.name}:{settings.chroma_url}"
+    with _lock:
+        s = _searchers.get(key)
+        if s is None:
+            s = HybridSearcher(version, settings)
+            for old in [k for k in _searchers if k.startswith(f"{settings.data_dir}:")]:
+                del _searchers[old]
+            _searchers[key] = s
+        return s

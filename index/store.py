@@ -1,0 +1,376 @@
+"""Index versions: ingest writes a complete new version beside the current one and
+switches a pointer only when it is complete.
+
+Layout under `<data_dir>/index/`:
+
+    current.json          {"version": "v-…"}   (replaced atomically with os.replace)
+    .ingest.lock          held while an ingest runs (a second one refuses or waits)
+    v-…/documents.json    document metadata and source paths
+    v-…/chunks.jsonl      passages
+    v-…/texts/<doc>.txt   document texts (citations are offsets into these)
+    v-…/bm25/             keyword index
+    v-…/chroma/           embedded Chroma (a Chroma server holds collection `inkoopwijzer_v-…` instead)
+
+A query never sees a half-built version, and a failed or killed ingest leaves the
+previous version answering. Old versions are removed after the switch (the newest two kept).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from ingest.metadata import load_catalog
+from ingest.pipeline import ParsedDocument, discover, parse_file
+from inkoopwijzer.errors import IndexBusyError, IngestError, StoreUnavailableError
+from inkoopwijzer.settings import Settings
+from inkoopwijzer.types import Chunk, DocumentMeta, IngestFailure, IngestReport
+
+from .embeddings import get_embedder
+from .keyword import KeywordIndex
+from .validity import mark_superseded
+
+__all__ = ["IndexVersion", "chroma_client", "current_version", "ensure_index", "ingest_paths", "remove_documents"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IndexVersion:
+    """One complete, immutable index version on disk."""
+
+    name: str
+    path: Path
+    documents: list[DocumentMeta]
+    sources: dict[str, str]  # document → source path
+
+    @property
+    def collection_name(self) -> str:
+        return f"inkoopwijzer_{self.name}".replace(".", "_")
+
+    def chunks(self) -> list[Chunk]:
+        with (self.path / "chunks.jsonl").open(encoding="utf-8") as fh:
+            return [Chunk.model_validate_json(line) for line in fh if line.strip()]
+
+    def text(self, document: str) -> str:
+        meta = next((d for d in self.documents if d.document == document), None)
+        if meta is None:
+            raise KeyError(document)
+        return (self.path / "texts" / f"{meta.doc_id}.txt").read_text(encoding="utf-8")
+
+
+def _index_dir(settings: Settings) -> Path:
+    return settings.index_dir
+
+
+def current_version(settings: Settings) -> IndexVersion | None:
+    """The version queries should use, or None when nothing was built yet."""
+    pointer = _index_dir(settings) / "current.json"
+    try:
+        name = json.loads(pointer.read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+    path = _index_dir(settings) / name
+    try:
+        data = json.loads((path / "documents.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    docs = [DocumentMeta.model_validate(d["meta"]) for d in data]
+    return IndexVersion(name, path, docs, {d["meta"]["document"]: d.get("source", "") for d in data})
+
+
+def chroma_client(settings: Settings, version_path: Path | None = None) -> Any:
+    """A Chroma client: HTTP when `INKOOPWIJZER_CHROMA_URL` is set, else embedded per version."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # noqa: BLE001 - chromadb raises several types when unreachable
+            raise StoreUnavailableError(
+                f"Chroma server at {settings.chroma_url} is unreachable ({exc.__class__.__name__}); "
+                "start it or unset INKOOPWIJZER_CHROMA_URL."
+            ) from exc
+    if version_path is None:
+        raise ValueError("an embedded Chroma needs a version path")
+    return chromadb.PersistentClient(path=str(version_path / "chroma"), settings=chroma_settings)
+
+
+def _chroma_metadata(chunk: Chunk, meta: DocumentMeta) -> dict[str, Any]:
+    md: dict[str, Any] = {
+        "document": chunk.document,
+        "insurer": meta.insurer or "",
+        "section": chunk.section,
+        "page": chunk.page if chunk.page is not None else -1,
+    }
+    for ct in meta.care_types:
+        md[f"ct_{ct}"] = True
+    for y in meta.years:
+        md[f"y_{y}"] = True
+    return md
+
+
+def _lock(settings: Settings, wait: float) -> FileLock:
+    _index_dir(settings).mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(_index_dir(settings) / ".ingest.lock"))
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout as exc:
+        raise IndexBusyError(
+            "Another ingest is running on this index; wait for it to finish and try again."
+        ) from exc
+    return lock
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    wait: float = 0.0,
+    remove_missing: bool = True,
+) -> IngestReport:
+    """Parse, embed and index files into a new version, then switch to it.
+
+    Documents already indexed keep their place unless a given file replaces them; with
+    `remove_missing`, documents that came from a walked folder but are gone are removed.
+    One bad file never stops the others: it is reported in `failed`.
+    """
+    t0 = time.perf_counter()
+    lock = _lock(settings, wait)
+    try:
+        return _ingest_locked(list(paths), settings, progress, remove_missing, t0)
+    finally:
+        lock.release()
+
+
+def _ingest_locked(
+    paths: list[Path], settings: Settings, progress: Progress | None, remove_missing: bool, t0: float
+) -> IngestReport:
+    old = current_version(settings)
+    report = IngestReport()
+    files = list(discover(paths))
+    folders = [p.resolve() for p in paths if p.is_dir()]
+    parsed: dict[str, tuple[ParsedDocument, str]] = {}
+    catalogs: dict[Path, dict[str, dict[str, Any]]] = {}
+    for i, f in enumerate(files):
+        if progress:
+            progress("parse", i, len(files))
+        try:
+            folder = f.parent
+            if folder not in catalogs:
+                catalogs[folder] = load_catalog(folder)
+            doc = parse_file(
+                f,
+                max_file_mb=settings.max_file_mb,
+                max_pages=settings.max_pdf_pages,
+                chunk_target=settings.chunk_target_chars,
+                catalog=catalogs[folder],
+            )
+            if doc.meta.document in parsed:
+                raise IngestError(f"{f.name}: a file with the same name was already given in this ingest.", "duplicate")
+            parsed[doc.meta.document] = (doc, str(f.resolve()))
+        except IngestError as exc:
+            report.failed.append(IngestFailure(path=str(f), error=str(exc), reason=exc.reason))
+        except ValueError as exc:  # a bad catalog
+            report.failed.append(IngestFailure(path=str(f), error=str(exc), reason="catalog"))
+        except Exception as exc:  # noqa: BLE001 - any parser crash is this file's problem only
+            report.failed.append(
+                IngestFailure(path=str(f), error=f"{f.name}: could not be read ({exc.__class__.__name__}: {exc}).", reason="corrupt")
+            )
+
+    old_docs = {d.document: d for d in old.documents} if old else {}
+    # state: document → (meta, chunks, text)
+    state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]] = {}
+    if old:
+        old_chunks: dict[str, list[Chunk]] = {}
+        for c in old.chunks():
+            old_chunks.setdefault(c.document, []).append(c)
+        for d in old.documents:
+            src = old.sources.get(d.document, "")
+            in_walked_folder = any(src.startswith(str(folder) + os.sep) for folder in folders)
+            if remove_missing and in_walked_folder and not Path(src).exists() and d.document not in parsed:
+                report.removed += 1
+                continue
+            state[d.document] = (d, old_chunks.get(d.document, []), old.text(d.document), src)
+    for name, (doc, src) in parsed.items():
+        prev = old_docs.get(name)
+        if prev is None:
+            report.added += 1
+        elif prev.content_hash != doc.meta.content_hash or _chunks_changed(old, name, doc):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        state[name] = (doc.meta, doc.chunks, doc.text, src)
+
+    changed = report.added or report.updated or report.removed
+    if old is not None and not changed:
+        report.documents = len(state)
+        report.chunks = sum(len(c) for _, c, _, _ in state.values())
+        report.index_version = old.name
+        report.seconds = round(time.perf_counter() - t0, 2)
+        return report
+    version = _write_version(state, settings, progress)
+    report.documents = len(state)
+    report.chunks = sum(len(c) for _, c, _, _ in state.values())
+    report.index_version = version
+    report.seconds = round(time.perf_counter() - t0, 2)
+    return report
+
+
+def _chunks_changed(old: IndexVersion | None, name: str, doc: ParsedDocument) -> bool:
+    if old is None:
+        return True
+    old_ids = {c.id for c in old.chunks() if c.document == name}
+    return old_ids != {c.id for c in doc.chunks}
+
+
+def _write_version(
+    state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]], settings: Settings, progress: Progress | None
+) -> str:
+    base = _index_dir(settings)
+    name = "v-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    tmp = base / f".building-{name}"
+    final = base / name
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "texts").mkdir(parents=True)
+    metas = mark_superseded([m for m, _, _, _ in state.values()])
+    by_doc = {m.document: m for m in metas}
+    all_chunks: list[Chunk] = []
+    docs_json = []
+    for doc_name, (_, chunks, text, src) in sorted(state.items()):
+        meta = by_doc[doc_name]
+        (tmp / "texts" / f"{meta.doc_id}.txt").write_text(text, encoding="utf-8")
+        docs_json.append({"meta": meta.model_dump(), "source": src})
+        all_chunks.extend(chunks)
+    (tmp / "documents.json").write_text(json.dumps(docs_json, ensure_ascii=False, indent=1), encoding="utf-8")
+    with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+        for c in all_chunks:
+            fh.write(c.model_dump_json() + "\n")
+
+    search_texts = [c.search_text(by_doc[c.document]) for c in all_chunks]
+    embedder = get_embedder(settings)
+    vectors = _embed_with_progress(embedder, search_texts, settings, progress)
+    KeywordIndex.build(search_texts).save(tmp / "bm25")
+
+    collection_name = f"inkoopwijzer_{name}"
+    client = chroma_client(settings, tmp)
+    try:
+        collection = client.create_collection(
+            collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+        step = 1000
+        for i in range(0, len(all_chunks), step):
+            part = all_chunks[i : i + step]
+            collection.add(
+                ids=[c.id for c in part],
+                embeddings=vectors[i : i + step],
+                documents=[c.text for c in part],
+                metadatas=[_chroma_metadata(c, by_doc[c.document]) for c in part],
+            )
+    except StoreUnavailableError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - network errors from the HTTP client
+        if settings.chroma_url:
+            raise StoreUnavailableError(f"Chroma server at {settings.chroma_url} failed during ingest: {exc}") from exc
+        raise
+    finally:
+        del client
+    (tmp / "manifest.json").write_text(
+        json.dumps({"version": name, "chunks": len(all_chunks), "embedding": embedder.name}), encoding="utf-8"
+    )
+    os.replace(tmp, final)
+    _switch(base, name)
+    _cleanup(base, keep=2, settings=settings)
+    return name
+
+
+def _embed_with_progress(embedder: Any, texts: list[str], settings: Settings, progress: Progress | None) -> list[Any]:
+    have = embedder.cached(texts)
+    missing = list(dict.fromkeys(t for t in texts if t not in have))
+    batch = settings.embedding_batch_size
+    for i in range(0, len(missing), batch):
+        if progress:
+            progress("embed", i, len(missing))
+        part = missing[i : i + batch]
+        embedder.store(part, embedder.inner.embed_passages(part))
+    if progress and missing:
+        progress("embed", len(missing), len(missing))
+    vecs = embedder.embed_passages(texts)
+    return [v.tolist() for v in vecs]
+
+
+def _switch(base: Path, name: str) -> None:
+    tmp = base / "current.json.tmp"
+    tmp.write_text(json.dumps({"version": name}), encoding="utf-8")
+    with tmp.open("rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, base / "current.json")
+
+
+def _cleanup(base: Path, keep: int, settings: Settings) -> None:
+    versions = sorted(p for p in base.glob("v-*") if p.is_dir())
+    for old in versions[:-keep]:
+        if settings.chroma_url:
+            try:
+                chroma_client(settings).delete_collection(f"inkoopwijzer_{old.name}")
+            except Exception:  # noqa: BLE001 - best effort
+                pass
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in base.glob(".building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def remove_documents(names: list[str], settings: Settings) -> IngestReport:
+    """Remove documents (by file name) from both the dense and keyword index."""
+    lock = _lock(settings, 0.0)
+    try:
+        old = current_version(settings)
+        report = IngestReport()
+        if old is None:
+            return report
+        chunks: dict[str, list[Chunk]] = {}
+        for c in old.chunks():
+            chunks.setdefault(c.document, []).append(c)
+        state = {}
+        for d in old.documents:
+            if d.document in names:
+                report.removed += 1
+                continue
+            state[d.document] = (d, chunks.get(d.document, []), old.text(d.document), old.sources.get(d.document, ""))
+        missing = [n for n in names if n not in {d.document for d in old.documents}]
+        for n in missing:
+            report.failed.append(IngestFailure(path=n, error=f"{n}: not in the index.", reason="missing"))
+        if report.removed:
+            report.index_version = _write_version(state, settings, None)
+        report.documents = len(state)
+        report.chunks = sum(len(c[1]) for c in state.values())
+        return report
+    finally:
+        lock.release()
+
+
+def ensure_index(settings: Settings, progress: Progress | None = None) -> IngestReport | None:
+    """Build the index from the shipped corpus when none exists; None when one does."""
+    if current_version(settings) is not None:
+        return None
+    return ingest_paths([settings.corpus_dir], settings, progress=progress, wait=600.0)
