@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from index.search import get_searcher
+from index.store import current_version
+from index.validity import is_outdated, reference_year, validity_notice
+from inkoopwijzer.errors import BadRequestError, IndexMissingError, InkoopwijzerError
 from inkoopwijzer.settings import Settings, get_settings
 from inkoopwijzer.types import Answer, DocumentMeta, Filters, Turn
+
+from .engine import Engine
 
 __all__ = ["Assistant", "DocumentInfo", "Health", "get_assistant"]
 
@@ -29,10 +36,19 @@ class Health:
 
 
 class Assistant:
-    """Answers questions over the current index. Thread-safe for concurrent `ask` calls."""
+    """Answers questions over the current index. Safe for concurrent `ask` calls."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
+        self._engine_lock = threading.Lock()
+        self._engine: Engine | None = None
+
+    def _get_engine(self) -> Engine:
+        searcher = get_searcher(self.settings)
+        with self._engine_lock:
+            if self._engine is None or self._engine.searcher is not searcher:
+                self._engine = Engine(searcher, self.settings)
+            return self._engine
 
     def ask(
         self,
@@ -43,7 +59,21 @@ class Assistant:
         mode: str | None = None,
     ) -> Answer:
         """Answer one question; `retrieved` is filled when `debug` is true."""
-        raise NotImplementedError
+        question = (question or "").strip()
+        if not question:
+            raise BadRequestError("The question is empty; type a question about a procurement policy.")
+        if len(question) > self.settings.max_question_chars:
+            raise BadRequestError(
+                f"The question is {len(question)} characters; the limit is {self.settings.max_question_chars}."
+            )
+        history = list(history)[-2 * max(1, self.settings.max_history_turns) :]
+        answer = self._get_engine().answer(question, history, filters, debug)
+        wanted = mode or self.settings.answer_mode
+        if wanted == "llm" and answer.status == "answered":
+            from .llm import refine_with_llm
+
+            answer = refine_with_llm(answer, self.settings)
+        return answer
 
     def stream(
         self,
@@ -54,18 +84,56 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield text pieces as they are produced, then the final `Answer`."""
         answer = self.ask(question, history, filters, mode=mode)
-        yield answer.answer
+        words = answer.answer.split(" ")
+        for i in range(0, len(words), 8):
+            yield " ".join(words[i : i + 8]) + (" " if i + 8 < len(words) else "")
         yield answer
 
     def documents(self) -> list[DocumentInfo]:
-        raise NotImplementedError
+        version = current_version(self.settings)
+        if version is None:
+            return []
+        counts: dict[str, int] = {}
+        for c in version.chunks():
+            counts[c.document] = counts.get(c.document, 0) + 1
+        year = reference_year(self.settings.today)
+        return [
+            DocumentInfo(
+                meta=m,
+                chunks=counts.get(m.document, 0),
+                outdated=is_outdated(m, year),
+                notice=validity_notice(m, year),
+            )
+            for m in version.documents
+        ]
 
     def document_text(self, document: str) -> str:
         """The full text of an indexed document (for showing a citation in context)."""
-        raise NotImplementedError
+        version = current_version(self.settings)
+        if version is None:
+            raise IndexMissingError()
+        try:
+            return version.text(document)
+        except KeyError as exc:
+            raise BadRequestError(f"No document named {document!r} in the index.") from exc
+
+    def document_source(self, document: str) -> str | None:
+        """Path of the indexed source file of a document, when known."""
+        version = current_version(self.settings)
+        return version.sources.get(document) if version else None
 
     def health(self) -> Health:
-        raise NotImplementedError
+        version = current_version(self.settings)
+        if version is None:
+            return Health(False, 0, False, False, "no index: run `inkoopwijzer ingest`")
+        try:
+            searcher = get_searcher(self.settings)
+            searcher.collection.count()
+        except InkoopwijzerError as exc:
+            return Health(True, len(version.documents), False, False, str(exc))
+        except Exception as exc:  # noqa: BLE001 - any store failure means unhealthy
+            return Health(True, len(version.documents), False, False, f"vector store: {exc.__class__.__name__}")
+        return Health(True, len(version.documents), True, True)
 
 
 _assistant: Assistant | None = None

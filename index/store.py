@@ -61,11 +61,20 @@ class IndexVersion:
         with (self.path / "chunks.jsonl").open(encoding="utf-8") as fh:
             return [Chunk.model_validate_json(line) for line in fh if line.strip()]
 
-    def text(self, document: str) -> str:
+    def _meta(self, document: str) -> DocumentMeta:
         meta = next((d for d in self.documents if d.document == document), None)
         if meta is None:
             raise KeyError(document)
-        return (self.path / "texts" / f"{meta.doc_id}.txt").read_text(encoding="utf-8")
+        return meta
+
+    def text(self, document: str) -> str:
+        return (self.path / "texts" / f"{self._meta(document).doc_id}.txt").read_text(encoding="utf-8")
+
+    def page_map(self, document: str) -> list[tuple[int, int]]:
+        path = self.path / "texts" / f"{self._meta(document).doc_id}.pages.json"
+        if not path.is_file():
+            return []
+        return [(int(a), int(b)) for a, b in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def _index_dir(settings: Settings) -> Path:
@@ -201,6 +210,7 @@ def _ingest_locked(
     old_docs = {d.document: d for d in old.documents} if old else {}
     # state: document → (meta, chunks, text)
     state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]] = {}
+    pages: dict[str, list[tuple[int, int]]] = {}
     if old:
         old_chunks: dict[str, list[Chunk]] = {}
         for c in old.chunks():
@@ -212,6 +222,7 @@ def _ingest_locked(
                 report.removed += 1
                 continue
             state[d.document] = (d, old_chunks.get(d.document, []), old.text(d.document), src)
+            pages[d.document] = old.page_map(d.document)
     for name, (doc, src) in parsed.items():
         prev = old_docs.get(name)
         if prev is None:
@@ -221,6 +232,7 @@ def _ingest_locked(
         else:
             report.unchanged += 1
         state[name] = (doc.meta, doc.chunks, doc.text, src)
+        pages[name] = doc.pages
 
     changed = report.added or report.updated or report.removed
     if old is not None and not changed:
@@ -229,7 +241,7 @@ def _ingest_locked(
         report.index_version = old.name
         report.seconds = round(time.perf_counter() - t0, 2)
         return report
-    version = _write_version(state, settings, progress)
+    version = _write_version(state, settings, progress, pages)
     report.documents = len(state)
     report.chunks = sum(len(c) for _, c, _, _ in state.values())
     report.index_version = version
@@ -245,7 +257,10 @@ def _chunks_changed(old: IndexVersion | None, name: str, doc: ParsedDocument) ->
 
 
 def _write_version(
-    state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]], settings: Settings, progress: Progress | None
+    state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]],
+    settings: Settings,
+    progress: Progress | None,
+    pages: dict[str, list[tuple[int, int]]],
 ) -> str:
     base = _index_dir(settings)
     name = "v-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
@@ -260,6 +275,7 @@ def _write_version(
     for doc_name, (_, chunks, text, src) in sorted(state.items()):
         meta = by_doc[doc_name]
         (tmp / "texts" / f"{meta.doc_id}.txt").write_text(text, encoding="utf-8")
+        (tmp / "texts" / f"{meta.doc_id}.pages.json").write_text(json.dumps(pages.get(doc_name, [])), encoding="utf-8")
         docs_json.append({"meta": meta.model_dump(), "source": src})
         all_chunks.extend(chunks)
     (tmp / "documents.json").write_text(json.dumps(docs_json, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -352,16 +368,18 @@ def remove_documents(names: list[str], settings: Settings) -> IngestReport:
         for c in old.chunks():
             chunks.setdefault(c.document, []).append(c)
         state = {}
+        pages = {}
         for d in old.documents:
             if d.document in names:
                 report.removed += 1
                 continue
             state[d.document] = (d, chunks.get(d.document, []), old.text(d.document), old.sources.get(d.document, ""))
+            pages[d.document] = old.page_map(d.document)
         missing = [n for n in names if n not in {d.document for d in old.documents}]
         for n in missing:
             report.failed.append(IngestFailure(path=n, error=f"{n}: not in the index.", reason="missing"))
         if report.removed:
-            report.index_version = _write_version(state, settings, None)
+            report.index_version = _write_version(state, settings, None, pages)
         report.documents = len(state)
         report.chunks = sum(len(c[1]) for c in state.values())
         return report

@@ -27,6 +27,7 @@ class ParsedDocument:
     meta: DocumentMeta
     text: str
     chunks: list[Chunk]
+    pages: list[tuple[int, int]]  # (offset where a block starts, its page); empty when unpaged
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
@@ -84,7 +85,8 @@ def parse_file(
         raise IngestError(f"{path.name}: no usable text found.", "empty")
     meta = _metadata(path, raw, text, catalog or {})
     chunks = make_chunks(meta.doc_id, meta.document, text, placed, target=chunk_target)
-    return ParsedDocument(meta=meta, text=text, chunks=chunks)
+    pages = [(p.start, p.block.page) for p in placed if p.block.page is not None]
+    return ParsedDocument(meta=meta, text=text, chunks=chunks, pages=pages)
 
 
 def _metadata(path: Path, raw: RawDocument, text: str, catalog: dict[str, dict[str, Any]]) -> DocumentMeta:

@@ -1,0 +1,52 @@
+"""Turning chosen units into the text the user reads, in the question's language."""
+
+from __future__ import annotations
+
+from .extractive import Unit
+
+
+def display_quote(text: str) -> str:
+    """A quote as shown inline: table cells separated by ' | ', whitespace folded."""
+    cells = [" ".join(c.split()) for c in text.split("\t")]
+    return " | ".join(c for c in cells if c)
+
+
+def line_for(insurer: str | None, title: str, quote_units: list[Unit], n: int) -> str:
+    quote = " ".join(display_quote(u.text) for u in quote_units)
+    who = insurer or "Onbekende verzekeraar"
+    return f"{who} ({title}): “{quote}” [{n}]"
+
+
+def single(lang: str, line: str) -> str:
+    if lang == "en":
+        return f"According to {line}\n\n(Quoted from the Dutch policy document.)"
+    return f"Volgens {line}"
+
+
+def per_insurer(lang: str, lines: list[str]) -> str:
+    head = (
+        "Your question names no insurer; the answer differs per insurer:"
+        if lang == "en"
+        else "Uw vraag noemt geen zorgverzekeraar; het antwoord verschilt per verzekeraar:"
+    )
+    tail = "\n\n(Quoted from the Dutch policy documents.)" if lang == "en" else ""
+    return head + "\n" + "\n".join(f"- {ln}" for ln in lines) + tail
+
+
+def several_named(lang: str, lines: list[str]) -> str:
+    head = "Per insurer:" if lang == "en" else "Per zorgverzekeraar:"
+    return head + "\n" + "\n".join(f"- {ln}" for ln in lines)
+
+
+def not_found(lang: str, reason: str | None = None) -> str:
+    if lang == "en":
+        base = "I cannot find this in the policy documents I have"
+        return f"{base}: {reason}" if reason else f"{base}. Please contact the insurer's procurement desk."
+    base = "Ik kan dit niet vinden in de beleidsdocumenten die ik heb"
+    return f"{base}: {reason}" if reason else f"{base}. Neem contact op met de zorginkoper van de verzekeraar."
+
+
+def clarify(lang: str) -> str:
+    if lang == "en":
+        return "Could you say what you would like to know, and for which insurer and type of care?"
+    return "Wat wilt u precies weten, en voor welke zorgverzekeraar en welke zorgsoort?"

@@ -1,0 +1,244 @@
+"""The extractive answering pipeline over one index version."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+
+from index.search import Hit, HybridSearcher
+from index.validity import is_outdated, validity_notice
+from inkoopwijzer.settings import Settings
+from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, RetrievedPassage, Turn
+
+from . import compose
+from .extractive import Unit, UnitScorer, best_units, split_units, with_neighbour
+from .query import Question, understand
+
+# Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
+# evidence is too weak to answer.
+MIN_SCORE = 0.55
+# An insurer is listed in a per-insurer answer when its best sentence scores at least
+# this share of the best one.
+PER_INSURER_RATIO = 0.8
+
+
+class Engine:
+    def __init__(self, searcher: HybridSearcher, settings: Settings) -> None:
+        self.searcher = searcher
+        self.settings = settings
+        df: Counter[str] = Counter()
+        tok = searcher.keyword.tokenizer
+        for c in searcher.chunks:
+            df.update(set(tok(c.text)))
+        self.scorer = UnitScorer(tok, df, len(searcher.chunks))
+        self.insurers = sorted({m.insurer for m in searcher.metas.values() if m.insurer})
+        self.care_types = sorted({ct for m in searcher.metas.values() for ct in m.care_types})
+
+    # ------------------------------------------------------------------ filters
+    def _coverage_problem(self, q: Question) -> str | None:
+        """Why the corpus cannot answer this at all (uncovered insurer/care type/year)."""
+        lang = q.language
+        if q.insurers and not set(q.insurers) & set(self.insurers):
+            names = ", ".join(q.insurers)
+            have = ", ".join(self.insurers)
+            return (
+                f"there is no policy of {names} among the documents (available: {have})."
+                if lang == "en"
+                else f"er zit geen beleid van {names} in de documenten (beschikbaar: {have})."
+            )
+        if q.care_types and not set(q.care_types) & set(self.care_types):
+            have = ", ".join(self.care_types)
+            return (
+                f"the documents do not cover that type of care (available: {have})."
+                if lang == "en"
+                else f"de documenten gaan niet over die zorgsoort (beschikbaar: {have})."
+            )
+        if q.years:
+            docs = [m for m in self.searcher.metas.values() if not q.insurers or m.insurer in q.insurers]
+            max_year = max((max(m.years) for m in docs if m.years), default=0)
+            if max_year and min(q.years) > max_year:
+                return (
+                    f"there is no policy for {min(q.years)} yet (latest: {max_year})."
+                    if lang == "en"
+                    else f"er is nog geen beleid voor {min(q.years)} (meest recent: {max_year})."
+                )
+        return None
+
+    def _filters(self, q: Question, user: Filters | None) -> Filters:
+        f = user.model_copy() if user else Filters()
+        if not f.insurers:
+            f.insurers = [i for i in q.insurers if i in self.insurers]
+        if not f.care_types:
+            f.care_types = [c for c in q.care_types if c in self.care_types]
+        metas = self.searcher.metas.values()
+        current = [
+            m
+            for m in metas
+            if not is_outdated(m, self.searcher.year)
+            and (not f.insurers or m.insurer in f.insurers)
+            and (not f.care_types or set(f.care_types) & set(m.care_types))
+        ]
+        asks_old_year = bool(q.years) and any(
+            set(q.years) & set(m.years) for m in metas if is_outdated(m, self.searcher.year)
+        ) and not any(set(q.years) & set(m.years) for m in current)
+        if not current or asks_old_year:
+            f.include_outdated = True  # only an old policy covers what is asked: answer with a notice
+        if q.years and not f.years:
+            matching = [y for y in q.years if any(y in m.years for m in metas)]
+            if asks_old_year:
+                f.years = matching
+        return f
+
+    # ------------------------------------------------------------------ answer
+    def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
+        t0 = time.perf_counter()
+        q = understand(question, history)
+        problem = self._coverage_problem(q)
+        if problem:
+            return Answer(
+                question=question,
+                status="not_found",
+                answer=compose.not_found(q.language, problem),
+                language=q.language,
+                timings={"total_ms": _ms(t0)},
+                retrieved=[] if debug else None,
+            )
+        filters = self._filters(q, user_filters)
+        hits = self._retrieve(q, filters)
+        t1 = time.perf_counter()
+        units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
+        ranked = best_units(units, self.scorer, q)
+        answer = self._compose(question, q, ranked, units, filters)
+        answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
+        if debug:
+            answer.retrieved = [_passage(h) for h in hits]
+        return answer
+
+    def _retrieve(self, q: Question, filters: Filters) -> list[Hit]:
+        k = self.settings.top_k
+        if len(filters.insurers) > 1:
+            hits: list[Hit] = []
+            for ins in filters.insurers:
+                hits.extend(self.searcher.search(q.query, filters.model_copy(update={"insurers": [ins]}), k, q.language))
+            return sorted(hits, key=lambda h: -h.score)
+        return self.searcher.search(q.query, filters, k, q.language)
+
+    def _compose(
+        self, question: str, q: Question, ranked: list[Unit], units: list[Unit], filters: Filters
+    ) -> Answer:
+        lang = q.language
+        if not ranked or ranked[0].score < MIN_SCORE:
+            related = [self._citation(u, i + 1) for i, u in enumerate(_distinct_chunks(ranked)[:3])]
+            return Answer(
+                question=question,
+                status="not_found",
+                answer=compose.not_found(lang),
+                related=related,
+                language=lang,
+            )
+        best_per_insurer: dict[str, Unit] = {}
+        for u in ranked:
+            best_per_insurer.setdefault(u.hit.meta.insurer or "?", u)
+        top = ranked[0]
+        if filters.insurers:
+            chosen = [best_per_insurer[i] for i in filters.insurers if i in best_per_insurer]
+            chosen = [u for u in chosen if u.score >= MIN_SCORE] or [top]
+        else:
+            chosen = [
+                u for u in best_per_insurer.values() if u.score >= max(MIN_SCORE, top.score * PER_INSURER_RATIO)
+            ]
+        chosen.sort(key=lambda u: -u.score)
+        citations: list[Citation] = []
+        lines: list[str] = []
+        notices: list[str] = []
+        for u in chosen:
+            quote_units = with_neighbour(u, units, q.fact)
+            first, last = quote_units[0], quote_units[-1]
+            n = len(citations) + 1
+            cit = self._citation(first, n, end_unit=last)
+            citations.append(cit)
+            lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quote_units, n))
+            note = validity_notice(u.hit.meta, self.searcher.year, lang)
+            if note and note not in notices:
+                notices.append(note)
+        if len(lines) == 1:
+            text = compose.single(lang, lines[0])
+        elif filters.insurers:
+            text = compose.several_named(lang, lines)
+        else:
+            text = compose.per_insurer(lang, lines)
+        return Answer(
+            question=question,
+            status="answered",
+            answer=text,
+            citations=citations,
+            notices=notices,
+            language=lang,
+            insurers=[c.insurer for c in citations if c.insurer],
+        )
+
+    def _citation(self, unit: Unit, n: int, end_unit: Unit | None = None) -> Citation:
+        meta: DocumentMeta = unit.hit.meta
+        end = (end_unit or unit).end
+        text = self.searcher.version.text(meta.document)
+        return Citation(
+            n=n,
+            document=meta.document,
+            title=meta.title,
+            insurer=meta.insurer,
+            section=unit.hit.chunk.section,
+            page=self._page(meta.document, unit.start),
+            quote=text[unit.start : end],
+            start=unit.start,
+            end=end,
+            chunk_id=unit.hit.chunk.id,
+            outdated=is_outdated(meta, self.searcher.year),
+        )
+
+    def _page(self, document: str, offset: int) -> int | None:
+        pages = self._page_maps.get(document)
+        if pages is None:
+            pages = self.searcher.version.page_map(document)
+            self._page_maps[document] = pages
+        page = None
+        for start, p in pages:
+            if start > offset:
+                break
+            page = p
+        return page
+
+    @property
+    def _page_maps(self) -> dict[str, list[tuple[int, int]]]:
+        if not hasattr(self, "_pm"):
+            self._pm: dict[str, list[tuple[int, int]]] = {}
+        return self._pm
+
+
+def _distinct_chunks(units: list[Unit]) -> list[Unit]:
+    seen: set[str] = set()
+    out = []
+    for u in units:
+        if u.hit.chunk.id not in seen:
+            seen.add(u.hit.chunk.id)
+            out.append(u)
+    return out
+
+
+def _passage(h: Hit) -> RetrievedPassage:
+    return RetrievedPassage(
+        chunk_id=h.chunk.id,
+        document=h.meta.document,
+        title=h.meta.title,
+        insurer=h.meta.insurer,
+        section=h.chunk.section,
+        page=h.chunk.page,
+        text=h.chunk.text,
+        score=round(h.score, 5),
+        dense_rank=h.dense_rank,
+        keyword_rank=h.keyword_rank,
+    )
+
+
+def _ms(t: float) -> float:
+    return round((time.perf_counter() - t) * 1000, 1)

@@ -1,0 +1,127 @@
+"""The default answerer: picks the sentence(s) or table row(s) that answer, per insurer,
+and quotes them verbatim. No language model; deterministic; milliseconds."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from index.keyword import Tokenizer
+from index.search import Hit
+
+from .query import FactKind, Question
+
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
+_MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+_DATE = re.compile(rf"\b\d{{1,2}}\s+({_MONTHS})(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,2}}-20\d\d\b|\b({_MONTHS})\s+20\d\d\b", re.I)
+_AMOUNT = re.compile(r"€\s?\d|\d[\d.,]*\s*(euro|miljoen|mln)\b|\b\d{1,3}(\.\d{3})+\b", re.I)
+_PERCENT = re.compile(r"\d+([.,]\d+)?\s?%|\bprocent\b", re.I)
+_DURATION = re.compile(r"\b(\d+|een|twee|drie|vier|vijf|zes|acht|tien|twaalf)\s+(werk)?(dagen|dag|weken|week|maanden|maand|jaar|jaren)\b", re.I)
+_NUMBER = re.compile(r"\b\d+\b")
+
+FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
+    "date": _DATE,
+    "amount": _AMOUNT,
+    "percentage": _PERCENT,
+    "duration": _DURATION,
+    "count": _NUMBER,
+}
+
+# words that carry no topic: question words and the domain's ubiquitous terms
+_GENERIC = {
+    "wanneer", "hoeveel", "welke", "welk", "wat", "hoe", "moet", "moeten", "kan", "kunnen", "zorgaanbieder",
+    "zorgaanbieders", "zorgverzekeraar", "inkoopbeleid", "zorginkoopbeleid", "beleid", "when", "what", "which",
+    "how", "does", "must", "provider", "providers", "insurer", "policy", "deadline", "zorg", "2027", "2026",
+}
+
+
+@dataclass
+class Unit:
+    """A sentence, list item or table row of a passage, with absolute offsets."""
+
+    hit: Hit
+    rank: int
+    start: int
+    end: int
+    text: str
+    score: float = 0.0
+
+
+def split_units(hit: Hit, rank: int) -> list[Unit]:
+    text = hit.chunk.text
+    units: list[Unit] = []
+    pos = 0
+    for m in list(_SENT_END.finditer(text)) + [None]:
+        end = m.start() if m is not None else len(text)
+        piece = text[pos:end]
+        lead = len(piece) - len(piece.lstrip())
+        piece_s = piece.strip()
+        if len(piece_s) >= 3:
+            s = hit.chunk.start + pos + lead
+            units.append(Unit(hit, rank, s, s + len(piece_s), piece_s))
+        pos = m.end() if m is not None else len(text)
+    return units
+
+
+class UnitScorer:
+    """Scores candidate units for a question: topic overlap (idf-weighted, stemmed),
+    the kind of fact asked (a date for a deadline question...), and passage rank."""
+
+    def __init__(self, tokenizer: Tokenizer, doc_freq: Counter[str], n_docs: int) -> None:
+        self.tok = tokenizer
+        self.df = doc_freq
+        self.n = max(1, n_docs)
+
+    def idf(self, token: str) -> float:
+        return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
+
+    def question_terms(self, q: Question) -> dict[str, float]:
+        generic = set(self.tok.stemmer.stemWords(list(_GENERIC)))
+        names = {t for n in q.insurers for t in self.tok(n)}
+        terms = [t for t in self.tok(q.query) if t not in generic and t not in names]
+        return {t: self.idf(t) for t in dict.fromkeys(terms)}
+
+    def score(self, unit: Unit, terms: dict[str, float], fact: FactKind) -> float:
+        ctx = f"{unit.hit.chunk.section} {unit.hit.chunk.context}"
+        utoks = set(self.tok(unit.text))
+        ctoks = set(self.tok(ctx))
+        total = sum(terms.values()) or 1.0
+        overlap = sum(w for t, w in terms.items() if t in utoks) / total
+        ctx_overlap = sum(w for t, w in terms.items() if t in ctoks and t not in utoks) / total
+        s = overlap + 0.35 * ctx_overlap
+        rx = FACT_PATTERN.get(fact)
+        if rx is not None:
+            s += 0.45 if rx.search(unit.text) else -0.15
+        s += 0.25 / (1 + unit.rank)  # retrieval's opinion
+        s += 0.15 * max(0.0, unit.hit.dense_sim - 0.75) * 4
+        n_chars = len(unit.text)
+        if n_chars < 25:
+            s -= 0.2
+        elif n_chars > 450:
+            s -= 0.1
+        if unit.hit.chunk.kind == "table" and "\t" in unit.text and rx is not None and rx.search(unit.text):
+            s += 0.1  # planning tables state deadlines most plainly
+        return s
+
+
+def best_units(units: list[Unit], scorer: UnitScorer, q: Question) -> list[Unit]:
+    terms = scorer.question_terms(q)
+    for u in units:
+        u.score = scorer.score(u, terms, q.fact)
+    return sorted(units, key=lambda u: (-u.score, u.rank, u.start))
+
+
+def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
+    """A quote of one unit, plus the next one when the first only introduces it
+    (ends with ':' or is a bare statement heading its explanation)."""
+    same = [u for u in units if u.hit.chunk.id == unit.hit.chunk.id]
+    same.sort(key=lambda u: u.start)
+    idx = next((i for i, u in enumerate(same) if u.start == unit.start), -1)
+    out = [unit]
+    if idx >= 0 and unit.text.rstrip().endswith(":"):
+        out.extend(same[idx + 1 : idx + 4])
+    elif idx >= 0 and idx + 1 < len(same) and len(unit.text) < 60:
+        out.append(same[idx + 1])
+    return out

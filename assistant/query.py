@@ -1,0 +1,174 @@
+"""Question understanding: language, insurer(s), care type, years, the kind of fact
+asked, and how a follow-up inherits from the conversation so far."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from inkoopwijzer.types import Turn
+
+FactKind = Literal["date", "amount", "percentage", "duration", "count", "condition", "procedure", "definition", "change", "other"]
+
+# alias (regex) → insurer as the index names it. Insurers not in the corpus are kept
+# too, so a question about them gets `not_found` instead of a neighbour's rule.
+INSURER_ALIASES: list[tuple[str, str]] = [
+    (r"zilveren\s*kruis|\bzk\b|achmea|\bfbto\b|\binteres\s*polis\b", "Zilveren Kruis"),
+    (r"zorg\s*(en|&)\s*zekerheid|\bz\s*&\s*z\b|\bzz\b|\bzenz\b", "Zorg en Zekerheid"),
+    (r"\bsalland\b|hollandzorg|holland\s*zorg", "Salland"),
+    (r"\bcz\b|\bohra\b", "CZ"),
+    (r"\bvgz\b|\bunive\b|\bunivé\b|\biza\s*zorgverzekeraar\b|\bzorgverzekeraar\s*umc\b", "VGZ"),
+    (r"\bmenzis\b|\banderzorg\b", "Menzis"),
+    (r"\bdsw\b|\bstad\s*holland\b|\bin\s*twente\b", "DSW"),
+    (r"\bonvz\b|\bvvaa\b", "ONVZ"),
+    (r"\ba\.?s\.?r\.?(?=\s|$|[?,.])|\bde\s*amersfoortse\b", "a.s.r."),
+    (r"\beno\b|\bzorgverzekeraar\s*eno\b", "Eno"),
+]
+
+CARE_ALIASES: list[tuple[str, str]] = [
+    (r"\bmsz\b|medisch[- ]?specialistische?|ziekenhui|\bzbc'?s?\b|\bumc'?s?\b|ambulance", "MSZ"),
+    (r"\bgrz\b|geriatrische?\s*revalidatie", "GRZ"),
+    (r"\belv\b|eerstelijns\s*verblijf|eerstelijnsverblijf", "ELV"),
+    (r"\bzg\b|zintuig|auditie?f|visueel\s*gehandicapt|doven|slechthorend|blinden|slechtziend", "ZG"),
+    (r"\bggz\b|geestelijke\s*gezondheid", "GGZ"),
+    (r"wijkverpleging", "WV"),
+    (r"huisartsenzorg|\bhuisarts(en)?\s*(inkoop|beleid)", "HA"),
+    (r"mondzorg|tandarts", "MOND"),
+    (r"\bfarmacie\b|apothe", "FARM"),
+    (r"\bwlz\b|langdurige\s*zorg|verpleeghuis", "WLZ"),
+    (r"\bjeugd(zorg|-ggz)\b", "JEUGD"),
+]
+
+_EN_WORDS = {
+    "what", "when", "which", "who", "how", "is", "are", "the", "does", "do", "for", "of", "must", "should",
+    "can", "deadline", "new", "providers", "provider", "about", "there", "any", "and", "require", "required",
+    "apply", "submit", "by", "contract", "insurer", "policy", "many", "much", "long", "if", "my", "our", "we", "i",
+}
+_NL_WORDS = {
+    "wat", "wanneer", "welke", "wie", "hoe", "is", "zijn", "de", "het", "een", "moet", "moeten", "voor", "van",
+    "bij", "kan", "kunnen", "nieuwe", "zorgaanbieder", "zorgaanbieders", "en", "er", "ik", "we", "wij", "mijn",
+    "onze", "tot", "vanaf", "uiterlijk", "hoeveel", "lang", "welk", "aanmelden", "offerte", "krijg", "geldt",
+}
+_FOLLOWUP_START = re.compile(
+    r"^\s*(en\b|and\b|what about|how about|same\b|idem|ook\b|en hoe|en wat|en bij|en voor|hoe zit het met|geldt dat ook|"
+    r"does that|is that|and for|en als|and if|what if|en voor|voor\s+(zilveren|zorg en|salland|grz|elv|zg|msz))",
+    re.I,
+)
+
+_FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
+    ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welk deel|aandeel|share", re.I)),
+    ("amount", re.compile(r"hoeveel (euro|geld)|bedrag|€|\beuro\b|omzet|how much|amount|tarief|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
+    ("duration", re.compile(r"hoe lang|looptijd|duur|termijn|binnen hoeveel|how long|how many (days|weeks|months|years)|within how|reactietermijn|periode", re.I)),
+    ("date", re.compile(r"wanneer|deadline|datum|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
+    ("count", re.compile(r"hoeveel|how many|aantal", re.I)),
+    ("definition", re.compile(r"wat (is|zijn|betekent|verstaat|wordt .* verstaan)|what (is|are|does .* mean)|definitie|definition|verstaan onder|meant by", re.I)),
+    ("change", re.compile(r"wijzig|veranderd|verandert|anders dan|nieuw in|ten opzichte van|change|changed|different|what's new|new in", re.I)),
+    ("procedure", re.compile(r"hoe (vraag|kan|moet|meld|dien|gaat|verloopt)|procedure|stappen|proces|how (do|can|should|to)|apply|aanvragen|aanmelden|indienen", re.I)),
+    ("condition", re.compile(r"voorwaarde|eis(en)?\b|moet ik|moeten (we|wij)|verplicht|requirement|condition|criteria|in aanmerking|eligible|must|voldoen", re.I)),
+]
+
+
+@dataclass
+class Question:
+    """What a question is about, after resolving it against the conversation."""
+
+    text: str  # the question as asked
+    query: str  # the text used for retrieval (follow-ups expanded)
+    language: Literal["nl", "en"]
+    insurers: list[str] = field(default_factory=list)  # covered or not: as named
+    care_types: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    fact: FactKind = "other"
+    is_followup: bool = False
+    inherited: bool = False
+
+
+def detect_language(text: str) -> Literal["nl", "en"]:
+    words = re.findall(r"[a-zA-Z']+", text.lower())
+    en = sum(1 for w in words if w in _EN_WORDS and w not in _NL_WORDS)
+    nl = sum(1 for w in words if w in _NL_WORDS and w not in _EN_WORDS)
+    if re.search(r"\b(ij|oe|ui|aa|ee|oo)\w*", text.lower()):
+        nl += 0.5
+    return "en" if en > nl else "nl"
+
+
+def find_insurers(text: str) -> list[str]:
+    found: list[str] = []
+    for rx, name in INSURER_ALIASES:
+        if re.search(rx, text, re.I) and name not in found:
+            found.append(name)
+    return found
+
+
+def find_care_types(text: str) -> list[str]:
+    found: list[str] = []
+    for rx, code in CARE_ALIASES:
+        if re.search(rx, text, re.I) and code not in found:
+            found.append(code)
+    return found
+
+
+def find_years(text: str) -> list[int]:
+    return sorted({int(y) for y in re.findall(r"\b(20[2-4]\d)\b", text)})
+
+
+def fact_kind(text: str) -> FactKind:
+    for kind, rx in _FACT_PATTERNS:
+        if rx.search(text):
+            return kind
+    return "other"
+
+
+def _strip_names(text: str) -> str:
+    for rx, _ in INSURER_ALIASES:
+        text = re.sub(rx, " ", text, flags=re.I)
+    return " ".join(text.split())
+
+
+def is_elliptical(text: str) -> bool:
+    """A follow-up that only makes sense with the previous question ("en bij Salland?")."""
+    content = re.sub(r"[^\w\s]", " ", _strip_names(text)).split()
+    return bool(_FOLLOWUP_START.match(text)) or len(content) <= 2
+
+
+def understand(question: str, history: Sequence[Turn] = ()) -> Question:
+    """Resolve a question against the conversation so far."""
+    q = Question(
+        text=question,
+        query=question,
+        language=detect_language(question),
+        insurers=find_insurers(question),
+        care_types=find_care_types(question),
+        years=find_years(question),
+        fact=fact_kind(question),
+    )
+    prev_users = [t.content for t in history if t.role == "user"]
+    if not prev_users:
+        return q
+    prev = prev_users[-1]
+    # look back for the last question that named an insurer / care type
+    prev_insurers: list[str] = []
+    prev_care: list[str] = []
+    for p in reversed(prev_users):
+        prev_insurers = prev_insurers or find_insurers(p)
+        prev_care = prev_care or find_care_types(p)
+    elliptical = is_elliptical(question)
+    if elliptical:
+        q.is_followup = True
+        base = _strip_names(prev) if q.insurers else prev
+        q.query = f"{base} {question}"
+        if q.fact == "other":
+            q.fact = fact_kind(prev)
+        if not q.years:
+            q.years = find_years(prev)
+        if detect_language(question) != detect_language(prev) and len(question.split()) <= 4:
+            q.language = detect_language(prev)
+    if not q.insurers and prev_insurers:
+        q.insurers = prev_insurers
+        q.inherited = True
+        q.is_followup = True
+    if not q.care_types and prev_care and (elliptical or q.inherited):
+        q.care_types = prev_care
+    return q

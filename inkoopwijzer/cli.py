@@ -1,0 +1,249 @@
+"""`inkoopwijzer` command line: a thin layer over the public functions of each package.
+
+Heavy imports happen inside the commands, so `inkoopwijzer --help` is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import InkoopwijzerError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Inkoopwijzer: grounded, cited answers about Dutch health insurers' procurement policies.",
+)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from .settings import get_settings
+
+    return get_settings()
+
+
+def _fail(exc: Exception, code: int = 1) -> None:
+    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the shipped corpus)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="Only build when no index exists")] = False,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for another ingest to finish")] = 0.0,
+) -> None:
+    """Parse, embed and index policy documents (a new index version, switched atomically)."""
+    from tqdm import tqdm
+
+    from index.store import current_version, ingest_paths
+
+    settings = _settings()
+    if if_missing and current_version(settings) is not None:
+        typer.echo(f"index present ({current_version(settings).name}); nothing to do")  # type: ignore[union-attr]
+        return
+    targets = list(paths or [settings.corpus_dir])
+    missing = [p for p in targets if not p.exists()]
+    if missing:
+        typer.secho(f"error: no such file or folder: {', '.join(map(str, missing))}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if as_json or not sys.stderr.isatty() and stage != "embed":
+            return
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="passage" if stage == "embed" else "file", leave=False)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        report = ingest_paths(targets, settings, progress=progress, wait=wait)
+    except InkoopwijzerError as exc:
+        _fail(exc)
+        return
+    finally:
+        for bar in bars.values():
+            bar.close()
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(
+            f"documents {report.documents}, passages {report.chunks}: added {report.added}, updated {report.updated}, "
+            f"removed {report.removed}, unchanged {report.unchanged}, failed {len(report.failed)} "
+            f"({report.seconds:.1f} s, index {report.index_version})"
+        )
+        for f in report.failed:
+            typer.secho(f"  failed: {f.error}", fg=typer.colors.YELLOW, err=True)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def remove(names: Annotated[list[str], typer.Argument(help="Document file names to remove")]) -> None:
+    """Remove documents from the index (dense and keyword)."""
+    from index.store import remove_documents
+
+    try:
+        report = remove_documents(names, _settings())
+    except InkoopwijzerError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"removed {report.removed}; {report.documents} documents remain")
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List indexed documents with their metadata and passage counts."""
+    from assistant.service import Assistant
+
+    infos = Assistant(_settings()).documents()
+    if as_json:
+        rows = [{**i.meta.model_dump(), "chunks": i.chunks, "outdated": i.outdated, "notice": i.notice} for i in infos]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not infos:
+        typer.echo("no index yet: run `inkoopwijzer ingest`")
+        return
+    for i in infos:
+        m = i.meta
+        years = "-".join(str(y) for y in (m.years[:1] + m.years[-1:])) if m.years else "?"
+        flag = " (verouderd)" if i.outdated else ""
+        typer.echo(f"{m.document}  {m.insurer or '?'}  {'/'.join(m.care_types) or '?'}  {years}  "
+                   f"v{m.version or '?'}  {i.chunks} passages  {m.title}{flag}")
+
+
+@app.command()
+def search(
+    query: str,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    k: Annotated[int, typer.Option("-k", help="Number of passages")] = 10,
+    insurer: Annotated[list[str] | None, typer.Option(help="Restrict to an insurer")] = None,
+    include_outdated: Annotated[bool, typer.Option("--include-outdated")] = False,
+) -> None:
+    """Print the ranked passages for a query, with scores (for debugging retrieval)."""
+    from assistant.query import detect_language
+    from index.search import get_searcher
+    from inkoopwijzer.types import Filters
+
+    try:
+        searcher = get_searcher(_settings())
+        hits = searcher.search(
+            query, Filters(insurers=insurer or [], include_outdated=include_outdated), k, detect_language(query)
+        )
+    except InkoopwijzerError as exc:
+        _fail(exc)
+        return
+    rows = [
+        {"rank": r + 1, "score": round(h.score, 5), "dense_rank": h.dense_rank, "keyword_rank": h.keyword_rank,
+         "document": h.meta.document, "insurer": h.meta.insurer, "section": h.chunk.section, "page": h.chunk.page,
+         "text": h.chunk.text}
+        for r, h in enumerate(hits)
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        typer.echo(f"{row['rank']:>2}. {row['score']:.4f} (dense {row['dense_rank']}, bm25 {row['keyword_rank']}) "
+                   f"{row['insurer']} p.{row['page']} · {row['section']}")
+        typer.echo("    " + " ".join(str(row["text"]).split())[:240])
+
+
+def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2, exclude_none=False))
+        return
+    typer.echo(answer.answer)
+    for n in answer.notices:
+        typer.secho(f"! {n}", fg=typer.colors.YELLOW)
+    for c in answer.citations:
+        typer.echo(f"[{c.n}] {c.insurer} · {c.title} · {c.section} · p. {c.page}")
+    if answer.related:
+        typer.echo("Mogelijk relevant:")
+        for c in answer.related:
+            typer.echo(f"  - {c.insurer} · {c.title} · p. {c.page}: {' '.join(c.quote.split())[:160]}")
+
+
+@app.command()
+def ask(
+    question: str,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    insurer: Annotated[list[str] | None, typer.Option(help="Restrict to an insurer")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Include the retrieved passages")] = False,
+    mode: Annotated[str | None, typer.Option(help="extractive or llm")] = None,
+) -> None:
+    """Ask one question; prints the answer with its citations."""
+    from assistant.service import Assistant
+    from inkoopwijzer.types import Filters
+
+    try:
+        answer = Assistant(_settings()).ask(question, filters=Filters(insurers=insurer or []), debug=debug, mode=mode)
+    except InkoopwijzerError as exc:
+        _fail(exc)
+        return
+    _print_answer(answer, as_json)
+
+
+@app.command()
+def chat() -> None:
+    """A multi-turn conversation in the terminal (empty line or Ctrl-D to stop)."""
+    from assistant.service import Assistant
+    from inkoopwijzer.types import Turn
+
+    assistant = Assistant(_settings())
+    history: list[Turn] = []
+    typer.echo("Stel uw vraag (lege regel om te stoppen).")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            answer = assistant.ask(question, history)
+        except InkoopwijzerError as exc:
+            typer.secho(f"error: {exc}", fg=typer.colors.RED)
+            continue
+        _print_answer(answer, False)
+        history += [Turn(role="user", content=question), Turn(role="assistant", content=answer.answer)]
+
+
+@app.command(name="eval")
+def eval_(
+    gold: Annotated[Path | None, typer.Option(help="Gold JSONL file (default: the project's gold set)")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder")] = Path("eval-out"),
+    mode: Annotated[str | None, typer.Option(help="extractive or llm")] = None,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Also run the naive LangChain baseline")] = False,
+    gate: Annotated[bool, typer.Option("--gate", help="Fail below the thresholds in evals/thresholds.json")] = False,
+) -> None:
+    """Run the evaluation and write metrics.json, results.jsonl and report.md."""
+    from evals.runner import cli_eval
+
+    if gold is not None and not gold.is_file():
+        typer.secho(f"error: no such gold file: {gold}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(cli_eval(gold, out, mode, baseline, gate))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 7860)")] = None,
+) -> None:
+    """Start the web chat, the support-desk view and the JSON API."""
+    from ui.server import serve as run_server
+
+    settings = _settings()
+    run_server(host or settings.host, port or settings.port)
+
+
+def main() -> None:
+    app()
