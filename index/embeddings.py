@@ -194,12 +194,17 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
 
 
 _lock = threading.Lock()
-_embedders: dict[tuple[str, str, int], CachedEmbedder] = {}
+_embedders: dict[tuple[str, str, int, str], CachedEmbedder] = {}
 
 
 def get_embedder(settings: Settings) -> CachedEmbedder:
     """The process-wide (cached) embedder for these settings; loaded on first use."""
-    key = (settings.embedding_backend, str(settings.embedding_model_path), settings.embedding_threads)
+    key = (
+        settings.embedding_backend,
+        str(settings.embedding_model_path),
+        settings.embedding_threads,
+        str(settings.cache_dir),
+    )
     with _lock:
         if key not in _embedders:
             inner: Embedder

@@ -67,7 +67,7 @@ def _paragraphs_hard_wrapped(lines: list[str]) -> list[str]:
     paras: list[str] = []
     cur: list[str] = []
     blanks = 0
-    for ln in lines:
+    for i, ln in enumerate(lines):
         if not ln.strip():
             blanks += 1
             continue
@@ -76,7 +76,8 @@ def _paragraphs_hard_wrapped(lines: list[str]) -> list[str]:
             cur = []
         at_break = not cur and (blanks >= 2 or not paras)
         blanks = 0
-        if at_break and _looks_like_title(ln.strip()):
+        nxt = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
+        if at_break and _looks_like_title(ln.strip()) and not nxt[:1].islower():
             paras.append(ln.strip())  # a heading stands alone
             continue
         cur.append(ln.strip())
@@ -188,7 +189,7 @@ def _mark_statements(blocks: list[Block]) -> None:
             and b.text.endswith(".")
             and b.text.count(". ") == 0
             and nxt.kind in ("para", "list")
-            and len(nxt.text) > len(b.text)
+            and (len(nxt.text) > 1.5 * len(b.text) or nxt.kind == "list")
         ):
             b.kind = "statement"
 
