@@ -46,7 +46,9 @@ def _control_ratio(sample: bytes) -> float:
 
 
 def strip_markdown_links(text: str) -> str:
-    return _MD_LINK.sub(lambda m: m.group(1), text)
+    """Markdown links reduced to their text, and bold/italic markers dropped."""
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    return re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:

@@ -1,0 +1,3 @@
+from inkoopwijzer.cli import main
+
+main()
