@@ -1,0 +1,153 @@
+"""Index versions, safe updates, removal and the Chroma server mode, with real parts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from filelock import FileLock
+
+from inkoopwijzer.errors import IndexBusyError, StoreUnavailableError
+from inkoopwijzer.types import Filters
+
+pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
+POLICIES = REPO / "data" / "policies"
+ZG = POLICIES / "003_2c4c2530db87d994.pdf"
+
+
+def _small_doc(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    f = folder / "testverzekeraar_ggz_2027.md"
+    f.write_text(
+        "# Inkoopbeleid GGZ 2027\n\nVersie 1.0\n\n## Planning\n\n"
+        "Menzis ontvangt uw offerte uiterlijk 3 oktober 2026 via het portaal.\n\n"
+        "## Tarieven\n\nHet maximumtarief voor een intake bedraagt € 250 per cliënt.\n",
+        encoding="utf-8",
+    )
+    return f
+
+
+def test_ingest_search_and_remove(fresh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from index.search import get_searcher
+    from index.store import current_version, ingest_paths, remove_documents
+
+    small = _small_doc(tmp_path / "docs")
+    report = ingest_paths([ZG, small], fresh_settings)
+    assert report.added == 2 and not report.failed
+    searcher = get_searcher(fresh_settings)
+    hits = searcher.search("maximumtarief intake", Filters(include_outdated=True), k=3)
+    assert hits[0].chunk.document == small.name
+    n_before = searcher.collection.count()
+
+    report = remove_documents([small.name], fresh_settings)
+    assert report.removed == 1
+    searcher = get_searcher(fresh_settings)
+    version = current_version(fresh_settings)
+    assert version is not None and [d.document for d in version.documents] == [ZG.name]
+    assert searcher.collection.count() < n_before
+    assert all(c.document == ZG.name for c in searcher.chunks)
+    assert searcher.keyword.n_docs == len(searcher.chunks)
+    hits = searcher.search("maximumtarief intake € 250", Filters(include_outdated=True), k=5)
+    assert all(h.chunk.document == ZG.name for h in hits)
+
+
+def test_second_ingest_waits_or_refuses(fresh_settings) -> None:  # type: ignore[no-untyped-def]
+    from index.store import ingest_paths
+
+    fresh_settings.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(fresh_settings.index_dir / ".ingest.lock"))
+    with lock:
+        with pytest.raises(IndexBusyError, match="Another ingest"):
+            ingest_paths([ZG], fresh_settings, wait=0.2)
+
+
+def test_interrupted_ingest_leaves_previous_index_answering(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    """SIGKILL an ingest half-way: the previous version still answers, the next ingest completes."""
+    from index.search import get_searcher
+    from index.store import current_version, ingest_paths
+    from inkoopwijzer.settings import Settings
+
+    s = Settings(data_dir=tmp_path / "data", embedding_batch_size=1)  # empty cache: embedding takes a while
+    small = _small_doc(tmp_path / "docs")
+    ingest_paths([small], s)
+    before = current_version(s)
+    assert before is not None
+    env = {**os.environ, "INKOOPWIJZER_DATA_DIR": str(s.data_dir), "INKOOPWIJZER_EMBEDDING_BATCH_SIZE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "inkoopwijzer", "ingest", str(POLICIES / "001_3ba7a5f8c5435087.pdf"), str(small)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(s.index_dir.glob(".building-*")):
+        time.sleep(0.2)
+    time.sleep(1.5)
+    assert proc.poll() is None, "ingest finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    after = current_version(s)
+    assert after is not None and after.name == before.name
+    hits = get_searcher(s).search("maximumtarief intake", Filters(), k=1)
+    assert hits and hits[0].chunk.document == small.name
+
+    report = ingest_paths([POLICIES / "001_3ba7a5f8c5435087.pdf", small], s)
+    assert report.added == 1 and report.unchanged == 1
+    assert not list(s.index_dir.glob(".building-*"))
+    assert current_version(s).name != before.name  # type: ignore[union-attr]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("chroma run did not start within 60 s")
+
+
+def test_chroma_server_mode(fresh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ingest into a real `chroma run` over HTTP, answer from it, survive it going away."""
+    from index.search import get_searcher
+    from index.store import ingest_paths
+    from inkoopwijzer.settings import Settings
+
+    port = _free_port()
+    s = Settings(data_dir=fresh_settings.data_dir, chroma_url=f"http://127.0.0.1:{port}")
+    proc = _start_chroma(tmp_path / "chroma-server", port)
+    try:
+        report = ingest_paths([ZG], s)
+        assert report.added == 1
+        hits = get_searcher(s).search("looptijd overeenkomst zintuiglijk", Filters(include_outdated=True), k=3)
+        assert hits and hits[0].chunk.document == ZG.name
+        proc.terminate()
+        proc.wait(timeout=20)
+        with pytest.raises(StoreUnavailableError):
+            get_searcher(s).search("looptijd overeenkomst", Filters(include_outdated=True), k=3)
+        proc = _start_chroma(tmp_path / "chroma-server", port)
+        hits = get_searcher(s).search("looptijd overeenkomst zintuiglijk", Filters(include_outdated=True), k=3)
+        assert hits and hits[0].chunk.document == ZG.name
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
