@@ -87,8 +87,8 @@ class Question:
 
 def detect_language(text: str) -> Literal["nl", "en"]:
     words = re.findall(r"[a-zA-Z']+", text.lower())
-    en = sum(1 for w in words if w in _EN_WORDS and w not in _NL_WORDS)
-    nl = sum(1 for w in words if w in _NL_WORDS and w not in _EN_WORDS)
+    en = float(sum(1 for w in words if w in _EN_WORDS and w not in _NL_WORDS))
+    nl = float(sum(1 for w in words if w in _NL_WORDS and w not in _EN_WORDS))
     if re.search(r"\b(ij|oe|ui|aa|ee|oo)\w*", text.lower()):
         nl += 0.5
     return "en" if en > nl else "nl"

@@ -23,7 +23,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -263,7 +263,7 @@ def _write_version(
     pages: dict[str, list[tuple[int, int]]],
 ) -> str:
     base = _index_dir(settings)
-    name = "v-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    name = "v-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     tmp = base / f".building-{name}"
     final = base / name
     shutil.rmtree(tmp, ignore_errors=True)

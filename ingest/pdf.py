@@ -268,9 +268,9 @@ def load_pdf(path: Path, max_pages: int = 2000) -> RawDocument:
         reader = PdfReader(str(path), strict=False)
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                ok = bool(reader.decrypt(""))
             except Exception:  # noqa: BLE001 - pypdf raises several types here
-                ok = 0
+                ok = False
             if not ok:
                 raise IngestError(f"{path.name}: PDF is encrypted (password protected); upload an unprotected copy.", "encrypted")
         n_pages = len(reader.pages)
