@@ -11,10 +11,14 @@ def display_quote(text: str) -> str:
     return " | ".join(c for c in cells if c)
 
 
-def line_for(insurer: str | None, title: str, quote_units: list[Unit], n: int) -> str:
-    quote = " ".join(display_quote(u.text) for u in quote_units)
+def line_for(insurer: str | None, title: str, quotes: list[tuple[list[Unit], int]]) -> str:
+    """One insurer's line: each quote verbatim, followed by its citation number."""
+    parts = []
+    for units, n in quotes:
+        quote = " ".join(display_quote(u.text) for u in units)
+        parts.append(f"“{quote}” [{n}]")
     who = insurer or "Onbekende verzekeraar"
-    return f"{who} ({title}): “{quote}” [{n}]"
+    return f"{who} ({title}): {' … '.join(parts)}"
 
 
 def single(lang: str, line: str) -> str:

@@ -12,15 +12,18 @@ from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, RetrievedPassage, Turn
 
 from . import compose
-from .extractive import Unit, UnitScorer, best_units, split_units, with_neighbour
+from .extractive import REQUIRED_PATTERN, Unit, UnitScorer, best_units, split_units, with_neighbour
+from .glossary import expand
 from .query import Question, understand
 
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
 # evidence is too weak to answer.
-MIN_SCORE = 0.55
+MIN_SCORE = 0.35
 # An insurer is listed in a per-insurer answer when its best sentence scores at least
 # this share of the best one.
 PER_INSURER_RATIO = 0.8
+# Further sentences of the same insurer are quoted when they score this share of its best.
+SUPPORT_RATIO = 0.85
 
 
 class Engine:
@@ -54,6 +57,20 @@ class Engine:
                 if lang == "en"
                 else f"de documenten gaan niet over die zorgsoort (beschikbaar: {have})."
             )
+        if q.years and q.care_types:
+            docs = [
+                m
+                for m in self.searcher.metas.values()
+                if (not q.insurers or m.insurer in q.insurers) and set(q.care_types) & set(m.care_types)
+            ]
+            if docs and not any(set(q.years) & set(m.years) for m in docs if m.years):
+                covered = sorted({y for m in docs for y in m.years})
+                span = f"{covered[0]}–{covered[-1]}" if covered else "?"
+                return (
+                    f"the documents on that type of care cover {span}, not {', '.join(map(str, q.years))}."
+                    if lang == "en"
+                    else f"de documenten over die zorgsoort gelden voor {span}, niet voor {', '.join(map(str, q.years))}."
+                )
         if q.years:
             docs = [m for m in self.searcher.metas.values() if not q.insurers or m.insurer in q.insurers]
             max_year = max((max(m.years) for m in docs if m.years), default=0)
@@ -117,12 +134,14 @@ class Engine:
 
     def _retrieve(self, q: Question, filters: Filters) -> list[Hit]:
         k = self.settings.top_k
+        kq = expand(q.query)
         if len(filters.insurers) > 1:
             hits: list[Hit] = []
             for ins in filters.insurers:
-                hits.extend(self.searcher.search(q.query, filters.model_copy(update={"insurers": [ins]}), k, q.language))
+                f = filters.model_copy(update={"insurers": [ins]})
+                hits.extend(self.searcher.search(q.query, f, k, q.language, keyword_query=kq))
             return sorted(hits, key=lambda h: -h.score)
-        return self.searcher.search(q.query, filters, k, q.language)
+        return self.searcher.search(q.query, filters, k, q.language, keyword_query=kq)
 
     def _compose(
         self, question: str, q: Question, ranked: list[Unit], units: list[Unit], filters: Filters
@@ -136,6 +155,14 @@ class Engine:
                 answer=compose.not_found(lang),
                 related=related,
                 language=lang,
+            )
+        if q.fact in REQUIRED_PATTERN and not any(
+            REQUIRED_PATTERN[q.fact].search(u.text) for u in ranked[:5] if u.score >= MIN_SCORE
+        ):
+            # a date/amount/percentage was asked and no good sentence states one
+            related = [self._citation(u, i + 1) for i, u in enumerate(_distinct_chunks(ranked)[:3])]
+            return Answer(
+                question=question, status="not_found", answer=compose.not_found(lang), related=related, language=lang
             )
         best_per_insurer: dict[str, Unit] = {}
         for u in ranked:
@@ -153,12 +180,15 @@ class Engine:
         lines: list[str] = []
         notices: list[str] = []
         for u in chosen:
-            quote_units = with_neighbour(u, units, q.fact)
-            first, last = quote_units[0], quote_units[-1]
-            n = len(citations) + 1
-            cit = self._citation(first, n, end_unit=last)
-            citations.append(cit)
-            lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quote_units, n))
+            quotes: list[tuple[list[Unit], int]] = []
+            for unit in self._supporting(u, ranked):
+                quote_units = with_neighbour(unit, units, q.fact)
+                if any(prev[0].start <= quote_units[0].start < prev[-1].end for prev, _ in quotes):
+                    continue
+                n = len(citations) + 1
+                citations.append(self._citation(quote_units[0], n, end_unit=quote_units[-1]))
+                quotes.append((quote_units, n))
+            lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quotes))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
             if note and note not in notices:
                 notices.append(note)
@@ -177,6 +207,24 @@ class Engine:
             language=lang,
             insurers=[c.insurer for c in citations if c.insurer],
         )
+
+    def _supporting(self, best: Unit, ranked: list[Unit]) -> list[Unit]:
+        """The best unit of an insurer plus up to two more of its units that score nearly
+        as well (multi-part answers: a threshold and its period, two dates...), in
+        document order."""
+        insurer = best.hit.meta.insurer
+        picked = [best]
+        covered = [(best.start, best.end)]
+        for u in ranked:
+            if len(picked) >= 3 or u.score < best.score * SUPPORT_RATIO:
+                break
+            if u.hit.meta.insurer != insurer or u.hit.meta.document != best.hit.meta.document:
+                continue
+            if any(s <= u.start < e or u.start <= s < u.end for s, e in covered):
+                continue
+            picked.append(u)
+            covered.append((u.start, u.end))
+        return sorted(picked, key=lambda u: u.start)
 
     def _citation(self, unit: Unit, n: int, end_unit: Unit | None = None) -> Citation:
         meta: DocumentMeta = unit.hit.meta

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from index.keyword import Tokenizer
 from index.search import Hit
 
+from .glossary import expand
 from .query import FactKind, Question
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
@@ -27,6 +28,14 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "percentage": _PERCENT,
     "duration": _DURATION,
     "count": _NUMBER,
+}
+
+# a question of this kind is only answered by a sentence that states such a value
+REQUIRED_PATTERN: dict[FactKind, re.Pattern[str]] = {
+    "date": re.compile(f"{_DATE.pattern}|{_DURATION.pattern}|\\b(kwartaal|quarter|jaarlijks|uiterlijk)\\b", re.I),
+    "amount": re.compile(f"{_AMOUNT.pattern}|{_PERCENT.pattern}", re.I),
+    "percentage": _PERCENT,
+    "duration": re.compile(f"{_DURATION.pattern}|{_DATE.pattern}", re.I),
 }
 
 # words that carry no topic: question words and the domain's ubiquitous terms
@@ -78,10 +87,15 @@ class UnitScorer:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
 
     def question_terms(self, q: Question) -> dict[str, float]:
+        """Stemmed topic terms of the question with idf weights; glossary terms weigh less."""
         generic = set(self.tok.stemmer.stemWords(list(_GENERIC)))
-        names = {t for n in q.insurers for t in self.tok(n)}
-        terms = [t for t in self.tok(q.query) if t not in generic and t not in names]
-        return {t: self.idf(t) for t in dict.fromkeys(terms)}
+        names = {t for n in q.insurers for t in self.tok(n)} | {"zilver", "kruis", "zekerheid", "salland"}
+        own = [t for t in self.tok(q.query) if t not in generic and t not in names]
+        extra = [t for t in self.tok(expand(q.query)) if t not in generic and t not in names and t not in own]
+        weights = {t: self.idf(t) for t in dict.fromkeys(own)}
+        for t in dict.fromkeys(extra):
+            weights[t] = 0.5 * self.idf(t)
+        return weights
 
     def score(self, unit: Unit, terms: dict[str, float], fact: FactKind) -> float:
         ctx = f"{unit.hit.chunk.section} {unit.hit.chunk.context}"
@@ -99,8 +113,7 @@ class UnitScorer:
         n_chars = len(unit.text)
         if n_chars < 25:
             s -= 0.2
-        elif n_chars > 450:
-            s -= 0.1
+        s -= 0.12 * max(0.0, math.log(max(n_chars, 1) / 160))  # long units match many words by chance
         if unit.hit.chunk.kind == "table" and "\t" in unit.text and rx is not None and rx.search(unit.text):
             s += 0.1  # planning tables state deadlines most plainly
         return s

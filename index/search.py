@@ -87,7 +87,15 @@ class HybridSearcher:
             out.append(name)
         return out
 
-    def search(self, query: str, filters: Filters | None = None, k: int = 10, lang: str = "nl") -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        k: int = 10,
+        lang: str = "nl",
+        keyword_query: str | None = None,
+    ) -> list[Hit]:
+        """Top-k passages for `query` (dense) and `keyword_query` (BM25; default: the query)."""
         allowed = self.allowed_documents(filters)
         if not allowed:
             return []
@@ -107,7 +115,7 @@ class HybridSearcher:
         dense_ids = res["ids"][0]
         dense_sims = [1.0 - float(d) for d in res["distances"][0]]
         # keyword
-        scores = self.keyword.scores(query)
+        scores = self.keyword.scores(keyword_query or query)
         allowed_nos = [self._doc_no(d) for d in allowed]
         mask = np.isin(self._doc_index, allowed_nos)
         scores = np.where(mask, scores, -1.0)

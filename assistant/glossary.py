@@ -1,0 +1,81 @@
+"""Domain vocabulary for matching a provider's words to the policies' words.
+
+English terms map to the Dutch the policies use; informal Dutch maps to the formal terms.
+Used to expand the keyword query and the sentence scoring, never to answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+# phrase (regex, matched case-insensitively) → Dutch terms added to the query
+EXPANSIONS: list[tuple[str, str]] = [
+    # English → Dutch
+    (r"\bdeadlines?\b|\bdue\b|\bby when\b|\blatest\b", "uiterlijk datum sluitingsdatum uiterste"),
+    (r"\bquotes?\b|\bquotations?\b|\boffers?\b|\bbids?\b|\bproposals?\b", "offerte voorstel aanbod"),
+    (r"\bcontracts?\b|\bagreements?\b", "overeenkomst contract zorgovereenkomst"),
+    (r"\bcontracting\b|\bcontracted\b", "contractering gecontracteerd"),
+    (r"\bnew providers?\b|\bnew care providers?\b|\bnewcomers?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
+    (r"\bproviders?\b", "zorgaanbieder zorgaanbieders"),
+    (r"\bapply\b|\bapplication\b|\bregister\b|\bsign up\b", "aanmelden aanvragen aanvraag"),
+    (r"\bsign(ed|ing)?\b", "ondertekenen getekende ondertekening"),
+    (r"\brevenue ceiling\b|\bturnover ceiling\b|\bceiling\b|\bcap\b", "omzetplafond plafond"),
+    (r"\brevenue\b|\bturnover\b", "omzet"),
+    (r"\bexpensive (drugs|medicines)\b|\badd-?on drugs?\b", "dure geneesmiddelen add-on add-ongeneesmiddelen"),
+    (r"\bdrugs?\b|\bmedicines?\b|\bmedication\b", "geneesmiddelen"),
+    (r"\bconditions?\b|\brequirements?\b|\brequire[sd]?\b|\bcriteria\b", "voorwaarden eisen voldoen"),
+    (r"\bminimum\b|\bat least\b", "minimaal minimum"),
+    (r"\bmaximum\b|\bat most\b", "maximaal maximum"),
+    (r"\bprices?\b|\brates?\b|\btariffs?\b|\bfees?\b", "tarief tarieven prijs prijzen"),
+    (r"\bvolume\b", "volume"),
+    (r"\bwaiting (times?|lists?)\b", "wachttijden wachtlijst"),
+    (r"\bquality\b", "kwaliteit kwaliteitseisen"),
+    (r"\bduration\b|\bterm\b|\bhow long\b|\bvalid\b", "looptijd termijn geldig"),
+    (r"\bweeks?\b", "weken"),
+    (r"\bdays?\b", "dagen"),
+    (r"\bmonths?\b", "maanden"),
+    (r"\byears?\b|\bmulti-?year\b", "jaar meerjarig"),
+    (r"\bchanges?d?\b|\bnew in\b|\bwhat's new\b|\bdifferent\b", "wijzigingen gewijzigd nieuw"),
+    (r"\bpublish(ed|es)?\b|\bpublication\b", "publicatie gepubliceerd"),
+    (r"\bhospitals?\b", "ziekenhuis ziekenhuizen"),
+    (r"\bindependent treatment cent(er|re)s?\b|\bclinics?\b", "zbc zelfstandige behandelcentra kliniek"),
+    (r"\bgeriatric rehabilitation\b", "geriatrische revalidatiezorg grz"),
+    (r"\bshort[- ]term stay\b|\bprimary care stay\b|\bfirst-line stay\b", "eerstelijnsverblijf elv"),
+    (r"\bsensory disab\w+\b", "zintuiglijk gehandicaptenzorg"),
+    (r"\bemergency (care|department)\b|\b(a&e|er)\b", "spoedeisende hulp seh acute zorg"),
+    (r"\bacute care\b", "acute zorg"),
+    (r"\bambulance\b", "ambulancezorg ambulance"),
+    (r"\bphysiotherap\w*\b|\bphysical therapy\b", "fysiotherapie oefentherapie"),
+    (r"\bknee\b", "knie"),
+    (r"\bhip\b", "heup"),
+    (r"\bpatients?\b", "patiënten"),
+    (r"\binsured\b|\bmembers?\b|\bcustomers?\b", "verzekerden"),
+    (r"\bpercentage\b|\bpercent\b|\bshare\b", "procent percentage aandeel"),
+    (r"\breimburse\w*\b|\bpaid\b|\bpay\b", "vergoeding vergoeden betalen"),
+    (r"\boverrun\b|\bexceed\w*\b|\boverspend\w*\b", "overschrijding overschrijden"),
+    (r"\bdigital\b", "digitaal digitale"),
+    (r"\bsustainab\w+\b", "duurzaamheid duurzame"),
+    (r"\bhome\b", "thuis"),
+    (r"\bnurs(ing|es)\b", "verpleging wijkverpleging"),
+    (r"\bcontact\b|\bemail\b|\be-mail\b", "contact e-mail mail"),
+    (r"\bsupplementary\b|\badditional\b|\bextra\b", "aanvullende extra bijcontracteren"),
+    (r"\bmid-?year\b", "tussentijds"),
+    (r"\bsubmit\w*\b|\bsend\b|\bdeliver\w*\b", "aanleveren indienen sturen"),
+    (r"\bquestionnaire\b|\bsurvey\b", "vragenlijst uitvraag"),
+    (r"\bwhen\b", "wanneer datum"),
+    # informal Dutch → formal terms
+    (r"\bdeadline\b", "uiterlijk sluitingsdatum uiterste datum"),
+    (r"\bofferte\b", "offerte voorstel financiële afspraak"),
+    (r"\bcontract\b", "overeenkomst zorgovereenkomst contract"),
+    (r"\baanmelden\b|\binschrijven\b", "aanmelden aanvragen aanvraag overeenkomst"),
+    (r"\bplafond\b", "omzetplafond"),
+    (r"\btekenen\b", "ondertekenen getekende ondertekening"),
+    (r"\bprijzen\b|\bprijs\b", "tarief tarieven prijs"),
+    (r"\bnieuwkomers?\b|\bnieuwe aanbieders?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
+]
+
+
+def expand(text: str) -> str:
+    """Add the policies' own terms for what the question says in other words."""
+    extra = [terms for rx, terms in EXPANSIONS if re.search(rx, text, re.I)]
+    return f"{text} {' '.join(extra)}" if extra else text
