@@ -21,9 +21,9 @@ from .query import Question, understand
 MIN_SCORE = 0.35
 # An insurer is listed in a per-insurer answer when its best sentence scores at least
 # this share of the best one.
-PER_INSURER_RATIO = 0.8
+PER_INSURER_RATIO = 0.65
 # Further sentences of the same insurer are quoted when they score this share of its best.
-SUPPORT_RATIO = 0.85
+SUPPORT_RATIO = 0.75
 
 
 class Engine:
@@ -135,9 +135,14 @@ class Engine:
     def _retrieve(self, q: Question, filters: Filters) -> list[Hit]:
         k = self.settings.top_k
         kq = expand(q.query)
-        if len(filters.insurers) > 1:
+        insurers = filters.insurers
+        if not insurers and not filters.documents:
+            # no insurer named: search each insurer's policies, so every insurer can answer
+            allowed = self.searcher.allowed_documents(filters)
+            insurers = sorted({self.searcher.metas[d].insurer or "" for d in allowed} - {""})
+        if len(insurers) > 1:
             hits: list[Hit] = []
-            for ins in filters.insurers:
+            for ins in insurers:
                 f = filters.model_copy(update={"insurers": [ins]})
                 hits.extend(self.searcher.search(q.query, f, k, q.language, keyword_query=kq))
             return sorted(hits, key=lambda h: -h.score)

@@ -57,6 +57,11 @@ _FOLLOWUP_START = re.compile(
     re.I,
 )
 
+# words by which a short follow-up points at what was discussed before
+_REFERS_BACK = re.compile(
+    r"\b(dan|daar|daarvoor|daarna|dat|die|dit|hiervoor|this|that|it|they|them|then|there|back)\b", re.I
+)
+
 _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welk deel|aandeel|share", re.I)),
     ("amount", re.compile(r"hoeveel (euro|geld)|bedrag|€|\beuro\b|omzet|how much|amount|tarief|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
@@ -154,7 +159,9 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
     for p in reversed(prev_users):
         prev_insurers = prev_insurers or find_insurers(p)
         prev_care = prev_care or find_care_types(p)
-    elliptical = is_elliptical(question)
+    elliptical = is_elliptical(question) or (
+        len(question.split()) <= 6 and bool(_REFERS_BACK.search(question))
+    )
     if elliptical:
         q.is_followup = True
         base = _strip_names(prev) if q.insurers else prev

@@ -26,9 +26,9 @@ class SearchWeights:
     """RRF weights per question language (chosen on the tuning split of the gold set)."""
 
     dense_nl: float = 1.0
-    keyword_nl: float = 1.0
+    keyword_nl: float = 1.5
     dense_en: float = 1.0
-    keyword_en: float = 0.35
+    keyword_en: float = 1.0
     rrf_k: int = 60
     candidates: int = 50
 
