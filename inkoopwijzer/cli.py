@@ -223,6 +223,10 @@ def eval_(
     mode: Annotated[str | None, typer.Option(help="extractive or llm")] = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="Also run the naive LangChain baseline")] = False,
     gate: Annotated[bool, typer.Option("--gate", help="Fail below the thresholds in evals/thresholds.json")] = False,
+    split: Annotated[str | None, typer.Option(help="Only this split of the project's gold set (tuning, heldout)")] = None,
+    save_reference: Annotated[
+        bool, typer.Option("--save-reference", help="Store this run as the reference the next report compares with")
+    ] = False,
 ) -> None:
     """Run the evaluation and write metrics.json, results.jsonl and report.md."""
     from evals.runner import cli_eval
@@ -230,7 +234,7 @@ def eval_(
     if gold is not None and not gold.is_file():
         typer.secho(f"error: no such gold file: {gold}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
-    raise typer.Exit(cli_eval(gold, out, mode, baseline, gate))
+    raise typer.Exit(cli_eval(gold, out, mode, baseline, gate, split=split, save_as_reference=save_reference))
 
 
 @app.command()

@@ -71,7 +71,7 @@ def load_split(name):
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise AssertionError(f"{path.name}:{lineno}: invalid JSON: {exc}")
+            raise AssertionError(f"{path.name}:{lineno}: invalid JSON: {exc}") from exc
         assert isinstance(obj, dict), f"{path.name}:{lineno}: not an object"
         rows.append(obj)
     return rows

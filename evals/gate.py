@@ -1,0 +1,93 @@
+"""The CI gate: thresholds per metric for one split, kept in `evals/thresholds.json`.
+
+The file holds `{"date", "run", "split", "note", "thresholds": {metric: value}}`. A value is a
+minimum, except for metrics where lower is better (`false_refusal_rate`, latencies), where it is a
+maximum. `thresholds_from_metrics` proposes a new file from a run's metrics.json.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from inkoopwijzer.errors import ConfigError
+
+from .metrics import LOWER_IS_BETTER
+
+__all__ = ["THRESHOLDS_PATH", "check_gate", "load_thresholds", "thresholds_from_metrics"]
+
+THRESHOLDS_PATH = Path(__file__).resolve().parent / "thresholds.json"
+
+
+def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, Any]:
+    """Read and check a thresholds file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the evaluation thresholds ({exc}).") from exc
+    values = data.get("thresholds") if isinstance(data, dict) else None
+    if not isinstance(values, dict) or not all(isinstance(v, int | float) for v in values.values()):
+        raise ConfigError(f"{path}: needs a 'thresholds' object of metric name → number.")
+    return dict(data)
+
+
+def _split_metrics(metrics: Mapping[str, Any], split: str | None) -> Mapping[str, Any] | None:
+    """The flat metrics of `split` from a metrics.json document (or the document itself if flat)."""
+    if "overall" not in metrics:
+        return metrics
+    if split in (None, "", "all", "overall"):
+        return metrics["overall"]
+    result = metrics.get("by_split", {}).get(split)
+    return result if isinstance(result, Mapping) else None
+
+
+def check_gate(metrics: Mapping[str, Any], thresholds: Mapping[str, Any]) -> list[str]:
+    """Gate failures as readable lines; empty when every threshold holds.
+
+    `metrics` is a metrics.json document (the split named in `thresholds["split"]` is checked)
+    or one flat dict of metrics.
+    """
+    split = thresholds.get("split")
+    values = _split_metrics(metrics, split)
+    if values is None:
+        return [f"split {split!r} is not in this run; evaluate its gold file (evals/data/{split}.jsonl)"]
+    failures = []
+    for name, limit in thresholds.get("thresholds", {}).items():
+        value = values.get(name)
+        if value is None:
+            failures.append(f"{name}: not measured on split {split!r} (threshold {limit})")
+        elif name in LOWER_IS_BETTER and value > limit:
+            failures.append(f"{name}: {value:.3f} is above the maximum {limit}")
+        elif name not in LOWER_IS_BETTER and value < limit:
+            failures.append(f"{name}: {value:.3f} is below the minimum {limit}")
+    return failures
+
+
+def thresholds_from_metrics(
+    metrics: Mapping[str, Any], split: str = "heldout", margin: float = 0.05, run: str | None = None
+) -> dict[str, Any]:
+    """Propose thresholds a margin below (above, for lower-is-better) a run's values on `split`."""
+    values = _split_metrics(metrics, split)
+    if values is None:
+        raise ConfigError(f"split {split!r} is not in these metrics.")
+    proposed: dict[str, float] = {}
+    for name, value in values.items():
+        if value is None or name == "n" or name.startswith("n_") or name == "errors":
+            continue
+        if name.startswith("latency"):
+            proposed[name] = round(float(value) * 2, -1)
+        elif name in LOWER_IS_BETTER:
+            proposed[name] = round(min(1.0, float(value) + margin), 3)
+        else:
+            proposed[name] = round(max(0.0, float(value) - margin), 3)
+    run_info = metrics.get("run", {})
+    return {
+        "date": date.today().isoformat(),
+        "run": run or run_info.get("id", "unknown"),
+        "split": split,
+        "note": f"{margin:g} below the values of the run named here (latency: twice).",
+        "thresholds": proposed,
+    }
