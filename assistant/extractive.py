@@ -133,8 +133,13 @@ def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
     same.sort(key=lambda u: u.start)
     idx = next((i for i, u in enumerate(same) if u.start == unit.start), -1)
     out = [unit]
-    if idx >= 0 and unit.text.rstrip().endswith(":"):
-        out.extend(same[idx + 1 : idx + 4])
-    elif idx >= 0 and idx + 1 < len(same) and len(unit.text) < 60:
+    if idx < 0:
+        return out
+    is_statement = unit.hit.chunk.section.endswith(" ".join(unit.text.split()))
+    if unit.text.rstrip().endswith(":"):
+        out.extend(same[idx + 1 : idx + 7])  # the list it introduces
+    elif is_statement:
+        out.extend(same[idx + 1 : idx + 3])  # a heading statement: its explanation holds the facts
+    elif idx + 1 < len(same) and len(unit.text) < 60:
         out.append(same[idx + 1])
     return out
