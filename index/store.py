@@ -177,7 +177,7 @@ def _ingest_locked(
 ) -> IngestReport:
     old = current_version(settings)
     report = IngestReport()
-    files = list(discover(paths))
+    files = list(dict.fromkeys(f.resolve() for f in discover(paths)))
     folders = [p.resolve() for p in paths if p.is_dir()]
     parsed: dict[str, tuple[ParsedDocument, str]] = {}
     catalogs: dict[Path, dict[str, dict[str, Any]]] = {}
@@ -197,6 +197,16 @@ def _ingest_locked(
             )
             if doc.meta.document in parsed:
                 raise IngestError(f"{f.name}: a file with the same name was already given in this ingest.", "duplicate")
+            twin = next(
+                (
+                    d.document
+                    for d in [p.meta for p, _ in parsed.values()] + (old.documents if old else [])
+                    if d.content_hash == doc.meta.content_hash and d.document != doc.meta.document
+                ),
+                None,
+            )
+            if twin is not None:
+                raise IngestError(f"{f.name}: same content as {twin}, which is already indexed; skipped.", "duplicate")
             parsed[doc.meta.document] = (doc, str(f.resolve()))
         except IngestError as exc:
             report.failed.append(IngestFailure(path=str(f), error=str(exc), reason=exc.reason))
