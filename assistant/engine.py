@@ -121,6 +121,16 @@ class Engine:
                 timings={"total_ms": _ms(t0)},
                 retrieved=[] if debug else None,
             )
+        if not self.scorer.question_terms(q) and not q.insurers and not q.care_types:
+            # nothing to search for ("hallo?", "en?"): ask what is meant instead of guessing
+            return Answer(
+                question=question,
+                status="clarify",
+                answer=compose.clarify(q.language),
+                language=q.language,
+                timings={"total_ms": _ms(t0)},
+                retrieved=[] if debug else None,
+            )
         filters = self._filters(q, user_filters)
         hits = self._retrieve(q, filters)
         t1 = time.perf_counter()

@@ -43,6 +43,8 @@ _GENERIC = {
     "wanneer", "hoeveel", "welke", "welk", "wat", "hoe", "moet", "moeten", "kan", "kunnen", "zorgaanbieder",
     "zorgaanbieders", "zorgverzekeraar", "inkoopbeleid", "zorginkoopbeleid", "beleid", "when", "what", "which",
     "how", "does", "must", "provider", "providers", "insurer", "policy", "deadline", "zorg", "2027", "2026",
+    "hallo", "hoi", "hi", "hello", "hey", "dag", "goedemorgen", "goedemiddag", "bedankt", "dank", "thanks",
+    "vraag", "vraagje", "question", "help", "info", "informatie", "ok", "oke", "okay",
 }
 
 
