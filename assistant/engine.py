@@ -220,7 +220,7 @@ class Engine:
             citations=citations,
             notices=notices,
             language=lang,
-            insurers=[c.insurer for c in citations if c.insurer],
+            insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
         )
 
     def _supporting(self, best: Unit, ranked: list[Unit]) -> list[Unit]:

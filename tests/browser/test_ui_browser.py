@@ -1,0 +1,97 @@
+"""The chat in a real browser: ask, see the cited source, open its context, give feedback."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from conftest_server import LIVE_DESK_TOKEN, ServerProcess
+
+from inkoopwijzer.settings import REPO_ROOT
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+ZK_QUESTION = "Tot wanneer kan een nieuwe zorgaanbieder zich aanmelden bij Zilveren Kruis voor MSZ 2027?"
+
+
+def _ask(page: Any, question: str) -> Any:
+    box = page.get_by_placeholder("Stel je vraag")
+    box.fill(question)
+    box.press("Enter")
+    citation = page.locator("#iw-chatbot .iw-cite").first
+    citation.wait_for(state="visible")
+    return citation
+
+
+def test_question_shows_answer_with_citation(page: Any, live_server: ServerProcess) -> None:
+    page.goto(live_server.url + "/")
+    citation = _ask(page, ZK_QUESTION)
+    head = citation.locator(".iw-cite-head").inner_text()
+    assert "Zilveren Kruis" in head and re.search(r"p\.\s*\d+", head)
+    assert citation.locator(".iw-quote").inner_text().strip()
+    pdf = citation.locator("a.iw-pdf")
+    assert re.search(r"/api/documents/[^/]+\.pdf/file#page=\d+$", pdf.get_attribute("href") or "")
+    # open the passage in its context with the keyboard
+    summary = citation.locator("details.iw-context summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    mark = citation.locator("details.iw-context mark")
+    mark.wait_for(state="visible")
+    assert mark.inner_text().strip()
+    # show the answer from its first line (the chat scrolls to the end of the message)
+    page.locator("#iw-chatbot [data-testid='bot']").last.evaluate("el => el.scrollIntoView({block: 'start'})")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+
+
+def test_feedback_and_new_conversation(page: Any, live_server: ServerProcess) -> None:
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="deadline offerte salland?").click()
+    page.locator("#iw-chatbot .iw-cite").first.wait_for(state="visible")
+    page.get_by_label("Toelichting bij je beoordeling (optioneel)").fill("Duidelijk, dank je")
+    page.get_by_role("button", name="👍 Nuttig").click()
+    page.get_by_text("Bedankt! Je feedback (👍)").wait_for(state="visible")
+    page.locator("#iw-chatbot").get_by_role("button", name=re.compile("Dislike|niet leuk")).first.click()  # the chat's own thumbs (Dutch locale)
+    page.get_by_text("Bedankt! Je feedback (👎)").wait_for(state="visible")
+    page.get_by_role("button", name="Nieuw gesprek").click()
+    page.locator("#iw-chatbot .iw-cite").first.wait_for(state="detached")
+
+
+def test_insurer_filter_restricts_the_sources(page: Any, live_server: ServerProcess) -> None:
+    page.goto(live_server.url + "/")
+    page.get_by_text("Filters: verzekeraar").click()
+    page.get_by_label("Verzekeraar").click()
+    page.get_by_role("option", name="Salland").click()
+    page.keyboard.press("Escape")
+    _ask(page, "Wanneer moet de offerte binnen zijn?")
+    heads = page.locator("#iw-chatbot .iw-cited .iw-cite-head strong").all_inner_texts()
+    assert heads and set(heads) == {"Salland"}
+
+
+def test_phone_width(browser: Any, live_server: ServerProcess) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(live_server.url + "/")
+        citation = _ask(page, "deadline offerte salland?")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, f"no horizontal scrolling at phone width (page is {width}px wide)"
+        assert citation.bounding_box()["width"] <= 390
+        page.screenshot(path=str(ARTIFACTS / "chat-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_desk_needs_the_token_and_shows_debug(page: Any, live_server: ServerProcess) -> None:
+    page.goto(live_server.url + "/desk/")
+    page.locator("input[type=password]").fill(LIVE_DESK_TOKEN)
+    page.locator("input").first.fill("desk")
+    page.keyboard.press("Enter")
+    citation = _ask(page, "Welke minimumeisen gelden voor een ZBC bij Zorg en Zekerheid?")
+    assert citation.is_visible()
+    page.locator("#iw-debug .iw-debug").wait_for(state="visible")
+    assert "Opgehaalde passages" in page.locator("#iw-debug").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "desk.png"), full_page=True)

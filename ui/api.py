@@ -1,0 +1,296 @@
+"""The JSON API under `/api` (documented at `/docs`), `/healthz`, and the error translation.
+
+Every error reaches the client as `{"error": message}` with a fitting status code; domain
+errors are translated here (`BadRequestError` → 400, `IndexBusyError` → 409,
+`IndexMissingError`/`StoreUnavailableError` → 503) and nothing unexpected leaks a trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from inkoopwijzer.errors import (
+    BadRequestError,
+    ConfigError,
+    IndexBusyError,
+    IndexMissingError,
+    IngestError,
+    InkoopwijzerError,
+    StoreUnavailableError,
+)
+from inkoopwijzer.types import Answer, DocumentMeta, Filters, Turn
+
+from .feedback import Rating
+from .render import document_url
+from .services import Services
+from .uploads import IngestJob, UploadedFile
+
+__all__ = ["AskRequest", "FeedbackRequest", "api_router", "health_router", "install_error_handlers"]
+
+log = logging.getLogger(__name__)
+
+_STATUS: list[tuple[type[InkoopwijzerError], int]] = [
+    (BadRequestError, 400),
+    (IngestError, 400),
+    (IndexBusyError, 409),
+    (IndexMissingError, 503),
+    (StoreUnavailableError, 503),
+    (ConfigError, 500),
+]
+INTERNAL_ERROR = "Internal server error; the problem has been logged. Please try again later."
+
+
+def error_status(exc: InkoopwijzerError) -> int:
+    return next((code for cls, code in _STATUS if isinstance(exc, cls)), 500)
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        if err.get("type") == "json_invalid":
+            return "Invalid request: the body is not valid JSON."
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "header"))
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "Invalid request: " + "; ".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Translate every failure into `{"error": message}`; log (never send) unexpected ones."""
+
+    @app.exception_handler(InkoopwijzerError)
+    async def _domain(request: Request, exc: InkoopwijzerError) -> JSONResponse:
+        status = error_status(exc)
+        if status >= 500 and not isinstance(exc, (IndexMissingError, StoreUnavailableError)):
+            log.error("%s on %s: %s", exc.__class__.__name__, request.url.path, exc)
+            return _error(status, INTERNAL_ERROR)
+        return _error(status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error(500, INTERNAL_ERROR)
+
+
+# --- request and response models -------------------------------------------------------
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="The question, as a provider would type it", examples=["deadline offerte salland?"])
+    history: list[Turn] = Field(default_factory=list, description="Earlier turns, oldest first")
+    filters: Filters = Field(default_factory=Filters)
+    debug: bool = Field(default=False, description="Include the retrieved passages with scores")
+    mode: Literal["extractive", "llm"] | None = Field(default=None, description="Answerer; default from settings")
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v.strip()
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rating: Rating
+    question: str = Field(min_length=1)
+    answer: Answer = Field(description="The Answer as /api/ask returned it")
+    comment: str = Field(default="", max_length=4000)
+    history: list[Turn] = Field(default_factory=list)
+    filters: Filters | None = None
+
+
+class FeedbackCreated(BaseModel):
+    id: int
+
+
+class DocumentOut(DocumentMeta):
+    chunks: int
+    outdated: bool
+    notice: str | None = None
+    url: str | None = Field(default=None, description="Where the source file is served (PDF only)")
+
+
+class UploadAccepted(BaseModel):
+    job: str = Field(description="Poll GET /api/documents/jobs/{job}")
+    files: list[UploadedFile]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "unhealthy"]
+    index_present: bool
+    documents: int
+    model_loaded: bool
+    detail: str = ""
+
+
+# --- routes ------------------------------------------------------------------------------
+
+
+def health_router(services: Services) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/healthz", response_model=HealthOut, responses={503: {"model": HealthOut}}, tags=["health"])
+    def healthz() -> JSONResponse:
+        """Ready when an index is present and the store answers; 503 otherwise."""
+        try:
+            h = services.assistant().health()
+        except Exception as exc:  # noqa: BLE001 - a health check reports, it does not fail
+            log.warning("health check failed: %s", exc)
+            detail = str(exc) if isinstance(exc, InkoopwijzerError) else exc.__class__.__name__
+            out = HealthOut(status="unhealthy", index_present=False, documents=0, model_loaded=False, detail=detail)
+            return JSONResponse(out.model_dump(), status_code=503)
+        ok = h.index_present and h.store_ok
+        out = HealthOut(
+            status="ok" if ok else "unhealthy",
+            index_present=h.index_present,
+            documents=h.documents,
+            model_loaded=h.model_loaded,
+            detail=h.detail,
+        )
+        return JSONResponse(out.model_dump(), status_code=200 if ok else 503)
+
+    return router
+
+
+def api_router(services: Services) -> APIRouter:
+    settings = services.settings
+    router = APIRouter(prefix="/api", responses={429: {"description": "Too many requests"}})
+
+    def require_desk(authorization: Annotated[str | None, Header()] = None) -> None:
+        if not services.desk_enabled:
+            raise HTTPException(403, "Desk routes are disabled: set INKOOPWIJZER_DESK_TOKEN on the server.")
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not services.desk_token_ok(token.strip()):
+            raise HTTPException(401, "Missing or wrong desk token: send 'Authorization: Bearer <token>'.",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    desk = [Depends(require_desk)]
+
+    @router.post("/ask", response_model=Answer, tags=["ask"], responses={413: {"description": "Question or history too long"}})
+    def ask(body: AskRequest) -> JSONResponse:
+        """Answer one question with citations; `retrieved` is present only with `debug`."""
+        if len(body.question) > settings.max_question_chars:
+            raise HTTPException(413, f"Question too long: at most {settings.max_question_chars} characters.")
+        if len(body.history) > settings.max_history_turns:
+            raise HTTPException(413, f"History too long: at most {settings.max_history_turns} turns.")
+        answer = services.assistant().ask(body.question, body.history, body.filters, debug=body.debug, mode=body.mode)
+        exclude = None if body.debug else {"retrieved"}
+        return JSONResponse(answer.model_dump(mode="json", exclude=exclude))
+
+    @router.get("/documents", response_model=list[DocumentOut], tags=["documents"])
+    def documents() -> list[DocumentOut]:
+        """The indexed policy documents with metadata and validity."""
+        return [
+            DocumentOut(
+                **d.meta.model_dump(),
+                chunks=d.chunks,
+                outdated=d.outdated,
+                notice=d.notice,
+                url=document_url(d.meta.document),
+            )
+            for d in services.assistant().documents()
+        ]
+
+    @router.get("/documents/{name}/file", tags=["documents"], response_class=FileResponse)
+    def document_file(name: str) -> FileResponse:
+        """The source file of an indexed document (PDFs inline, so `#page=N` works)."""
+        path = services.document_file(name)
+        if path is None:
+            raise HTTPException(404, f"No such document: {name}")
+        suffix = path.suffix.lower()
+        if suffix == ".pdf":
+            return FileResponse(path, media_type="application/pdf", content_disposition_type="inline", filename=path.name)
+        if suffix in (".txt", ".md"):
+            return FileResponse(path, media_type="text/plain; charset=utf-8", content_disposition_type="inline", filename=path.name)
+        # anything else (HTML, DOCX) only as a download: never rendered on our origin
+        return FileResponse(path, media_type="application/octet-stream", filename=path.name)
+
+    max_upload = int(settings.max_upload_mb * 1024 * 1024)
+
+    # max_body_size also stops a chunked body (no Content-Length) once it passes the limit
+    @router.post("/documents", status_code=202, response_model=UploadAccepted, dependencies=desk, tags=["documents"],
+                 max_body_size=max_upload + 64 * 1024,
+                 responses={401: {"description": "No or wrong desk token"}, 413: {"description": "Upload too large"}})
+    def upload(files: Annotated[list[UploadFile], File(description="Policy documents (PDF, TXT, MD, DOCX, HTML)")]) -> UploadAccepted:
+        """Add policy documents; they are ingested in the background (poll the job)."""
+        if not files:
+            raise BadRequestError("No files in the upload.")
+        saved: list[UploadedFile] = []
+        try:
+            for f in files:
+                if f.size is not None and f.size > max_upload:
+                    raise HTTPException(413, f"{f.filename}: too large; the limit is {settings.max_upload_mb:g} MB.")
+                saved.append(services.uploads.save(f.filename or "", f.file))
+        except Exception:
+            services.uploads.discard(saved)
+            raise
+        job = services.uploads.start(saved)
+        return UploadAccepted(job=job.id, files=job.files)
+
+    @router.get("/documents/jobs/{job_id}", response_model=IngestJob, dependencies=desk, tags=["documents"])
+    def upload_job(job_id: str) -> IngestJob:
+        """Progress and per-file result of an upload."""
+        job = services.uploads.job(job_id)
+        if job is None:
+            raise HTTPException(404, f"No such job: {job_id}")
+        return job
+
+    @router.post("/feedback", status_code=201, response_model=FeedbackCreated, tags=["feedback"])
+    def feedback(body: FeedbackRequest) -> FeedbackCreated:
+        """Store a 👍/👎 (and optional comment) on an answer."""
+        if len(body.question) > settings.max_question_chars:
+            raise HTTPException(413, f"Question too long: at most {settings.max_question_chars} characters.")
+        if len(body.history) > settings.max_history_turns:
+            raise HTTPException(413, f"History too long: at most {settings.max_history_turns} turns.")
+        fid = services.feedback.add(
+            body.rating, body.question, body.answer, comment=body.comment, history=body.history,
+            filters=body.filters, channel="api",
+        )
+        return FeedbackCreated(id=fid)
+
+    @router.get("/feedback/export", dependencies=desk, tags=["feedback"], response_class=PlainTextResponse,
+                responses={200: {"content": {"application/x-ndjson": {}}}})
+    def feedback_export(rating: Annotated[Rating | None, Query()] = None) -> PlainTextResponse:
+        """All feedback as gold questions (JSON Lines, eval format) for the desk to review."""
+        return PlainTextResponse(
+            services.feedback.export_jsonl(rating),
+            media_type="application/x-ndjson",
+            headers={"Content-Disposition": 'attachment; filename="feedback-gold.jsonl"'},
+        )
+
+    known = [(r.path_regex, r.methods or set()) for r in router.routes if isinstance(r, APIRoute)]
+
+    @router.api_route("/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    def not_found(rest: str) -> Any:
+        # Without this, unknown /api paths would fall through to the chat app mounted at "/".
+        allowed = sorted({m for regex, methods in known if regex.match(f"/api/{rest}") for m in methods})
+        if allowed:
+            raise HTTPException(405, f"Method not allowed on /api/{rest}; use {', '.join(allowed)}.",
+                                headers={"Allow": ", ".join(allowed)})
+        raise HTTPException(404, f"No such API route: /api/{rest}")
+
+    return router

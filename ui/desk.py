@@ -1,0 +1,187 @@
+"""The support-desk view at `/desk` (behind the desk token): the chat with a debug panel,
+the document list with validity, uploads with progress, and exports of the conversation
+and of the feedback (as gold questions)."""
+
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from inkoopwijzer.errors import InkoopwijzerError
+
+from .chat import Turns, add_chat
+from .feedback import Rating
+from .render import conversation_json, conversation_markdown
+from .services import Services
+from .uploads import ALLOWED_SUFFIXES, IngestJob, UploadedFile
+
+__all__ = ["build_desk_app", "documents_table", "job_html"]
+
+log = logging.getLogger(__name__)
+
+DOC_HEADERS = ["Verzekeraar", "Titel", "Geldig", "Zorgsoort", "Jaren", "Versie", "Gepubliceerd", "Passages", "Bestand", "Melding"]
+FEEDBACK_HEADERS = ["#", "Datum", "Oordeel", "Vraag", "Toelichting", "Kanaal"]
+_STATUS_NL = {"queued": "wachtend", "ingesting": "bezig", "done": "klaar", "failed": "mislukt"}
+_JOB_NL = {"queued": "in de wachtrij", "running": "bezig", "done": "klaar", "failed": "mislukt"}
+
+
+def documents_table(services: Services) -> list[list[Any]]:
+    rows = []
+    for d in services.assistant().documents():
+        m = d.meta
+        valid = "⚠️ verouderd" if d.outdated else "✅ geldig"
+        if m.superseded_by:
+            valid += f" (vervangen door {m.superseded_by})"
+        rows.append([
+            m.insurer or "—", m.title, valid, ", ".join(m.care_types) or "—",
+            ", ".join(str(y) for y in m.years) or "—", m.version or "—", m.published or "—",
+            d.chunks, m.document, d.notice or "",
+        ])
+    return rows
+
+
+def job_html(job: IngestJob | None) -> str:
+    """Progress and one clear line per file."""
+    if job is None:
+        return "<p>Nog geen upload.</p>"
+    pct = round(job.progress * 100)
+    head = f"<p><strong>Upload {html.escape(job.id)}</strong>: {_JOB_NL[job.state]}"
+    if job.state == "running":
+        head += f" — {html.escape(job.stage)} ({pct}%)"
+    head += "</p>"
+    bar = f'<progress max="100" value="{pct}" aria-label="Voortgang">{pct}%</progress>'
+    items = "".join(
+        f"<li><strong>{html.escape(f.original)}</strong> → <code>{html.escape(f.stored)}</code>: "
+        f"{'✅' if f.status == 'done' else '❌' if f.status == 'failed' else '⏳'} {_STATUS_NL[f.status]}"
+        f"{' — ' + html.escape(f.message) if f.message else ''}</li>"
+        for f in job.files
+    )
+    tail = ""
+    if job.error:
+        tail += f'<p class="iw-notice">⚠️ {html.escape(job.error)}</p>'
+    if job.report is not None:
+        r = job.report
+        tail += (
+            f"<p>Index: {r.documents} documenten, {r.chunks} passages — nieuw {r.added}, bijgewerkt {r.updated}, "
+            f"ongewijzigd {r.unchanged}, verwijderd {r.removed}, mislukt {len(r.failed)} ({r.seconds:.1f} s).</p>"
+        )
+    return f'<div class="iw-job">{head}{bar}<ul>{"".join(items)}</ul>{tail}</div>'
+
+
+def _export_dir() -> Path:
+    # Gradio serves files it is handed only from its cache or the temp dir; keep exports there.
+    return Path(tempfile.mkdtemp(prefix="inkoopwijzer-export-"))
+
+
+def _export_conversation(turns: Turns | None) -> list[str]:
+    if not turns:
+        raise gr.Error("Er is nog geen gesprek om te exporteren.", title="Leeg gesprek")
+    folder = _export_dir()
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    md, js = folder / f"gesprek-{stamp}.md", folder / f"gesprek-{stamp}.json"
+    md.write_text(conversation_markdown(turns), encoding="utf-8")
+    js.write_text(conversation_json(turns), encoding="utf-8")
+    return [str(md), str(js)]
+
+
+def _export_feedback(services: Services, choice: str) -> str:
+    rating: Rating | None = {"alleen 👍": "up", "alleen 👎": "down"}.get(choice)  # type: ignore[assignment]
+    path = _export_dir() / f"feedback-gold-{datetime.now(UTC):%Y%m%d-%H%M%S}.jsonl"
+    path.write_text(services.feedback.export_jsonl(rating), encoding="utf-8")
+    return str(path)
+
+
+def _feedback_rows(services: Services) -> list[list[Any]]:
+    return [
+        [r.id, r.created_at[:16].replace("T", " "), "👍" if r.rating == "up" else "👎", r.question, r.comment, r.channel]
+        for r in reversed(services.feedback.records(limit=200))
+    ]
+
+
+def _start_upload(services: Services, paths: list[str] | None) -> tuple[str | None, str, Any]:
+    if not paths:
+        raise gr.Error("Kies eerst één of meer bestanden.", title="Geen bestanden")
+    limit = services.settings.max_upload_mb * 1024 * 1024
+    saved: list[UploadedFile] = []
+    try:
+        for p in paths:
+            path = Path(p)
+            if path.stat().st_size > limit:
+                raise gr.Error(f"{path.name} is te groot: maximaal {services.settings.max_upload_mb:g} MB.")
+            with path.open("rb") as fh:
+                saved.append(services.uploads.save(path.name, fh))
+    except InkoopwijzerError as exc:
+        services.uploads.discard(saved)
+        raise gr.Error(str(exc), title="Niet toegevoegd") from exc
+    except gr.Error:
+        services.uploads.discard(saved)
+        raise
+    job = services.uploads.start(saved)
+    return job.id, job_html(job), gr.Timer(active=True)
+
+
+def _poll_upload(services: Services, job_id: str | None) -> tuple[str, Any]:
+    job = services.uploads.job(job_id) if job_id else None
+    finished = job is None or job.state in ("done", "failed")
+    return job_html(job), gr.Timer(active=not finished)
+
+
+def build_desk_app(services: Services) -> gr.Blocks:
+    with gr.Blocks(title="Inkoopwijzer — supportdesk", analytics_enabled=False) as demo:
+        gr.Markdown("# Inkoopwijzer — supportdesk\nDezelfde chat met een debugpaneel, de documenten, uploads en exports.")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3, min_width=320):
+                        debug = gr.HTML("", render=False, elem_id="iw-debug")
+                        view = add_chat(services, desk=True, debug_panel=debug)
+                        with gr.Row():
+                            export = gr.Button("Exporteer gesprek (Markdown + JSON)", size="sm", elem_id="iw-export")
+                        export_files = gr.File(label="Export", file_count="multiple", interactive=False, height=90)
+                    with gr.Column(scale=2, min_width=300):
+                        gr.Markdown("### Debug\nOpgehaalde passages met scores, antwoorder en tijden van het laatste antwoord.")
+                        debug.render()
+                export.click(_export_conversation, inputs=view.turns, outputs=export_files, api_visibility="private")
+
+            with gr.Tab("Documenten", id="documents") as docs_tab:
+                refresh = gr.Button("Vernieuwen", size="sm")
+                table = gr.Dataframe(headers=DOC_HEADERS, value=[], interactive=False, wrap=True, elem_id="iw-documents")
+
+                def load_docs() -> list[list[Any]]:
+                    try:
+                        return documents_table(services)
+                    except InkoopwijzerError as exc:
+                        raise gr.Error(str(exc)) from exc
+
+                refresh.click(load_docs, outputs=table, api_visibility="private")
+                docs_tab.select(load_docs, outputs=table, api_visibility="private")
+
+            with gr.Tab("Uploaden", id="upload"):
+                gr.Markdown(
+                    f"Nieuwe beleidsdocumenten ({', '.join(ALLOWED_SUFFIXES)}, maximaal {services.settings.max_upload_mb:g} MB). "
+                    "Ze worden onder een gegenereerde naam bewaard en op de achtergrond aan de index toegevoegd."
+                )
+                files = gr.File(label="Bestanden", file_count="multiple", file_types=list(ALLOWED_SUFFIXES), type="filepath")
+                start = gr.Button("Toevoegen aan de index", variant="primary")
+                job_id = gr.State(None)
+                progress = gr.HTML(job_html(None), elem_id="iw-job")
+                timer = gr.Timer(1.0, active=False)
+                start.click(lambda p: _start_upload(services, p), inputs=files, outputs=[job_id, progress, timer], api_visibility="private")
+                timer.tick(lambda j: _poll_upload(services, j), inputs=job_id, outputs=[progress, timer], api_visibility="private")
+
+            with gr.Tab("Feedback", id="feedback") as fb_tab:
+                gr.Markdown("Beoordelingen uit de chat. Exporteer ze als gold-vragen (JSONL, evaluatieformaat) om na te kijken.")
+                with gr.Row():
+                    which = gr.Radio(["alle", "alleen 👍", "alleen 👎"], value="alle", label="Welke", scale=2)
+                    export_fb = gr.Button("Exporteer als gold-vragen (JSONL)", scale=1)
+                fb_file = gr.File(label="Export", interactive=False, height=90)
+                fb_table = gr.Dataframe(headers=FEEDBACK_HEADERS, value=[], interactive=False, wrap=True)
+                export_fb.click(lambda w: _export_feedback(services, w), inputs=which, outputs=fb_file, api_visibility="private")
+                fb_tab.select(lambda: _feedback_rows(services), outputs=fb_table, api_visibility="private")
+    return demo
