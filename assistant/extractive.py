@@ -92,8 +92,13 @@ class UnitScorer:
         """Stemmed topic terms of the question with idf weights; glossary terms weigh less."""
         generic = set(self.tok.stemmer.stemWords(list(_GENERIC)))
         names = {t for n in q.insurers for t in self.tok(n)} | {"zilver", "kruis", "zekerheid", "salland"}
-        own = [t for t in self.tok(q.query) if t not in generic and t not in names]
-        extra = [t for t in self.tok(expand(q.query)) if t not in generic and t not in names and t not in own]
+        # words no passage contains cannot tell passages apart (e.g. English words over Dutch text)
+        own = [t for t in self.tok(q.query) if t not in generic and t not in names and self.df.get(t, 0) > 0]
+        extra = [
+            t
+            for t in self.tok(expand(q.query))
+            if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
+        ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}
         for t in dict.fromkeys(extra):
             weights[t] = 0.5 * self.idf(t)
