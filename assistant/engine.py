@@ -23,7 +23,7 @@ MIN_SCORE = 0.35
 # this share of the best one.
 PER_INSURER_RATIO = 0.65
 # Further sentences of the same insurer are quoted when they score this share of its best.
-SUPPORT_RATIO = 0.75
+SUPPORT_RATIO = 0.6
 
 
 class Engine:
