@@ -171,7 +171,7 @@ class Engine:
                 related=related,
                 language=lang,
             )
-        if q.fact in REQUIRED_PATTERN and not any(
+        if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not any(
             REQUIRED_PATTERN[q.fact].search(u.text) for u in ranked[:5] if u.score >= MIN_SCORE
         ):
             # a date/amount/percentage was asked and no good sentence states one

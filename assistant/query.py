@@ -88,6 +88,7 @@ class Question:
     fact: FactKind = "other"
     is_followup: bool = False
     inherited: bool = False
+    fact_inherited: bool = False  # the kind of fact comes from the previous question
 
 
 def detect_language(text: str) -> Literal["nl", "en"]:
@@ -137,6 +138,12 @@ def _strip_names(text: str) -> str:
     return " ".join(text.split())
 
 
+def _strip_care(text: str) -> str:
+    for rx, _ in CARE_ALIASES:
+        text = re.sub(rx, " ", text, flags=re.I)
+    return " ".join(text.split())
+
+
 def is_elliptical(text: str) -> bool:
     """A follow-up that only makes sense with the previous question ("en bij Salland?")."""
     content = re.sub(r"[^\w\s]", " ", _strip_names(text)).split()
@@ -170,9 +177,12 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
     if elliptical:
         q.is_followup = True
         base = _strip_names(prev) if q.insurers else prev
+        if q.care_types:
+            base = _strip_care(base)
         q.query = f"{base} {question}"
         if q.fact == "other":
             q.fact = fact_kind(prev)
+            q.fact_inherited = True
         if not q.years:
             q.years = find_years(prev)
         if detect_language(question) != detect_language(prev) and len(question.split()) <= 4:
