@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import schemathesis
 from conftest_server import DESK_TOKEN, fake_ingest, make_settings
-from hypothesis import HealthCheck, settings as hsettings
+from hypothesis import HealthCheck
+from hypothesis import settings as hsettings
 
 pytestmark = pytest.mark.integration
 
