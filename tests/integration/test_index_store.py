@@ -129,6 +129,7 @@ def _start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
 
 def test_chroma_server_mode(fresh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Ingest into a real `chroma run` over HTTP, answer from it, survive it going away."""
+    from assistant.service import Assistant
     from index.search import get_searcher
     from index.store import ingest_paths
     from inkoopwijzer.settings import Settings
@@ -141,13 +142,18 @@ def test_chroma_server_mode(fresh_settings, tmp_path: Path) -> None:  # type: ig
         assert report.added == 1
         hits = get_searcher(s).search("looptijd overeenkomst zintuiglijk", Filters(include_outdated=True), k=3)
         assert hits and hits[0].chunk.document == ZG.name
+        assistant = Assistant(s)
+        assert assistant.health().store_ok
         proc.terminate()
         proc.wait(timeout=20)
         with pytest.raises(StoreUnavailableError):
             get_searcher(s).search("looptijd overeenkomst", Filters(include_outdated=True), k=3)
+        health = assistant.health()
+        assert not health.store_ok and health.detail  # /healthz reports unhealthy with the reason
         proc = _start_chroma(tmp_path / "chroma-server", port)
         hits = get_searcher(s).search("looptijd overeenkomst zintuiglijk", Filters(include_outdated=True), k=3)
         assert hits and hits[0].chunk.document == ZG.name
+        assert assistant.health().store_ok  # answers resume without a restart
     finally:
         proc.terminate()
         proc.wait(timeout=20)
