@@ -63,7 +63,10 @@ class Engine:
                 for m in self.searcher.metas.values()
                 if (not q.insurers or m.insurer in q.insurers) and set(q.care_types) & set(m.care_types)
             ]
-            if docs and not any(set(q.years) & set(m.years) for m in docs if m.years):
+            latest = max((max(m.years) for m in docs if m.years), default=None)
+            # only a year after the policies' range is surely not covered: an earlier one
+            # may be history the current policy talks about ("sinds 2025")
+            if latest is not None and min(q.years) > latest:
                 covered = sorted({y for m in docs for y in m.years})
                 span = f"{covered[0]}–{covered[-1]}" if covered else "?"
                 return (
@@ -88,23 +91,25 @@ class Engine:
             f.insurers = [i for i in q.insurers if i in self.insurers]
         if not f.care_types:
             f.care_types = [c for c in q.care_types if c in self.care_types]
-        metas = self.searcher.metas.values()
-        current = [
+        candidates = [
             m
-            for m in metas
-            if not is_outdated(m, self.searcher.year)
-            and (not f.insurers or m.insurer in f.insurers)
+            for m in self.searcher.metas.values()
+            if (not f.insurers or m.insurer in f.insurers)
             and (not f.care_types or set(f.care_types) & set(m.care_types))
         ]
-        asks_old_year = bool(q.years) and any(
-            set(q.years) & set(m.years) for m in metas if is_outdated(m, self.searcher.year)
-        ) and not any(set(q.years) & set(m.years) for m in current)
+        current = [m for m in candidates if not is_outdated(m, self.searcher.year)]
+        outdated = [m for m in candidates if is_outdated(m, self.searcher.year)]
+        # an outdated policy answers only when the question asks for its years, or when
+        # nothing current covers what is asked (then with a notice)
+        asks_old_year = (
+            bool(q.years)
+            and any(set(q.years) & set(m.years) for m in outdated)
+            and not any(set(q.years) & set(m.years) for m in current)
+        )
         if not current or asks_old_year:
-            f.include_outdated = True  # only an old policy covers what is asked: answer with a notice
-        if q.years and not f.years:
-            matching = [y for y in q.years if any(y in m.years for m in metas)]
-            if asks_old_year:
-                f.years = matching
+            f.include_outdated = True
+        if asks_old_year and not f.years:
+            f.years = [y for y in q.years if any(y in m.years for m in outdated)]
         return f
 
     # ------------------------------------------------------------------ answer
