@@ -22,7 +22,7 @@ run: index
 	$(BIN)/inkoopwijzer serve
 
 lint: install
-	$(BIN)/ruff check inkoopwijzer ingest index assistant ui evals bench tests
+	$(BIN)/ruff check .
 
 typecheck: install
 	$(BIN)/mypy inkoopwijzer ingest index assistant ui evals
