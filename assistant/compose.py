@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .extractive import Unit
 
 
@@ -11,20 +13,46 @@ def display_quote(text: str) -> str:
     return " | ".join(c for c in cells if c)
 
 
-def line_for(insurer: str | None, title: str, quotes: list[tuple[list[Unit], int]]) -> str:
-    """One insurer's line: each quote verbatim, followed by its citation number."""
+_EN_MONTHS = {
+    "januari": "January", "februari": "February", "maart": "March", "april": "April", "mei": "May",
+    "juni": "June", "juli": "July", "augustus": "August", "september": "September", "oktober": "October",
+    "november": "November", "december": "December",
+}
+_EN_UNITS = {"weken": "weeks", "week": "week", "dagen": "days", "dag": "day", "werkdagen": "working days",
+             "maanden": "months", "maand": "month", "jaar": "years", "jaren": "years"}
+
+
+def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | None:
+    """The value a date/amount/percentage/duration question asks for, as the sentence states it."""
+    if pattern is None:
+        return None
+    m = pattern.search(text)
+    if not m:
+        return None
+    value = " ".join(m.group(0).split())
+    if lang == "en":
+        for nl, en in {**_EN_MONTHS, **_EN_UNITS}.items():
+            value = re.sub(rf"\b{nl}\b", en, value, flags=re.I)
+    return value
+
+
+def line_for(
+    insurer: str | None, title: str, quotes: list[tuple[list[Unit], int]], value: str | None = None
+) -> str:
+    """One insurer's line: the value asked for (if any), then each quote verbatim with its number."""
     parts = []
     for units, n in quotes:
         quote = " ".join(display_quote(u.text) for u in units)
         parts.append(f"“{quote}” [{n}]")
     who = insurer or "Onbekende verzekeraar"
-    return f"{who} ({title}): {' … '.join(parts)}"
+    lead = f"**{value}** — " if value else ""
+    return f"{who} ({title}): {lead}{' … '.join(parts)}"
 
 
 def single(lang: str, line: str) -> str:
     if lang == "en":
-        return f"According to {line}\n\n(Quoted from the Dutch policy document.)"
-    return f"Volgens {line}"
+        return f"{line}\n\n(Quoted from the Dutch policy document.)"
+    return line
 
 
 def per_insurer(lang: str, lines: list[str]) -> str:
