@@ -126,7 +126,7 @@ class Engine:
                 timings={"total_ms": _ms(t0)},
                 retrieved=[] if debug else None,
             )
-        if not self.scorer.question_terms(q) and not q.insurers and not q.care_types:
+        if not self.scorer.has_content(q) and not q.insurers and not q.care_types:
             # nothing to search for ("hallo?", "en?"): ask what is meant instead of guessing
             return Answer(
                 question=question,

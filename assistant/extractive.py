@@ -88,6 +88,11 @@ class UnitScorer:
     def idf(self, token: str) -> float:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
 
+    def has_content(self, q: Question) -> bool:
+        """Whether the question names anything at all beyond question words and greetings."""
+        generic = set(self.tok.stemmer.stemWords(list(_GENERIC)))
+        return any(t not in generic for t in self.tok(q.query))
+
     def question_terms(self, q: Question) -> dict[str, float]:
         """Stemmed topic terms of the question with idf weights; glossary terms weigh less."""
         generic = set(self.tok.stemmer.stemWords(list(_GENERIC)))

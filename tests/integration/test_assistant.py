@@ -1,0 +1,102 @@
+"""The assistant over the real index: grounding, per-insurer answers, follow-ups, refusals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inkoopwijzer.types import Turn
+
+pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def assistant(settings: Any) -> Any:
+    from assistant.service import Assistant
+
+    return Assistant(settings)
+
+
+def test_every_quote_on_the_evaluation_set_is_verbatim(assistant: Any) -> None:
+    texts = {d.meta.document: assistant.document_text(d.meta.document) for d in assistant.documents()}
+    checked = 0
+    for name in ("tuning.jsonl", "heldout.jsonl"):
+        for line in (REPO / "evals" / "data" / name).read_text(encoding="utf-8").splitlines():
+            gold = json.loads(line)
+            history = [Turn(**t) for t in gold.get("history", [])]
+            answer = assistant.ask(gold["question"], history)
+            for c in [*answer.citations, *answer.related]:
+                text = texts[c.document]
+                assert text[c.start : c.end] == c.quote, (gold["id"], c.n)
+                checked += 1
+    assert checked > 150
+
+
+def test_named_insurer_gets_only_that_insurers_rule(assistant: Any) -> None:
+    answer = assistant.ask("deadline offerte salland?")
+    assert answer.status == "answered"
+    assert {c.insurer for c in answer.citations} == {"Salland"}
+
+
+def test_question_without_insurer_is_answered_per_insurer(assistant: Any) -> None:
+    answer = assistant.ask("Wanneer moet ik mijn offerte of voorstel voor 2027 indienen?")
+    assert answer.status == "answered"
+    assert len(set(answer.insurers)) >= 2
+    # one line per insurer, each with its own citations: never two insurers in one line
+    lines = [ln for ln in answer.answer.splitlines() if ln.startswith("- ")]
+    assert len(lines) == len(set(answer.insurers))
+    for ln in lines:
+        named = [i for i in answer.insurers if ln.startswith(f"- {i} ")]
+        assert len(named) == 1
+
+
+def test_follow_up_switches_insurer(assistant: Any) -> None:
+    first = "Tot wanneer kan een nieuwe zorgaanbieder zich aanmelden bij Zilveren Kruis voor MSZ 2027?"
+    a1 = assistant.ask(first)
+    assert a1.citations and a1.citations[0].insurer == "Zilveren Kruis"
+    a2 = assistant.ask("en bij Salland?", [Turn(role="user", content=first), Turn(role="assistant", content=a1.answer)])
+    assert a2.status == "answered" and {c.insurer for c in a2.citations} == {"Salland"}
+    assert "1 september 2026" in a2.answer
+
+
+def test_uncovered_insurer_care_type_and_year_are_not_found(assistant: Any) -> None:
+    for q in ("Wat is de deadline voor de offerte bij CZ?", "Wanneer moet mijn GGZ-offerte bij Salland binnen zijn?",
+              "Wat is de offertedeadline van Zorg en Zekerheid voor 2031?"):
+        answer = assistant.ask(q)
+        assert answer.status == "not_found", q
+        assert not answer.citations
+
+
+def test_outdated_policy_answers_with_a_notice(assistant: Any) -> None:
+    answer = assistant.ask("Hoe lang is de looptijd van de ZG-overeenkomst bij Zilveren Kruis?")
+    assert answer.status == "answered"
+    assert answer.citations[0].outdated
+    assert any("verouderd" in n for n in answer.notices)
+
+
+def test_english_question_gets_an_english_frame(assistant: Any) -> None:
+    answer = assistant.ask("What is the deadline for new providers to apply at Salland?")
+    assert answer.language == "en" and answer.status == "answered"
+    assert "Quoted from the Dutch policy document" in answer.answer
+
+
+def test_empty_of_content_asks_back(assistant: Any) -> None:
+    assert assistant.ask("hallo?").status == "clarify"
+
+
+def test_ask_json_prints_the_answer_fields(settings: Any) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "inkoopwijzer", "ask", "--json", "--debug", "deadline offerte salland?"],
+        capture_output=True, text=True, check=True,
+    )
+    data = json.loads(out.stdout)
+    assert {"status", "answer", "citations", "retrieved", "notices", "mode", "timings"} <= set(data)
+    c = data["citations"][0]
+    assert {"n", "document", "title", "insurer", "section", "page", "quote", "start", "end"} <= set(c)
+    assert data["retrieved"] and {"document", "text", "score"} <= set(data["retrieved"][0])
