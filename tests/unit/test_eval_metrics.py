@@ -301,13 +301,18 @@ def test_gate_checks_the_named_split_with_minimums_and_maximums() -> None:
     assert check_gate({"hit@5": 0.5}, {"split": None, "thresholds": {"hit@5": 0.5}}) == []
 
 
-def test_committed_thresholds_file_is_valid_and_passes_a_zero_run() -> None:
+def test_committed_thresholds_gate_for_real() -> None:
+    """The committed thresholds reject a worthless run and accept the committed reference run."""
+    import json
+
     from evals.gate import THRESHOLDS_PATH, load_thresholds
 
     t = load_thresholds(THRESHOLDS_PATH)
     assert t["split"] == "heldout" and t["date"] and t["run"]
     zero = {name: (1.0 if name == "false_refusal_rate" else 0.0) for name in t["thresholds"]}
-    assert check_gate(zero, t) == []
+    assert len(check_gate(zero, t)) == len(t["thresholds"])
+    reference = THRESHOLDS_PATH.parent / "reference" / "metrics.json"
+    assert check_gate(json.loads(reference.read_text(encoding="utf-8")), t) == []
 
 
 def test_thresholds_are_proposed_below_a_run() -> None:
