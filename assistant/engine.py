@@ -30,11 +30,8 @@ class Engine:
     def __init__(self, searcher: HybridSearcher, settings: Settings) -> None:
         self.searcher = searcher
         self.settings = settings
-        df: Counter[str] = Counter()
-        tok = searcher.keyword.tokenizer
-        for c in searcher.chunks:
-            df.update(set(tok(c.text)))
-        self.scorer = UnitScorer(tok, df, len(searcher.chunks))
+        df: Counter[str] = Counter(searcher.keyword.doc_freq())
+        self.scorer = UnitScorer(searcher.keyword.tokenizer, df, len(searcher.chunks))
         self.insurers = sorted({m.insurer for m in searcher.metas.values() if m.insurer})
         self.care_types = sorted({ct for m in searcher.metas.values() for ct in m.care_types})
 
@@ -156,11 +153,8 @@ class Engine:
             allowed = self.searcher.allowed_documents(filters)
             insurers = sorted({self.searcher.metas[d].insurer or "" for d in allowed} - {""})
         if len(insurers) > 1:
-            hits: list[Hit] = []
-            for ins in insurers:
-                f = filters.model_copy(update={"insurers": [ins]})
-                hits.extend(self.searcher.search(q.query, f, k, q.language, keyword_query=kq))
-            return sorted(hits, key=lambda h: -h.score)
+            per = self.searcher.search_per_insurer(q.query, filters, insurers, k, q.language, keyword_query=kq)
+            return sorted((h for hits in per.values() for h in hits), key=lambda h: -h.score)
         return self.searcher.search(q.query, filters, k, q.language, keyword_query=kq)
 
     def _compose(

@@ -142,6 +142,10 @@ class CachedEmbedder:
             have.update(zip(missing, vecs, strict=True))
         return np.stack([have[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
+    def clear_query_cache(self) -> None:
+        """Forget memoised query embeddings (benchmarks use it to time cold queries)."""
+        self._queries.clear()
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         out = []
         for t in texts:

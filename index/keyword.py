@@ -114,6 +114,15 @@ class KeywordIndex:
         retriever = bm25s.BM25.load(str(folder), show_progress=False)
         return cls(retriever, Tokenizer(set(meta["words"])), int(meta["n_docs"]))
 
+    def doc_freq(self) -> dict[str, int]:
+        """Passages containing each indexed token (read from the BM25 matrix, no re-tokenising)."""
+        indptr = np.asarray(self.retriever.scores["indptr"])
+        out: dict[str, int] = {}
+        for token, i in self.retriever.vocab_dict.items():
+            if i + 1 < len(indptr):
+                out[token] = int(indptr[i + 1] - indptr[i])
+        return out
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage (index order) for the query."""
         vocab = self.retriever.vocab_dict

@@ -65,10 +65,11 @@ class HybridSearcher:
                 f"The vector store has no collection {version.collection_name}: {exc}. Run `inkoopwijzer ingest` again."
             ) from exc
         self.year = reference_year(settings.today)
-        self._doc_index = np.array([self._doc_no(c.document) for c in self.chunks], dtype=np.int32)
+        self._doc_nos = {name: i for i, name in enumerate(self.metas)}
+        self._doc_index = np.array([self._doc_nos[c.document] for c in self.chunks], dtype=np.int32)
 
     def _doc_no(self, document: str) -> int:
-        return list(self.metas).index(document)
+        return self._doc_nos[document]
 
     def allowed_documents(self, filters: Filters | None) -> list[str]:
         f = filters or Filters()
@@ -99,9 +100,41 @@ class HybridSearcher:
         allowed = self.allowed_documents(filters)
         if not allowed:
             return []
-        w = self.weights
-        n = min(w.candidates, len(self.chunks))
-        # dense
+        n = min(self.weights.candidates, len(self.chunks))
+        dense = self._dense(query, allowed, n)
+        scores = self._keyword_scores(keyword_query or query, allowed)
+        return self._fuse(dense, scores, n, k, lang)
+
+    def search_per_insurer(
+        self,
+        query: str,
+        filters: Filters | None,
+        insurers: list[str],
+        k: int = 10,
+        lang: str = "nl",
+        keyword_query: str | None = None,
+    ) -> dict[str, list[Hit]]:
+        """Top-k passages of each insurer, from one dense query and one keyword scoring:
+        candidates are split by insurer in Python instead of one filtered query per insurer."""
+        allowed = self.allowed_documents(filters)
+        by_insurer = {i: [d for d in allowed if self.metas[d].insurer == i] for i in insurers}
+        by_insurer = {i: docs for i, docs in by_insurer.items() if docs}
+        if not by_insurer:
+            return {}
+        n = min(self.weights.candidates, len(self.chunks))
+        dense = self._dense(query, allowed, min(len(self.chunks), n * len(by_insurer)))
+        scores = self._keyword_scores(keyword_query or query, allowed)
+        out: dict[str, list[Hit]] = {}
+        for insurer, docs in by_insurer.items():
+            keep = set(docs)
+            mine = [(cid, sim) for cid, sim in dense if self.chunks[self.position[cid]].document in keep][:n]
+            nos = [self._doc_no(d) for d in docs]
+            masked = np.where(np.isin(self._doc_index, nos), scores, -1.0)
+            out[insurer] = self._fuse(mine, masked, n, k, lang)
+        return out
+
+    def _dense(self, query: str, allowed: list[str], n: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the n nearest passages among allowed documents."""
         qvec = self.embedder.embed_queries([query])[0]
         where: dict[str, Any] | None = None
         if len(allowed) < len(self.metas):
@@ -112,16 +145,21 @@ class HybridSearcher:
             )
         except Exception as exc:  # noqa: BLE001 - HTTP errors when a Chroma server is down
             raise StoreUnavailableError(f"Vector store query failed ({exc.__class__.__name__}): {exc}") from exc
-        dense_ids = res["ids"][0]
-        dense_sims = [1.0 - float(d) for d in res["distances"][0]]
-        # keyword
-        scores = self.keyword.scores(keyword_query or query)
-        allowed_nos = [self._doc_no(d) for d in allowed]
-        mask = np.isin(self._doc_index, allowed_nos)
-        scores = np.where(mask, scores, -1.0)
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def _keyword_scores(self, query: str, allowed: list[str]) -> np.ndarray:
+        scores = self.keyword.scores(query)
+        if len(allowed) < len(self.metas):
+            nos = [self._doc_no(d) for d in allowed]
+            scores = np.where(np.isin(self._doc_index, nos), scores, -1.0)
+        return scores
+
+    def _fuse(self, dense: list[tuple[str, float]], scores: np.ndarray, n: int, k: int, lang: str) -> list[Hit]:
+        """Weighted reciprocal-rank fusion of the dense and keyword rankings."""
+        w = self.weights
         order = np.argsort(-scores)[:n]
         kw_ids = [self.chunks[i].id for i in order if scores[i] > 0]
-        # fuse
+        dense_ids = [cid for cid, _ in dense]
         wd, wk = (w.dense_en, w.keyword_en) if lang == "en" else (w.dense_nl, w.keyword_nl)
         fused: dict[str, float] = {}
         for r, cid in enumerate(dense_ids):
@@ -129,7 +167,7 @@ class HybridSearcher:
         for r, cid in enumerate(kw_ids):
             fused[cid] = fused.get(cid, 0.0) + wk / (w.rrf_k + r + 1)
         dense_rank = {cid: r + 1 for r, cid in enumerate(dense_ids)}
-        dense_sim = dict(zip(dense_ids, dense_sims, strict=True))
+        dense_sim = dict(dense)
         kw_rank = {cid: r + 1 for r, cid in enumerate(kw_ids)}
         hits = []
         for cid, s in sorted(fused.items(), key=lambda kv: -kv[1])[:k]:

@@ -295,7 +295,7 @@ def _write_version(
 
     search_texts = [c.search_text(by_doc[c.document]) for c in all_chunks]
     embedder = get_embedder(settings)
-    vectors = _embed_with_progress(embedder, search_texts, settings, progress)
+    _embed_missing(embedder, search_texts, settings, progress)
     KeywordIndex.build(search_texts).save(tmp / "bm25")
 
     collection_name = f"inkoopwijzer_{name}"
@@ -307,9 +307,10 @@ def _write_version(
         step = 1000
         for i in range(0, len(all_chunks), step):
             part = all_chunks[i : i + step]
+            vectors = embedder.embed_passages(search_texts[i : i + step])  # from the cache, batch by batch
             collection.add(
                 ids=[c.id for c in part],
-                embeddings=vectors[i : i + step],
+                embeddings=[v.tolist() for v in vectors],
                 documents=[c.text for c in part],
                 metadatas=[_chroma_metadata(c, by_doc[c.document]) for c in part],
             )
@@ -330,7 +331,8 @@ def _write_version(
     return name
 
 
-def _embed_with_progress(embedder: Any, texts: list[str], settings: Settings, progress: Progress | None) -> list[Any]:
+def _embed_missing(embedder: Any, texts: list[str], settings: Settings, progress: Progress | None) -> None:
+    """Embed, in batches and with progress, every text the embedding cache lacks."""
     have = embedder.cached(texts)
     missing = list(dict.fromkeys(t for t in texts if t not in have))
     batch = settings.embedding_batch_size
@@ -341,8 +343,6 @@ def _embed_with_progress(embedder: Any, texts: list[str], settings: Settings, pr
         embedder.store(part, embedder.inner.embed_passages(part))
     if progress and missing:
         progress("embed", len(missing), len(missing))
-    vecs = embedder.embed_passages(texts)
-    return [v.tolist() for v in vecs]
 
 
 def _switch(base: Path, name: str) -> None:
