@@ -43,7 +43,7 @@ bench: install
 	$(BIN)/python bench/run_all.py
 
 llm: install
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q llama-cpp-python==0.3.36
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q --disable-pip-version-check -r assistant/requirements-llm.txt
 	$(BIN)/python -m assistant.local_model --install
 
 clean:

@@ -29,7 +29,7 @@ def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | N
     m = pattern.search(text)
     if not m:
         return None
-    value = " ".join(m.group(0).split())
+    value = " ".join(m.group(0).split()).rstrip(".,")
     if lang == "en":
         for nl, en in {**_EN_MONTHS, **_EN_UNITS}.items():
             value = re.sub(rf"\b{nl}\b", en, value, flags=re.I)

@@ -12,7 +12,7 @@ from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, RetrievedPassage, Turn
 
 from . import compose
-from .extractive import FACT_PATTERN, REQUIRED_PATTERN, Unit, UnitScorer, best_units, split_units, with_neighbour
+from .extractive import REQUIRED_PATTERN, VALUE_PATTERN, Unit, UnitScorer, best_units, split_units, with_neighbour
 from .glossary import expand
 from .query import Question, understand
 
@@ -202,7 +202,7 @@ class Engine:
                 n = len(citations) + 1
                 citations.append(self._citation(quote_units[0], n, end_unit=quote_units[-1]))
                 quotes.append((quote_units, n))
-            value = compose.fact_value(FACT_PATTERN.get(q.fact), u.text, lang)
+            value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang)
             lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quotes, value))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
             if note and note not in notices:

@@ -30,6 +30,14 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "count": _NUMBER,
 }
 
+# the whole value as a sentence states it, for the lead of an answer ("€ 300.000", "85%")
+VALUE_PATTERN: dict[FactKind, re.Pattern[str]] = {
+    "date": _DATE,
+    "amount": re.compile(r"€\s?\d[\d.,]*(\s?(miljoen|mln|duizend))?|\d[\d.,]*\s*(euro|miljoen|mln)\b", re.I),
+    "percentage": re.compile(r"\d+([.,]\d+)?\s?%"),
+    "duration": _DURATION,
+}
+
 # a question of this kind is only answered by a sentence that states such a value
 REQUIRED_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "date": re.compile(f"{_DATE.pattern}|{_DURATION.pattern}|\\b(kwartaal|quarter|jaarlijks|uiterlijk)\\b", re.I),

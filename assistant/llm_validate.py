@@ -3,8 +3,9 @@
 `validate(text, citations)` returns the problems found; an empty list means the answer may be
 shown. The rules:
 
-- the answer says something (three words or more besides its markers) and cites with `[n]`
-  markers (also `[1, 2]`), at least one, and every `n` is the number of a given citation;
+- the answer says something (four words or more besides its markers, and not more markers than
+  half its words) and cites with `[n]` markers (also `[1, 2]`), at least one, and every `n` is
+  the number of a given citation;
 - every **date** in the answer occurs in a cited passage (one whose `[n]` the answer uses):
   day–month–year, day–month and month–year, in Dutch or English ("15 september 2026",
   "September 15, 2026", "15-09-2026", "2026-09-15", "juni 2026"). Dates are compared as values, so
@@ -242,8 +243,12 @@ def validate(answer_text: str, citations: Sequence[Citation]) -> list[str]:
     problems: list[str] = []
     if not used:
         problems.append("the answer cites no passage: no [n] marker")
-    elif len(re.findall(r"[^\W\d_]{2,}", _MARKER.sub(" ", text))) < 3:
-        problems.append("the answer is only citation markers, no sentence")
+    else:
+        words = len(re.findall(r"[^\W\d_]{2,}", _MARKER.sub(" ", text)))
+        if words < 4:
+            problems.append("the answer is only citation markers, no sentence")
+        elif len(_MARKER.findall(text)) > words // 2:
+            problems.append("the answer is mostly citation markers")
     for n in used:
         if n not in given:
             problems.append(f"[{n}] points to no passage (there are {len(given)})")

@@ -83,7 +83,13 @@ class Assistant:
         mode: str | None = None,
     ) -> Iterator[str | Answer]:
         """Yield text pieces as they are produced, then the final `Answer`."""
-        answer = self.ask(question, history, filters, mode=mode)
+        wanted = mode or self.settings.answer_mode
+        answer = self.ask(question, history, filters, mode="extractive")
+        if wanted == "llm" and answer.status == "answered":
+            from .llm import stream_llm
+
+            yield from stream_llm(answer, self.settings)
+            return
         words = answer.answer.split(" ")
         for i in range(0, len(words), 8):
             yield " ".join(words[i : i + 8]) + (" " if i + 8 < len(words) else "")
