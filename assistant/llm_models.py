@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,7 +54,20 @@ def load_llama(path: str, n_ctx: int = N_CTX, n_threads: int = N_THREADS) -> Any
                     "(INKOOPWIJZER_LLM_BACKEND=local)."
                 ) from exc
             _loaded[key] = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+            if len(_loaded) == 1:
+                atexit.register(_close_all)
         return _loaded[key]
+
+
+def _close_all() -> None:
+    """Free the models before the interpreter tears llama.cpp's bindings down (which
+    otherwise prints a TypeError from `free_model` at exit)."""
+    for llama in _loaded.values():
+        try:
+            llama.close()
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+    _loaded.clear()
 
 
 def _role(message: BaseMessage) -> str:
