@@ -370,6 +370,26 @@ def _llm() -> list[str]:
     ]
 
 
+def _soak() -> list[str]:
+    data = load_results("soak")
+    out = ["## Soak (32 clients, a minute, twice)", ""]
+    if not data:
+        return out + ["Not measured in this run (`bench/bench_soak.py`).", ""]
+    rows = []
+    for i, r in enumerate(data["rounds"], 1):
+        lat = r["latency_ms"]
+        rows.append([i, r["completed"], r["errors"], r["throughput_rps"], f"{lat.get('p50')} ms", f"{lat.get('p95')} ms",
+                     r["server_rss_mb"].get("rss")])
+    return out + [
+        f"*{'smoke' if data.get('quick') else 'full'} run, started {data['started']}.* Server RSS after warm-up: "
+        f"{data['rss_after_warmup_mb'].get('rss')} MiB; growth from the first minute to the second: "
+        f"**{data['rss_growth_round2_mb']} MiB**.",
+        "",
+        md_table(["round", "answers", "errors", "req/s", "p50", "p95", "server RSS after (MiB)"], rows),
+        "",
+    ]
+
+
 def _flatten(d: Any, prefix: str = "") -> Any:
     if isinstance(d, dict):
         for k, v in d.items():
@@ -421,7 +441,7 @@ def render() -> Path:
         data = load_results(extra.stem)
         if data and data.get("rows"):
             out += _scale(data, title=f"Scale, kept run `{extra.name}`", describe="scale" not in results)
-    out += _llm() + _method()
+    out += _soak() + _llm() + _method()
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text("\n".join(out).rstrip() + "\n", encoding="utf-8")
     candidates = [("scale.json", r) for r in [results.get("scale")] if r] + [

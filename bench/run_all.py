@@ -30,6 +30,7 @@ BENCHMARKS = [
     ("bench_query.py", 600, 600),  # a fresh checkout embeds the corpus once for the seed index
     ("bench_concurrency.py", 420, 180),
     ("bench_scale.py", 1200, 300),
+    ("bench_soak.py", 300, 120),
     ("bench_llm.py", 600, 300),  # skipped when no local model is installed (`make llm`)
 ]
 WAIT_FOR_QUIET_S = 120
