@@ -100,20 +100,17 @@ def detect_language(text: str) -> Literal["nl", "en"]:
     return "en" if en > nl else "nl"
 
 
+def _named(aliases: list[tuple[str, str]], text: str) -> list[str]:
+    """The names whose alias pattern occurs in the text, each once, in alias order."""
+    return list(dict.fromkeys(name for rx, name in aliases if re.search(rx, text, re.I)))
+
+
 def find_insurers(text: str) -> list[str]:
-    found: list[str] = []
-    for rx, name in INSURER_ALIASES:
-        if re.search(rx, text, re.I) and name not in found:
-            found.append(name)
-    return found
+    return _named(INSURER_ALIASES, text)
 
 
 def find_care_types(text: str) -> list[str]:
-    found: list[str] = []
-    for rx, code in CARE_ALIASES:
-        if re.search(rx, text, re.I) and code not in found:
-            found.append(code)
-    return found
+    return _named(CARE_ALIASES, text)
 
 
 _MONTH = r"(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|january|february|march|may|june|july|august|october)"

@@ -1,0 +1,57 @@
+"""Question understanding: insurers, care types, years, language, fact kind, follow-ups."""
+
+from __future__ import annotations
+
+from assistant.query import detect_language, fact_kind, find_care_types, find_insurers, find_years, understand
+from inkoopwijzer.types import Turn
+
+
+def test_insurers_and_their_labels() -> None:
+    assert find_insurers("deadline offerte zk en z&z?") == ["Zilveren Kruis", "Zorg en Zekerheid"]
+    assert find_insurers("Hoe zit het bij HollandZorg?") == ["Salland"]
+    assert find_insurers("Wat doet CZ?") == ["CZ"]
+    assert find_insurers("Wat is de deadline?") == []
+
+
+def test_care_types() -> None:
+    assert find_care_types("eisen voor een ZBC") == ["MSZ"]
+    assert find_care_types("geriatrische revalidatie en eerstelijnsverblijf") == ["GRZ", "ELV"]
+    assert find_care_types("GGZ-offerte") == ["GGZ"]
+
+
+def test_years_inside_dates_are_not_policy_years() -> None:
+    assert find_years("wat is er per 1 juni 2026 toegevoegd aan het beleid 2027?") == [2027]
+    assert find_years("contract year 2026") == [2026]
+
+
+def test_language_and_fact_kind() -> None:
+    assert detect_language("What is the deadline for new providers?") == "en"
+    assert detect_language("Wanneer moet de offerte binnen zijn?") == "nl"
+    assert fact_kind("Hoeveel procent van de patiënten?") == "percentage"
+    assert fact_kind("Tot wanneer kan ik me aanmelden?") == "date"
+    assert fact_kind("Hoe lang is de looptijd?") == "duration"
+
+
+def test_follow_up_asks_the_same_about_another_insurer() -> None:
+    history = [
+        Turn(role="user", content="Tot wanneer kan een nieuwe zorgaanbieder zich aanmelden bij Zilveren Kruis?"),
+        Turn(role="assistant", content="1 juni 2026 [1]"),
+    ]
+    q = understand("en bij Zorg en Zekerheid?", history)
+    assert q.insurers == ["Zorg en Zekerheid"] and q.is_followup
+    assert "aanmelden" in q.query and "Zilveren" not in q.query
+    assert q.fact == "date" and q.fact_inherited
+
+
+def test_follow_up_switches_care_type_and_keeps_insurer() -> None:
+    history = [Turn(role="user", content="Welke minimale omzet geldt voor nieuwe MSZ-aanbieders bij Zilveren Kruis?")]
+    q = understand("en voor GRZ?", history)
+    assert q.care_types == ["GRZ"] and q.insurers == ["Zilveren Kruis"] and q.inherited
+    assert "MSZ" not in q.query
+
+
+def test_a_new_full_question_is_not_a_follow_up_of_the_topic() -> None:
+    history = [Turn(role="user", content="deadline offerte salland?")]
+    q = understand("Welke kwaliteitseisen gelden voor dialysecentra bij Zorg en Zekerheid?", history)
+    assert q.insurers == ["Zorg en Zekerheid"] and not q.is_followup
+    assert q.query.startswith("Welke kwaliteitseisen")
