@@ -150,7 +150,9 @@ class FeedbackStore:
             yield eval_record(record)
 
     def export_jsonl(self, rating: Rating | None = None) -> str:
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.export_eval(rating))
+        # ASCII-escaped: a question may hold U+2028, U+0085 or control characters that
+        # line-splitting readers would otherwise take for the end of a record
+        return "".join(json.dumps(r, ensure_ascii=True) + "\n" for r in self.export_eval(rating))
 
 
 def _record(row: sqlite3.Row) -> FeedbackRecord:

@@ -116,3 +116,11 @@ def test_rating_and_comment_can_be_changed(tmp_path: Path) -> None:
     [record] = store.records()
     assert (record.rating, record.comment) == ("down", "toch niet")
     assert not store.update(fid + 1, rating="up")
+
+
+def test_export_lines_survive_unicode_line_separators(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite")
+    answer = Answer(question="q", status="answered", answer="a")
+    store.add("up", "vraag\u2028met\x85scheiding\x1cen meer", answer)
+    lines = store.export_jsonl().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["question"].startswith("vraag\u2028met")
