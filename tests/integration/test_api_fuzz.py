@@ -36,7 +36,7 @@ def _index(settings: Any) -> None:  # the shared index must exist before the app
 
 
 @schema.include(path_regex="^/(api|healthz)").parametrize()
-@hsettings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@hsettings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_server_errors(case: Any) -> None:
     case.headers = {**(case.headers or {}), "Authorization": f"Bearer {DESK_TOKEN}"}
     response = case.call()
