@@ -98,9 +98,8 @@ def make_chunks(
     def size() -> int:
         return group[-1].end - group[0].start if group else 0
 
-    for i, b in enumerate(placed):
+    for b in placed:
         kind = b.block.kind
-        nxt = placed[i + 1] if i + 1 < len(placed) else None
         if kind == "heading":
             # a heading opens a new passage, unless the group holds only headings
             if group and any(g.block.kind != "heading" for g in group):
@@ -140,9 +139,6 @@ def make_chunks(
         elif kind == "table_row" and prev_kind != "table_row":
             context = "\n".join(x for x in (context, _table_context(b)) if x)
         group.append(b)
-        if b.block.is_header_row:
-            continue
-        del nxt
     if group:
         emit()
     return chunks

@@ -97,7 +97,7 @@ def _norm_running(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
 
-def _running_lines(pages: list[list[_Line]], height: float) -> set[tuple[str, int]]:
+def _running_lines(pages: list[list[_Line]]) -> set[tuple[str, int]]:
     """(normalised text, rounded y) pairs that recur on many pages: headers and footers."""
     counts: Counter[tuple[str, int]] = Counter()
     for lines in pages:
@@ -299,7 +299,7 @@ def load_pdf(path: Path, max_pages: int = 2000) -> RawDocument:
     if not any(ln.text.strip() for lines in page_lines for ln in lines):
         raise IngestError(f"{path.name}: PDF has no text layer (scanned?); run OCR first.", "no_text")
 
-    running = _running_lines(page_lines, height)
+    running = _running_lines(page_lines)
     sizes = [ln.size for lines in page_lines for ln in lines if not ln.bold]
     body_size = statistics.mode(sizes) if sizes else 10.0
     xs = [ln.x for lines in page_lines for ln in lines if abs(ln.size - body_size) < 0.6]
