@@ -12,8 +12,18 @@ from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, RetrievedPassage, Turn
 
 from . import compose
-from .extractive import REQUIRED_PATTERN, VALUE_PATTERN, Unit, UnitScorer, best_units, split_units, with_neighbour
-from .glossary import expand
+from .extractive import (
+    REQUIRED_PATTERN,
+    VALUE_KINDS,
+    VALUE_PATTERN,
+    Unit,
+    UnitScorer,
+    best_units,
+    paragraph_of,
+    split_units,
+    with_neighbour,
+)
+from .glossary import expand, translated_terms
 from .query import Question, understand
 
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
@@ -24,6 +34,10 @@ MIN_SCORE = 0.35
 PER_INSURER_RATIO = 0.65
 # Further sentences of the same insurer are quoted when they score this share of its best.
 SUPPORT_RATIO = 0.6
+# A condition, procedure or definition is quoted with its paragraph, up to this many characters.
+PARAGRAPH_CHARS = 600
+# At most this many characters are quoted per insurer (the best unit's quote always).
+QUOTE_BUDGET = 1000
 
 
 class Engine:
@@ -134,19 +148,29 @@ class Engine:
                 retrieved=[] if debug else None,
             )
         filters = self._filters(q, user_filters)
-        hits = self._retrieve(q, filters)
+        expanded = self._expanded(q)
+        hits = self._retrieve(q, filters, expanded)
         t1 = time.perf_counter()
         units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
-        ranked = best_units(units, self.scorer, q)
+        ranked = best_units(units, self.scorer, q, expanded)
         answer = self._compose(question, q, ranked, units, filters)
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
         if debug:
             answer.retrieved = [_passage(h) for h in hits]
         return answer
 
-    def _retrieve(self, q: Question, filters: Filters) -> list[Hit]:
+    def _expanded(self, q: Question) -> str:
+        """The question with the policies' own words added: the glossary's, and for an English
+        question the lexicon's nearest Dutch words for the words the policies never use."""
+        text = expand(q.query)
+        if q.language == "en":
+            extra = translated_terms(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
+            if extra:
+                text = f"{text} {' '.join(extra)}"
+        return text
+
+    def _retrieve(self, q: Question, filters: Filters, kq: str) -> list[Hit]:
         k = self.settings.top_k
-        kq = expand(q.query)
         insurers = filters.insurers
         if not insurers and not filters.documents:
             # no insurer named: search each insurer's policies, so every insurer can answer
@@ -195,13 +219,10 @@ class Engine:
         notices: list[str] = []
         for u in chosen:
             quotes: list[tuple[list[Unit], int]] = []
-            for unit in self._supporting(u, ranked):
-                quote_units = with_neighbour(unit, units, q.fact)
-                if any(prev[0].start <= quote_units[0].start < prev[-1].end for prev, _ in quotes):
-                    continue
+            for group in self._quote_groups(u, ranked, units, q):
                 n = len(citations) + 1
-                citations.append(self._citation(quote_units[0], n, end_unit=quote_units[-1]))
-                quotes.append((quote_units, n))
+                citations.append(self._citation(group[0], n, end_unit=group[-1]))
+                quotes.append((group, n))
             value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang)
             lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quotes, value))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
@@ -222,6 +243,26 @@ class Engine:
             language=lang,
             insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
         )
+
+    def _quote_groups(self, best: Unit, ranked: list[Unit], units: list[Unit], q: Question) -> list[list[Unit]]:
+        """The stretches of text quoted for one insurer, in document order: the best unit's
+        (always, so the stated value is in a quote), then its supporting units' that do not
+        overlap, within QUOTE_BUDGET characters."""
+        groups: list[list[Unit]] = []
+        size = 0
+        for unit in [best] + [x for x in self._supporting(best, ranked) if x is not best]:
+            if q.fact in VALUE_KINDS or unit.text.rstrip().endswith(":"):
+                group = with_neighbour(unit, units, q.fact)
+            else:
+                group = paragraph_of(unit, units, PARAGRAPH_CHARS)
+            if any(g[0].start < group[-1].end and group[0].start < g[-1].end for g in groups):
+                continue
+            chars = sum(len(x.text) for x in group)
+            if groups and size + chars > QUOTE_BUDGET:
+                continue
+            groups.append(group)
+            size += chars
+        return sorted(groups, key=lambda g: g[0].start)
 
     def _supporting(self, best: Unit, ranked: list[Unit]) -> list[Unit]:
         """The best unit of an insurer plus up to two more of its units that score nearly

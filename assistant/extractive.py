@@ -101,15 +101,16 @@ class UnitScorer:
         generic = set(self.tok.stemmer.stemWords(list(_GENERIC)))
         return any(t not in generic for t in self.tok(q.query))
 
-    def question_terms(self, q: Question) -> dict[str, float]:
-        """Stemmed topic terms of the question with idf weights; glossary terms weigh less."""
+    def question_terms(self, q: Question, expanded: str | None = None) -> dict[str, float]:
+        """Stemmed topic terms of the question with idf weights; the terms the expansion adds
+        (glossary, lexicon: `expanded`, by default the glossary's) weigh less."""
         generic = set(self.tok.stemmer.stemWords(list(_GENERIC)))
         names = {t for n in q.insurers for t in self.tok(n)} | {"zilver", "kruis", "zekerheid", "salland"}
         # words no passage contains cannot tell passages apart (e.g. English words over Dutch text)
         own = [t for t in self.tok(q.query) if t not in generic and t not in names and self.df.get(t, 0) > 0]
         extra = [
             t
-            for t in self.tok(expand(q.query))
+            for t in self.tok(expanded if expanded is not None else expand(q.query))
             if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
         ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}
@@ -139,11 +140,48 @@ class UnitScorer:
         return s
 
 
-def best_units(units: list[Unit], scorer: UnitScorer, q: Question) -> list[Unit]:
-    terms = scorer.question_terms(q)
+def best_units(units: list[Unit], scorer: UnitScorer, q: Question, expanded: str | None = None) -> list[Unit]:
+    terms = scorer.question_terms(q, expanded)
     for u in units:
         u.score = scorer.score(u, terms, q.fact)
     return sorted(units, key=lambda u: (-u.score, u.rank, u.start))
+
+
+VALUE_KINDS: frozenset[FactKind] = frozenset({"date", "amount", "percentage", "duration", "count"})
+
+
+def _paragraph_break(a: Unit, b: Unit) -> bool:
+    """Whether a blank line separates two consecutive units of one passage."""
+    text = a.hit.chunk.text
+    base = a.hit.chunk.start
+    return "\n\n" in text[a.end - base : b.start - base]
+
+
+def paragraph_of(unit: Unit, units: list[Unit], max_chars: int) -> list[Unit]:
+    """The unit with its paragraph around it (units of the same passage not separated by a
+    blank line), as far as `max_chars` allows: the sentences after it first, then those before.
+    A question about a condition, procedure or definition is answered by the paragraph, not
+    by its one best sentence."""
+    same = sorted((u for u in units if u.hit.chunk.id == unit.hit.chunk.id), key=lambda u: u.start)
+    idx = next((i for i, u in enumerate(same) if u.start == unit.start), -1)
+    if idx < 0:
+        return [unit]
+    lo = hi = idx
+    size = len(unit.text)
+    grew = True
+    while grew:
+        grew = False
+        if hi + 1 < len(same) and not _paragraph_break(same[hi], same[hi + 1]):
+            if size + len(same[hi + 1].text) <= max_chars:
+                hi += 1
+                size += len(same[hi].text)
+                grew = True
+        if lo > 0 and not _paragraph_break(same[lo - 1], same[lo]):
+            if size + len(same[lo - 1].text) <= max_chars:
+                lo -= 1
+                size += len(same[lo].text)
+                grew = True
+    return same[lo : hi + 1]
 
 
 def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:

@@ -1,12 +1,21 @@
 """Domain vocabulary for matching a provider's words to the policies' words.
 
 English terms map to the Dutch the policies use; informal Dutch maps to the formal terms.
-Used to expand the keyword query and the sentence scoring, never to answer.
+Used to expand the keyword query and the sentence scoring, never to answer. Words this list
+lacks are looked up in the index's lexicon (`translated_terms`).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from index.lexicon import Embed, Lexicon, words_of
+
+# An English word the policies never use is matched to at most this many corpus words whose
+# embedding is at least this similar (chosen on the tuning split; see docs/evaluation.md).
+LEXICON_MIN_SIM = 0.92
+LEXICON_TOP = 2
 
 # phrase (regex, matched case-insensitively) → Dutch terms added to the query
 EXPANSIONS: list[tuple[str, str]] = [
@@ -79,3 +88,23 @@ def expand(text: str) -> str:
     """Add the policies' own terms for what the question says in other words."""
     extra = [terms for rx, terms in EXPANSIONS if re.search(rx, text, re.I)]
     return f"{text} {' '.join(extra)}" if extra else text
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_DUTCH)
+
+
+def translated_terms(text: str, lexicon: Lexicon, embed_terms: Embed) -> list[str]:
+    """Corpus words that mean what the question's unknown words mean (see `index.lexicon`):
+    every word of `text` that is no stop word and occurs nowhere in the corpus is replaced by
+    its nearest corpus words, if any are near enough."""
+    stop = _stopwords()
+    out: list[str] = []
+    for word in dict.fromkeys(words_of(text)):
+        if word in lexicon or word in stop:
+            continue
+        out.extend(t for t in lexicon.neighbours(word, embed_terms, LEXICON_MIN_SIM, LEXICON_TOP) if t not in out)
+    return out

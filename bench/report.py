@@ -152,7 +152,8 @@ def _ingest(r: dict[str, Any]) -> list[str]:
         f"Corpus: {', '.join(r['corpus'])} — {i['documents']} document(s), {i['passages']} passages. "
         f"Each ingest starts from an empty data dir and an empty embedding cache; {r['repeats']} run(s) of each, "
         "alternating. Pure embedding: the same passage texts (`chunk.search_text(meta)`) through a fresh "
-        "model in the ingest's batch size, nothing else.",
+        "model in the ingest's batch size, then the corpus words the lexicon embeds one by one "
+        f"({e.get('words', '–')} words), nothing else.",
         "",
         md_table(["", "p50", "p95", "runs"], [
             ["ingest (s)", i["seconds"]["p50"], i["seconds"]["p95"], i["seconds"]["n"]],

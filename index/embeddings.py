@@ -142,6 +142,18 @@ class CachedEmbedder:
             have.update(zip(missing, vecs, strict=True))
         return np.stack([have[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
+    def embed_terms(self, words: list[str]) -> np.ndarray:
+        """Single words embedded as queries (for the lexicon), cached on disk like passages."""
+        keyed = [f"\x00term\x00{w}" for w in words]
+        have = self.cached(keyed)
+        missing = list(dict.fromkeys(k for k in keyed if k not in have))
+        for i in range(0, len(missing), 256):
+            part = missing[i : i + 256]
+            vecs = self.inner.embed_queries([k.rsplit("\x00", 1)[1] for k in part])
+            self.store(part, vecs)
+            have.update(zip(part, vecs, strict=True))
+        return np.stack([have[k] for k in keyed]) if words else np.zeros((0, self.dim), np.float32)
+
     def clear_query_cache(self) -> None:
         """Forget memoised query embeddings (benchmarks use it to time cold queries)."""
         self._queries.clear()

@@ -15,6 +15,7 @@ from inkoopwijzer.types import Chunk, DocumentMeta, Filters
 
 from .embeddings import get_embedder
 from .keyword import KeywordIndex
+from .lexicon import Lexicon
 from .store import IndexVersion, chroma_client, current_version
 from .validity import is_outdated, reference_year
 
@@ -56,6 +57,7 @@ class HybridSearcher:
         self.position = {c.id: i for i, c in enumerate(self.chunks)}
         self.metas = {d.document: d for d in version.documents}
         self.keyword = KeywordIndex.load(version.path / "bm25")
+        self.lexicon = Lexicon.load(version.path / "lexicon")
         self.embedder = get_embedder(settings)
         self._client = chroma_client(settings, version.path)
         try:

@@ -9,6 +9,7 @@ Layout under `<data_dir>/index/`:
     v-…/chunks.jsonl      passages
     v-…/texts/<doc>.txt   document texts (citations are offsets into these)
     v-…/bm25/             keyword index
+    v-…/lexicon/          corpus words and their embeddings (question words → the policies' words)
     v-…/chroma/           embedded Chroma (a Chroma server holds collection `inkoopwijzer_v-…` instead)
 
 A query never sees a half-built version, and a failed or killed ingest leaves the
@@ -37,11 +38,25 @@ from inkoopwijzer.types import Chunk, DocumentMeta, IngestFailure, IngestReport
 
 from .embeddings import get_embedder
 from .keyword import KeywordIndex
+from .lexicon import Lexicon
 from .validity import mark_superseded
 
-__all__ = ["IndexVersion", "chroma_client", "current_version", "ensure_index", "ingest_paths", "remove_documents"]
+__all__ = [
+    "INDEX_FORMAT",
+    "IndexVersion",
+    "chroma_client",
+    "current_version",
+    "ensure_index",
+    "ingest_paths",
+    "remove_documents",
+    "upgrade_index",
+]
 
 Progress = Callable[[str, int, int], None]
+
+# What a version holds; bumped when a version gains a part (2: the lexicon). An ingest rebuilds
+# a version of an older format even when no document changed.
+INDEX_FORMAT = 2
 
 
 @dataclass
@@ -56,6 +71,13 @@ class IndexVersion:
     @property
     def collection_name(self) -> str:
         return f"inkoopwijzer_{self.name}".replace(".", "_")
+
+    @property
+    def format(self) -> int:
+        try:
+            return int(json.loads((self.path / "manifest.json").read_text(encoding="utf-8")).get("format", 1))
+        except (OSError, ValueError):
+            return 1
 
     def chunks(self) -> list[Chunk]:
         with (self.path / "chunks.jsonl").open(encoding="utf-8") as fh:
@@ -245,7 +267,7 @@ def _ingest_locked(
         pages[name] = doc.pages
 
     changed = report.added or report.updated or report.removed
-    if old is not None and not changed:
+    if old is not None and not changed and old.format >= INDEX_FORMAT:
         report.documents = len(state)
         report.chunks = sum(len(c) for _, c, _, _ in state.values())
         report.index_version = old.name
@@ -297,6 +319,9 @@ def _write_version(
     embedder = get_embedder(settings)
     _embed_missing(embedder, search_texts, settings, progress)
     KeywordIndex.build(search_texts).save(tmp / "bm25")
+    if progress:
+        progress("lexicon", 0, 1)
+    Lexicon.build(search_texts, embedder.embed_terms).save(tmp / "lexicon")
 
     collection_name = f"inkoopwijzer_{name}"
     client = chroma_client(settings, tmp)
@@ -323,7 +348,7 @@ def _write_version(
     finally:
         del client
     (tmp / "manifest.json").write_text(
-        json.dumps({"version": name, "chunks": len(all_chunks), "embedding": embedder.name}), encoding="utf-8"
+        json.dumps({"version": name, "format": INDEX_FORMAT, "chunks": len(all_chunks), "embedding": embedder.name}), encoding="utf-8"
     )
     os.replace(tmp, final)
     _switch(base, name)
@@ -368,7 +393,18 @@ def _cleanup(base: Path, keep: int, settings: Settings) -> None:
 
 def remove_documents(names: list[str], settings: Settings) -> IngestReport:
     """Remove documents (by file name) from both the dense and keyword index."""
-    lock = _lock(settings, 0.0)
+    return _rebuild(names, settings, wait=0.0)
+
+
+def upgrade_index(settings: Settings, wait: float = 600.0) -> IngestReport:
+    """Rebuild an index of an older format from what it holds (no file is parsed again)."""
+    return _rebuild([], settings, wait=wait)
+
+
+def _rebuild(names: list[str], settings: Settings, wait: float) -> IngestReport:
+    """A new version without the documents `names`, written when one was dropped or the
+    current version's format is older."""
+    lock = _lock(settings, wait)
     try:
         old = current_version(settings)
         report = IngestReport()
@@ -388,7 +424,7 @@ def remove_documents(names: list[str], settings: Settings) -> IngestReport:
         missing = [n for n in names if n not in {d.document for d in old.documents}]
         for n in missing:
             report.failed.append(IngestFailure(path=n, error=f"{n}: not in the index.", reason="missing"))
-        if report.removed:
+        if report.removed or old.format < INDEX_FORMAT:
             report.index_version = _write_version(state, settings, None, pages)
         report.documents = len(state)
         report.chunks = sum(len(c[1]) for c in state.values())
@@ -398,7 +434,11 @@ def remove_documents(names: list[str], settings: Settings) -> IngestReport:
 
 
 def ensure_index(settings: Settings, progress: Progress | None = None) -> IngestReport | None:
-    """Build the index from the shipped corpus when none exists; None when one does."""
-    if current_version(settings) is not None:
+    """Build the index from the shipped corpus when none exists, or rebuild one of an older
+    format; None when a current one exists."""
+    current = current_version(settings)
+    if current is not None and current.format >= INDEX_FORMAT:
         return None
+    if current is not None:
+        return upgrade_index(settings)
     return ingest_paths([settings.corpus_dir], settings, progress=progress, wait=600.0)

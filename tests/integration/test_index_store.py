@@ -59,6 +59,35 @@ def test_ingest_search_and_remove(fresh_settings, tmp_path: Path) -> None:  # ty
     assert all(h.chunk.document == ZG.name for h in hits)
 
 
+def test_an_index_of_an_older_format_is_rebuilt(fresh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An index written before the lexicon existed is rebuilt (not left half-capable) by the
+    next ingest or by `ensure_index`, without parsing the files again."""
+    import json
+    import shutil
+
+    from index.search import get_searcher
+    from index.store import INDEX_FORMAT, current_version, ensure_index, ingest_paths
+
+    small = _small_doc(tmp_path / "docs")
+    ingest_paths([small], fresh_settings)
+    old = current_version(fresh_settings)
+    assert old is not None and old.format == INDEX_FORMAT
+    assert len(get_searcher(fresh_settings).lexicon) > 0
+    manifest = json.loads((old.path / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("format")
+    (old.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    shutil.rmtree(old.path / "lexicon")
+    assert old.format == 1
+
+    small.unlink()  # the upgrade must not need the source files
+    report = ensure_index(fresh_settings)
+    assert report is not None and report.documents == 1
+    new = current_version(fresh_settings)
+    assert new is not None and new.name != old.name and new.format == INDEX_FORMAT
+    assert "maximumtarief" in get_searcher(fresh_settings).lexicon
+    assert ensure_index(fresh_settings) is None  # now current: nothing to do
+
+
 def test_second_ingest_waits_or_refuses(fresh_settings) -> None:  # type: ignore[no-untyped-def]
     from index.store import ingest_paths
 
