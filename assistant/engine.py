@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from index.search import Hit, HybridSearcher
 from index.validity import is_outdated, validity_notice
@@ -24,16 +25,18 @@ from .extractive import (
     with_neighbour,
 )
 from .glossary import expand, translated_terms
-from .query import Question, understand
+from .query import Question, fact_kind, understand
 
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
 # evidence is too weak to answer.
 MIN_SCORE = 0.35
 # An insurer is listed in a per-insurer answer when its best sentence scores at least
 # this share of the best one.
-PER_INSURER_RATIO = 0.65
+PER_INSURER_RATIO = 0.5
 # Further sentences of the same insurer are quoted when they score this share of its best.
 SUPPORT_RATIO = 0.6
+# At most this many stretches of text are quoted per insurer.
+MAX_QUOTES = 3
 # A condition, procedure or definition is quoted with its paragraph, up to this many characters.
 PARAGRAPH_CHARS = 600
 # At most this many characters are quoted per insurer (the best unit's quote always).
@@ -153,7 +156,7 @@ class Engine:
         t1 = time.perf_counter()
         units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
         ranked = best_units(units, self.scorer, q, expanded)
-        answer = self._compose(question, q, ranked, units, filters)
+        answer = self._compose(question, q, ranked, units, filters, self._part_bests(q, units, expanded))
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
         if debug:
             answer.retrieved = [_passage(h) for h in hits]
@@ -181,8 +184,34 @@ class Engine:
             return sorted((h for hits in per.values() for h in hits), key=lambda h: -h.score)
         return self.searcher.search(q.query, filters, k, q.language, keyword_query=kq)
 
+    def _part_bests(self, q: Question, units: list[Unit], expanded: str) -> list[dict[str, Unit]]:
+        """For a question of several parts ("wanneer moet ik bellen en wat moet ik aanleveren?"),
+        each part's best unit per insurer: scored on the part's own words and kind of fact, with
+        the rest of the question's words at half weight (they keep the part on topic)."""
+        if not q.parts:
+            return []
+        whole = {t: 0.5 * w for t, w in self.scorer.question_terms(q, expanded).items()}
+        out: list[dict[str, Unit]] = []
+        for part in q.parts:
+            pq = replace(q, text=part, query=part, fact=fact_kind(part), parts=[])
+            terms = {**whole, **self.scorer.question_terms(pq, self._expanded(pq))}
+            best: dict[str, tuple[float, Unit]] = {}
+            for u in units:
+                score = self.scorer.score(u, terms, pq.fact)
+                key = u.hit.meta.insurer or "?"
+                if score >= MIN_SCORE and (key not in best or score > best[key][0]):
+                    best[key] = (score, u)
+            out.append({k: u for k, (_, u) in best.items()})
+        return out
+
     def _compose(
-        self, question: str, q: Question, ranked: list[Unit], units: list[Unit], filters: Filters
+        self,
+        question: str,
+        q: Question,
+        ranked: list[Unit],
+        units: list[Unit],
+        filters: Filters,
+        part_bests: list[dict[str, Unit]],
     ) -> Answer:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
@@ -219,7 +248,8 @@ class Engine:
         notices: list[str] = []
         for u in chosen:
             quotes: list[tuple[list[Unit], int]] = []
-            for group in self._quote_groups(u, ranked, units, q):
+            parts = [pb[key] for pb in part_bests if (key := u.hit.meta.insurer or "?") in pb]
+            for group in self._quote_groups(u, ranked, units, q, parts):
                 n = len(citations) + 1
                 citations.append(self._citation(group[0], n, end_unit=group[-1]))
                 quotes.append((group, n))
@@ -244,13 +274,17 @@ class Engine:
             insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
         )
 
-    def _quote_groups(self, best: Unit, ranked: list[Unit], units: list[Unit], q: Question) -> list[list[Unit]]:
+    def _quote_groups(
+        self, best: Unit, ranked: list[Unit], units: list[Unit], q: Question, parts: Sequence[Unit] = ()
+    ) -> list[list[Unit]]:
         """The stretches of text quoted for one insurer, in document order: the best unit's
-        (always, so the stated value is in a quote), then its supporting units' that do not
-        overlap, within QUOTE_BUDGET characters."""
+        (always, so the stated value is in a quote), then the best unit of each part of a
+        question of several parts, then supporting units, none overlapping, within
+        QUOTE_BUDGET characters."""
         groups: list[list[Unit]] = []
         size = 0
-        for unit in [best] + [x for x in self._supporting(best, ranked) if x is not best]:
+        candidates = [best, *parts, *self._supporting(best, ranked)]
+        for unit in {id(u): u for u in candidates}.values():
             if q.fact in VALUE_KINDS or unit.text.rstrip().endswith(":"):
                 group = with_neighbour(unit, units, q.fact)
             else:
@@ -272,7 +306,7 @@ class Engine:
         picked = [best]
         covered = [(best.start, best.end)]
         for u in ranked:
-            if len(picked) >= 3 or u.score < best.score * SUPPORT_RATIO:
+            if len(picked) >= MAX_QUOTES or u.score < best.score * SUPPORT_RATIO:
                 break
             if u.hit.meta.insurer != insurer or u.hit.meta.document != best.hit.meta.document:
                 continue

@@ -20,7 +20,7 @@ _DATE = re.compile(rf"\b\d{{1,2}}\s+({_MONTHS})(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,
 _AMOUNT = re.compile(r"€\s?\d|\d[\d.,]*\s*(euro|miljoen|mln)\b|\b\d{1,3}(\.\d{3})+\b", re.I)
 _PERCENT = re.compile(r"\d+([.,]\d+)?\s?%|\bprocent\b", re.I)
 _DURATION = re.compile(r"\b(\d+|een|twee|drie|vier|vijf|zes|acht|tien|twaalf)\s+(werk)?(dagen|dag|weken|week|maanden|maand|jaar|jaren)\b", re.I)
-_NUMBER = re.compile(r"\b\d+\b")
+_NUMBER = re.compile(r"\b(?!20\d\d\b)\d+\b")  # a count, not a year
 
 FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "date": _DATE,

@@ -64,7 +64,8 @@ _REFERS_BACK = re.compile(
 
 _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welk deel|aandeel|share", re.I)),
-    ("amount", re.compile(r"hoeveel (euro|geld)|bedrag|€|\beuro\b|omzet|how much|amount|tarief|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
+    # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
+    ("amount", re.compile(r"hoeveel (euro|geld)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
     ("duration", re.compile(r"hoe lang|looptijd|duur|termijn|binnen hoeveel|how long|how many (days|weeks|months|years)|within how|reactietermijn|periode", re.I)),
     ("date", re.compile(r"wanneer|deadline|datum|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
     ("count", re.compile(r"hoeveel|how many|aantal", re.I)),
@@ -89,6 +90,7 @@ class Question:
     is_followup: bool = False
     inherited: bool = False
     fact_inherited: bool = False  # the kind of fact comes from the previous question
+    parts: list[str] = field(default_factory=list)  # the sub-questions of a question of several parts
 
 
 def detect_language(text: str) -> Literal["nl", "en"]:
@@ -120,6 +122,22 @@ def find_years(text: str) -> list[int]:
     """Years a question is about ("voor 2027", "2024-2025"); years inside a date do not count."""
     text = re.sub(rf"\b\d{{1,2}}\s+{_MONTH}\s+20\d\d\b|\b{_MONTH}\s+20\d\d\b", " ", text, flags=re.I)
     return sorted({int(y) for y in re.findall(r"\b(20[2-4]\d)\b", text)})
+
+
+# "…, en wat moet ik aanleveren?", "… and how long is it valid?": a second question joined on
+_QUESTION_WORD = (
+    r"(?:wat|wanneer|hoe|hoeveel|welke|welk|waar|waarheen|wie|naar wie|per wanneer|tot wanneer|"
+    r"what|when|how|which|where|who|whom|until when|by when)\b"
+)
+_PART_JOIN = re.compile(rf"\s*[,;]?\s+(?:en|and|maar|but)\s+(?={_QUESTION_WORD})|\?\s+(?=\S)", re.I)
+
+
+def split_parts(text: str) -> list[str]:
+    """The sub-questions of a question that asks several things ("Wanneer moet ik bellen en wat
+    moet ik aanleveren?"); empty for a question of one part."""
+    parts = [p.strip(" ,;?") for p in _PART_JOIN.split(text)]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    return parts if len(parts) > 1 else []
 
 
 def fact_kind(text: str) -> FactKind:
@@ -157,6 +175,7 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         care_types=find_care_types(question),
         years=find_years(question),
         fact=fact_kind(question),
+        parts=split_parts(question),
     )
     prev_users = [t.content for t in history if t.role == "user"]
     if not prev_users:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from assistant.query import detect_language, fact_kind, find_care_types, find_insurers, find_years, understand
+from assistant.query import (
+    detect_language,
+    fact_kind,
+    find_care_types,
+    find_insurers,
+    find_years,
+    split_parts,
+    understand,
+)
 from inkoopwijzer.types import Turn
 
 
@@ -55,3 +63,30 @@ def test_a_new_full_question_is_not_a_follow_up_of_the_topic() -> None:
     q = understand("Welke kwaliteitseisen gelden voor dialysecentra bij Zorg en Zekerheid?", history)
     assert q.insurers == ["Zorg en Zekerheid"] and not q.is_followup
     assert q.query.startswith("Welke kwaliteitseisen")
+
+
+def test_a_compound_does_not_decide_the_kind_of_fact() -> None:
+    # "omzetplafond" in a deadline question does not make it a question about an amount
+    assert fact_kind("Mijn omzetplafond dreigt vol te lopen, wanneer moet ik bellen?") == "date"
+    assert fact_kind("Vanaf welke omzet ben ik een grote aanbieder?") == "amount"
+    assert fact_kind("Wat is het omzetplafond voor audiologische centra?") == "amount"
+    assert fact_kind("What is the 2027 tariff for palliative terminal care?") == "amount"
+
+
+def test_questions_of_several_parts_are_split() -> None:
+    assert split_parts("Wanneer moet ik bellen en wat moet ik aanleveren?") == [
+        "Wanneer moet ik bellen",
+        "wat moet ik aanleveren",
+    ]
+    assert split_parts("When do we get the proposal and how long is it valid?") == [
+        "When do we get the proposal",
+        "how long is it valid",
+    ]
+    assert split_parts("Wanneer moet ik tekenen? En hoe lang duurt de beoordeling?") == [
+        "Wanneer moet ik tekenen",
+        "En hoe lang duurt de beoordeling",
+    ]
+    # "en" between nouns joins no second question
+    assert split_parts("Wat zijn de eisen voor ondertekening en voortgangsrapportage?") == []
+    assert split_parts("Hoeveel procent van de knie- en heuppatiënten moet fysiotherapie hebben gehad?") == []
+    assert understand("Wanneer moet ik bellen en wat moet ik aanleveren?").parts
