@@ -26,6 +26,7 @@ from .extractive import (
 )
 from .glossary import expand, translated_terms
 from .query import Question, fact_kind, understand
+from .rerank import RERANK_CANDIDATES, rerank
 
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
 # evidence is too weak to answer.
@@ -173,16 +174,21 @@ class Engine:
         return text
 
     def _retrieve(self, q: Question, filters: Filters, kq: str) -> list[Hit]:
+        """The top-k passages (per insurer when the question names none), from hybrid search
+        reranked by their best sentence (`rerank`)."""
         k = self.settings.top_k
+        n = max(k, RERANK_CANDIDATES)
+        terms = self.scorer.question_terms(q, kq)
         insurers = filters.insurers
         if not insurers and not filters.documents:
             # no insurer named: search each insurer's policies, so every insurer can answer
             allowed = self.searcher.allowed_documents(filters)
             insurers = sorted({self.searcher.metas[d].insurer or "" for d in allowed} - {""})
         if len(insurers) > 1:
-            per = self.searcher.search_per_insurer(q.query, filters, insurers, k, q.language, keyword_query=kq)
-            return sorted((h for hits in per.values() for h in hits), key=lambda h: -h.score)
-        return self.searcher.search(q.query, filters, k, q.language, keyword_query=kq)
+            per = self.searcher.search_per_insurer(q.query, filters, insurers, n, q.language, keyword_query=kq)
+            hits = [h for found in per.values() for h in rerank(found, self.scorer, q, terms)[:k]]
+            return sorted(hits, key=lambda h: -h.score)
+        return rerank(self.searcher.search(q.query, filters, n, q.language, keyword_query=kq), self.scorer, q, terms)[:k]
 
     def _part_bests(self, q: Question, units: list[Unit], expanded: str) -> list[dict[str, Unit]]:
         """For a question of several parts ("wanneer moet ik bellen en wat moet ik aanleveren?"),

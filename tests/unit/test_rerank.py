@@ -1,0 +1,41 @@
+"""Reranking passages by their best sentence (assistant.rerank), with the real sentence scorer."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.extractive import UnitScorer
+from assistant.query import understand
+from assistant.rerank import rerank
+from index.keyword import Tokenizer
+from index.search import Hit
+from inkoopwijzer.types import Chunk, DocumentMeta
+
+META = DocumentMeta(document="a.pdf", doc_id="a", title="Inkoopbeleid", insurer="Salland", content_hash="x")
+TEXTS = [
+    "Wij werken samen met gemeenten in de regio. Goede zorg staat voorop.",
+    "De offerte voor 2027 ontvangen wij uiterlijk 30 september. Daarna reageren wij binnen zes weken.",
+    "Een offerte kunt u digitaal indienen via het portaal.",
+]
+
+
+def _hits() -> list[Hit]:
+    hits = []
+    for i, text in enumerate(TEXTS):
+        chunk = Chunk(id=f"c{i}", document="a.pdf", text=text, start=1000 * i, end=1000 * i + len(text))
+        hits.append(Hit(chunk=chunk, meta=META, score=1.0 / (i + 1)))
+    return hits
+
+
+def test_the_passage_whose_sentence_answers_moves_up() -> None:
+    tok = Tokenizer()
+    df: Counter[str] = Counter(t for text in TEXTS for t in set(tok(text)))
+    scorer = UnitScorer(tok, df, len(TEXTS))
+    q = understand("Wanneer moet de offerte binnen zijn?")
+    hits = _hits()
+    out = rerank(hits, scorer, q, scorer.question_terms(q))
+    assert out[0].chunk.id == "c1"  # the passage with the deadline sentence, second by search, goes first
+    assert out[0].extra["sentence_score"] > max(h.extra["sentence_score"] for h in out[1:])
+    assert sorted(h.chunk.id for h in out) == ["c0", "c1", "c2"]  # nothing lost
+    assert all("sentence_score" in h.extra for h in out)
+    assert out[0].score > out[1].score >= out[2].score  # the fused score is what the order says
