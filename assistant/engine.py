@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal
 
 from index.search import Hit, HybridSearcher
 from index.validity import is_outdated, validity_notice
@@ -221,22 +222,12 @@ class Engine:
     ) -> Answer:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
-            related = [self._citation(u, i + 1) for i, u in enumerate(_distinct_chunks(ranked)[:3])]
-            return Answer(
-                question=question,
-                status="not_found",
-                answer=compose.not_found(lang),
-                related=related,
-                language=lang,
-            )
+            return self._not_found(question, lang, ranked)
         if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not any(
             REQUIRED_PATTERN[q.fact].search(u.text) for u in ranked[:5] if u.score >= MIN_SCORE
         ):
             # a date/amount/percentage was asked and no good sentence states one
-            related = [self._citation(u, i + 1) for i, u in enumerate(_distinct_chunks(ranked)[:3])]
-            return Answer(
-                question=question, status="not_found", answer=compose.not_found(lang), related=related, language=lang
-            )
+            return self._not_found(question, lang, ranked)
         best_per_insurer: dict[str, Unit] = {}
         for u in ranked:
             best_per_insurer.setdefault(u.hit.meta.insurer or "?", u)
@@ -278,6 +269,19 @@ class Engine:
             notices=notices,
             language=lang,
             insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
+        )
+
+    def _not_found(
+        self, question: str, lang: Literal["nl", "en"], ranked: list[Unit], reason: str | None = None
+    ) -> Answer:
+        """`not_found`, with the closest passages as "mogelijk relevant"."""
+        related = [self._citation(u, i + 1) for i, u in enumerate(_distinct_chunks(ranked)[:3])]
+        return Answer(
+            question=question,
+            status="not_found",
+            answer=compose.not_found(lang, reason),
+            related=related,
+            language=lang,
         )
 
     def _quote_groups(
