@@ -15,6 +15,7 @@ from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, Retrieve
 
 from . import compose
 from .extractive import (
+    FACT_BONUS,
     REQUIRED_PATTERN,
     VALUE_KINDS,
     VALUE_PATTERN,
@@ -32,6 +33,9 @@ from .rerank import RERANK_CANDIDATES, rerank
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
 # evidence is too weak to answer.
 MIN_SCORE = 0.35
+# A sentence that states the value asked must match the question this well without the bonus
+# for stating a value (a number alone does not answer).
+MIN_VALUE_TOPIC = 0.2
 # An insurer is listed in a per-insurer answer when its best sentence scores at least
 # this share of the best one.
 PER_INSURER_RATIO = 0.5
@@ -224,7 +228,7 @@ class Engine:
         if not ranked or ranked[0].score < MIN_SCORE:
             return self._not_found(question, lang, ranked)
         if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not any(
-            REQUIRED_PATTERN[q.fact].search(u.text) for u in ranked[:5] if u.score >= MIN_SCORE
+            REQUIRED_PATTERN[q.fact].search(u.text) for u in ranked[:5] if u.score - FACT_BONUS >= MIN_VALUE_TOPIC
         ):
             # a date/amount/percentage was asked and no good sentence states one
             return self._not_found(question, lang, ranked)

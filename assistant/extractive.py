@@ -19,7 +19,11 @@ _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktobe
 _DATE = re.compile(rf"\b\d{{1,2}}\s+({_MONTHS})(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,2}}-20\d\d\b|\b({_MONTHS})\s+20\d\d\b", re.I)
 _AMOUNT = re.compile(r"€\s?\d|\d[\d.,]*\s*(euro|miljoen|mln)\b|\b\d{1,3}(\.\d{3})+\b", re.I)
 _PERCENT = re.compile(r"\d+([.,]\d+)?\s?%|\bprocent\b", re.I)
-_DURATION = re.compile(r"\b(\d+|een|twee|drie|vier|vijf|zes|acht|tien|twaalf)\s+(werk)?(dagen|dag|weken|week|maanden|maand|jaar|jaren)\b", re.I)
+_DURATION = re.compile(
+    r"\b(\d+|een|twee|drie|vier|vijf|zes|acht|tien|twaalf)\s+(werk)?(dagen|dag|weken|week|maanden|maand|jaar|jaren)\b"
+    r"|\b(een|twee|drie|vier|vijf|meer)jarige?\b",  # "een tweejarige overeenkomst"
+    re.I,
+)
 _NUMBER = re.compile(r"\b(?!20\d\d\b)\d+\b")  # a count, not a year
 
 FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
@@ -29,6 +33,9 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "duration": _DURATION,
     "count": _NUMBER,
 }
+
+# what stating the kind of value asked adds to a sentence's score
+FACT_BONUS = 0.45
 
 # the whole value as a sentence states it, for the lead of an answer ("€ 300.000", "85%")
 VALUE_PATTERN: dict[FactKind, re.Pattern[str]] = {
@@ -128,7 +135,7 @@ class UnitScorer:
         s = overlap + 0.35 * ctx_overlap
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
-            s += 0.45 if rx.search(unit.text) else -0.15
+            s += FACT_BONUS if rx.search(unit.text) else -0.15
         s += 0.25 / (1 + unit.rank)  # retrieval's opinion
         s += 0.15 * max(0.0, unit.hit.dense_sim - 0.75) * 4
         n_chars = len(unit.text)

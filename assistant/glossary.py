@@ -78,6 +78,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bcontract\b", "overeenkomst zorgovereenkomst contract"),
     (r"\baanmelden\b|\binschrijven\b", "aanmelden aanvragen aanvraag overeenkomst"),
     (r"\bplafond\b", "omzetplafond"),
+    (r"\bhoe lang\b", "looptijd periode duur"),
     (r"\btekenen\b", "ondertekenen getekende ondertekening"),
     (r"\bprijzen\b|\bprijs\b", "tarief tarieven prijs"),
     (r"\bnieuwkomers?\b|\bnieuwe aanbieders?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
