@@ -291,10 +291,10 @@ class Engine:
     def _quote_groups(
         self, best: Unit, ranked: list[Unit], units: list[Unit], q: Question, parts: Sequence[Unit] = ()
     ) -> list[list[Unit]]:
-        """The stretches of text quoted for one insurer, in document order: the best unit's
-        (always, so the stated value is in a quote), then the best unit of each part of a
-        question of several parts, then supporting units, none overlapping, within
-        QUOTE_BUDGET characters."""
+        """The stretches of text quoted for one insurer: the best unit's first (always, so the
+        value the answer leads with is in the first quote), then, in document order, the best
+        unit of each part of a question of several parts and supporting units, none
+        overlapping, within QUOTE_BUDGET characters."""
         groups: list[list[Unit]] = []
         size = 0
         candidates = [best, *parts, *self._supporting(best, ranked)]
@@ -310,7 +310,7 @@ class Engine:
                 continue
             groups.append(group)
             size += chars
-        return sorted(groups, key=lambda g: g[0].start)
+        return groups[:1] + sorted(groups[1:], key=lambda g: g[0].start)
 
     def _supporting(self, best: Unit, ranked: list[Unit]) -> list[Unit]:
         """The best unit of an insurer plus up to two more of its units that score nearly
