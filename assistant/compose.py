@@ -65,6 +65,17 @@ def per_insurer(lang: str, lines: list[str]) -> str:
     return head + "\n" + "\n".join(f"- {ln}" for ln in lines) + tail
 
 
+def per_policy(lang: str, lines: list[str]) -> str:
+    """One insurer's policies for different types of care answer differently."""
+    head = (
+        "The answer differs per policy (type of care):"
+        if lang == "en"
+        else "Het antwoord verschilt per beleid (zorgsoort):"
+    )
+    tail = "\n\n(Quoted from the Dutch policy documents.)" if lang == "en" else ""
+    return head + "\n" + "\n".join(f"- {ln}" for ln in lines) + tail
+
+
 def several_named(lang: str, lines: list[str]) -> str:
     head = "Per insurer:" if lang == "en" else "Per zorgverzekeraar:"
     return head + "\n" + "\n".join(f"- {ln}" for ln in lines)

@@ -232,24 +232,18 @@ class Engine:
         ):
             # a date/amount/percentage was asked and no good sentence states one
             return self._not_found(question, lang, ranked)
-        best_per_insurer: dict[str, Unit] = {}
-        for u in ranked:
-            best_per_insurer.setdefault(u.hit.meta.insurer or "?", u)
-        top = ranked[0]
-        if filters.insurers:
-            chosen = [best_per_insurer[i] for i in filters.insurers if i in best_per_insurer]
-            chosen = [u for u in chosen if u.score >= MIN_SCORE] or [top]
-        else:
-            chosen = [
-                u for u in best_per_insurer.values() if u.score >= max(MIN_SCORE, top.score * PER_INSURER_RATIO)
-            ]
+        chosen = self._chosen(q, ranked, filters)
         chosen.sort(key=lambda u: -u.score)
         citations: list[Citation] = []
         lines: list[str] = []
         notices: list[str] = []
         for u in chosen:
             quotes: list[tuple[list[Unit], int]] = []
-            parts = [pb[key] for pb in part_bests if (key := u.hit.meta.insurer or "?") in pb]
+            parts = [
+                p
+                for pb in part_bests
+                if (p := pb.get(u.hit.meta.insurer or "?")) is not None and p.hit.meta.document == u.hit.meta.document
+            ]
             for group in self._quote_groups(u, ranked, units, q, parts):
                 n = len(citations) + 1
                 citations.append(self._citation(group[0], n, end_unit=group[-1]))
@@ -261,6 +255,8 @@ class Engine:
                 notices.append(note)
         if len(lines) == 1:
             text = compose.single(lang, lines[0])
+        elif len({u.hit.meta.insurer for u in chosen}) == 1:
+            text = compose.per_policy(lang, lines)
         elif filters.insurers:
             text = compose.several_named(lang, lines)
         else:
@@ -274,6 +270,25 @@ class Engine:
             language=lang,
             insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
         )
+
+    def _chosen(self, q: Question, ranked: list[Unit], filters: Filters) -> list[Unit]:
+        """The best unit of each insurer that answers — of each of its policies when the
+        question names no care type (one insurer's MSZ and GRZ policies may differ) — when it
+        scores at least PER_INSURER_RATIO of the best (a named insurer's best always answers)."""
+        by_policy = not q.care_types
+        best: dict[tuple[str, str], Unit] = {}
+        for u in ranked:
+            best.setdefault((u.hit.meta.insurer or "?", u.hit.meta.document if by_policy else ""), u)
+        top = ranked[0]
+        if not filters.insurers:
+            return [u for u in best.values() if u.score >= max(MIN_SCORE, top.score * PER_INSURER_RATIO)]
+        chosen: list[Unit] = []
+        for insurer in filters.insurers:
+            mine = sorted((u for (i, _), u in best.items() if i == insurer), key=lambda u: -u.score)
+            if mine and mine[0].score >= MIN_SCORE:
+                floor = max(MIN_SCORE, mine[0].score * PER_INSURER_RATIO)
+                chosen += [mine[0], *(u for u in mine[1:] if u.score >= floor)]
+        return chosen or [top]
 
     def _not_found(
         self, question: str, lang: Literal["nl", "en"], ranked: list[Unit], reason: str | None = None
