@@ -44,7 +44,7 @@ SUPPORT_RATIO = 0.6
 # At most this many stretches of text are quoted per insurer.
 MAX_QUOTES = 3
 # A condition, procedure or definition is quoted with its paragraph, up to this many characters.
-PARAGRAPH_CHARS = 600
+PARAGRAPH_CHARS = 900
 # At most this many characters are quoted per insurer (the best unit's quote always).
 QUOTE_BUDGET = 1000
 

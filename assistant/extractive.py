@@ -158,7 +158,10 @@ VALUE_KINDS: frozenset[FactKind] = frozenset({"date", "amount", "percentage", "d
 
 
 def _paragraph_break(a: Unit, b: Unit) -> bool:
-    """Whether a blank line separates two consecutive units of one passage."""
+    """Whether a blank line separates two consecutive units of one passage (the items of a
+    list passage belong together: the list is one answer)."""
+    if a.hit.chunk.kind == "list":
+        return False
     text = a.hit.chunk.text
     base = a.hit.chunk.start
     return "\n\n" in text[a.end - base : b.start - base]
