@@ -24,6 +24,9 @@ _DURATION = re.compile(
     r"|\b(een|twee|drie|vier|vijf|meer)jarige?\b",  # "een tweejarige overeenkomst"
     re.I,
 )
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"\(0\d{2,4}\)\s?\d[\d ]{5,9}\d|\b0\d{2,3}[- ]\d{6,7}\b|\+31[\d\s()-]{9,14}\d")
+_WEB = re.compile(r"\bhttps?://\S+|\bwww\.\S+|(?<![@.\w])[\w-]+\.(nl|com|org|eu)(/[\w/-]*)?\b(?!@)", re.I)
 _NUMBER = re.compile(r"\b(?!20\d\d\b)\d+\b")  # a count, not a year
 
 FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
@@ -32,6 +35,9 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "percentage": _PERCENT,
     "duration": _DURATION,
     "count": _NUMBER,
+    "email": _EMAIL,
+    "phone": _PHONE,
+    "web": _WEB,
 }
 
 # what stating the kind of value asked adds to a sentence's score
@@ -43,6 +49,9 @@ VALUE_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "amount": re.compile(r"€\s?\d[\d.,]*(\s?(miljoen|mln|duizend))?|\d[\d.,]*\s*(euro|miljoen|mln)\b", re.I),
     "percentage": re.compile(r"\d+([.,]\d+)?\s?%"),
     "duration": _DURATION,
+    "email": _EMAIL,
+    "phone": _PHONE,
+    "web": _WEB,
 }
 
 # a question of this kind is only answered by a sentence that states such a value
@@ -51,6 +60,9 @@ REQUIRED_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "amount": re.compile(f"{_AMOUNT.pattern}|{_PERCENT.pattern}", re.I),
     "percentage": _PERCENT,
     "duration": re.compile(f"{_DURATION.pattern}|{_DATE.pattern}", re.I),
+    "email": _EMAIL,
+    "phone": _PHONE,
+    "web": _WEB,
 }
 
 # words that carry no topic: question words and the domain's ubiquitous terms
@@ -154,7 +166,9 @@ def best_units(units: list[Unit], scorer: UnitScorer, q: Question, expanded: str
     return sorted(units, key=lambda u: (-u.score, u.rank, u.start))
 
 
-VALUE_KINDS: frozenset[FactKind] = frozenset({"date", "amount", "percentage", "duration", "count"})
+VALUE_KINDS: frozenset[FactKind] = frozenset(
+    {"date", "amount", "percentage", "duration", "count", "email", "phone", "web"}
+)
 
 
 def _paragraph_break(a: Unit, b: Unit) -> bool:

@@ -10,7 +10,10 @@ from typing import Literal
 
 from inkoopwijzer.types import Turn
 
-FactKind = Literal["date", "amount", "percentage", "duration", "count", "condition", "procedure", "definition", "change", "other"]
+FactKind = Literal[
+    "date", "amount", "percentage", "duration", "count", "email", "phone", "web", "condition", "procedure",
+    "definition", "change", "other",
+]
 
 # alias (regex) → insurer as the index names it. Insurers not in the corpus are kept
 # too, so a question about them gets `not_found` instead of a neighbour's rule.
@@ -68,6 +71,10 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("amount", re.compile(r"hoeveel (euro|geld)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
     ("duration", re.compile(r"hoe lang|looptijd|duur|termijn|binnen hoeveel|how long|how many (days|weeks|months|years)|within how|reactietermijn|periode", re.I)),
     ("date", re.compile(r"wanneer|deadline|datum|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
+    # an e-mail address, phone number or web address ("naar welk mailadres?", "telefoonnummer")
+    ("email", re.compile(r"e-?mail\s*adres|mailadres|e-?mail address|\bemail\b|\be-mail\b|\bmailen\b", re.I)),
+    ("phone", re.compile(r"telefoonnummer|telefonisch|phone|\bbellen\b|\bcall\b", re.I)),
+    ("web", re.compile(r"website|webpagina|web page|\burl\b|\blink\b", re.I)),
     ("count", re.compile(r"hoeveel|how many|aantal", re.I)),
     ("definition", re.compile(r"wat (is|zijn|betekent|verstaat|wordt .* verstaan)|what (is|are|does .* mean)|definitie|definition|verstaan onder|meant by", re.I)),
     ("change", re.compile(r"wijzig|veranderd|verandert|anders dan|nieuw in|ten opzichte van|change|changed|different|what's new|new in", re.I)),

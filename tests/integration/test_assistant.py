@@ -89,6 +89,25 @@ def test_english_question_gets_an_english_frame(assistant: Any) -> None:
     assert "Quoted from the Dutch policy document" in answer.answer
 
 
+def test_contact_details_are_given_only_where_the_policy_has_them(assistant: Any) -> None:
+    # Salland's policy lists phone numbers: the answer leads with one, quoted from the policy
+    answer = assistant.ask("Op welk nummer kan ik Salland bellen over declaraties?")
+    assert answer.status == "answered"
+    assert answer.answer.split("**")[1] in answer.citations[0].quote  # the stated number is in the first quote
+    assert {c.insurer for c in answer.citations} == {"Salland"}
+    # Zorg en Zekerheid's lists none: never another insurer's number, never a made-up one
+    answer = assistant.ask("Welk telefoonnummer kan ik bellen bij Zorg en Zekerheid voor zorginkoop?")
+    assert answer.status == "not_found"
+    assert "0570" not in answer.answer
+
+
+def test_a_question_of_two_parts_gets_both_answered(assistant: Any) -> None:
+    answer = assistant.ask("Tot wanneer kan ik bij Salland aanvullende afspraken aanvragen en naar welk e-mailadres?")
+    assert answer.status == "answered"
+    assert "zorginkoop.MSZ@salland.nl" in answer.answer
+    assert "1 oktober 2027" in answer.answer
+
+
 def test_empty_of_content_asks_back(assistant: Any) -> None:
     assert assistant.ask("hallo?").status == "clarify"
 

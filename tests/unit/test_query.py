@@ -90,3 +90,10 @@ def test_questions_of_several_parts_are_split() -> None:
     assert split_parts("Wat zijn de eisen voor ondertekening en voortgangsrapportage?") == []
     assert split_parts("Hoeveel procent van de knie- en heuppatiënten moet fysiotherapie hebben gehad?") == []
     assert understand("Wanneer moet ik bellen en wat moet ik aanleveren?").parts
+
+
+def test_contact_questions() -> None:
+    assert fact_kind("Naar welk mailadres stuur ik het format?") == "email"
+    assert fact_kind("Wat is het telefoonnummer van de zorginkoop?") == "phone"
+    assert fact_kind("Op welke website staat het contactformulier?") == "web"
+    assert fact_kind("Wanneer moet ik ZK bellen?") == "date"  # a deadline question that mentions calling

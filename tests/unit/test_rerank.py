@@ -39,3 +39,17 @@ def test_the_passage_whose_sentence_answers_moves_up() -> None:
     assert sorted(h.chunk.id for h in out) == ["c0", "c1", "c2"]  # nothing lost
     assert all("sentence_score" in h.extra for h in out)
     assert out[0].score > out[1].score >= out[2].score  # the fused score is what the order says
+
+
+def test_contact_patterns_find_addresses_and_numbers() -> None:
+    from assistant.extractive import VALUE_PATTERN
+
+    def value(kind: str, text: str) -> str | None:
+        m = VALUE_PATTERN[kind].search(text)
+        return m.group(0) if m else None
+
+    assert value("email", "Stuur het naar naleving.dzg@zilverenkruis.nl.") == "naleving.dzg@zilverenkruis.nl"
+    assert value("phone", "Mail ons of bel (0570) 68 74 46.") == "(0570) 68 74 46"
+    assert value("web", "Op zk.nl/zorgaanbieders/contact vindt u alles.") == "zk.nl/zorgaanbieders/contact"
+    assert value("phone", "Versie: 1.0 Datum: 1 april 2026") is None
+    assert value("web", "Stuur het naar info@salland.nl") is None  # a mail address is no web address
