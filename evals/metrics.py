@@ -99,6 +99,7 @@ class QuestionScore:
     retrieval_scored: bool = False
     key_facts: bool | None = None
     missing_facts: list[str] = field(default_factory=list)
+    facts_total: int = 0  # key facts the gold answer has (for the per-fact rate)
     cite_correct: bool | None = None
     citations: int = 0
     verbatim_citations: int = 0
@@ -184,6 +185,7 @@ def score_question(
         score.retrieval_scored = True
         score.hit_rank = first_hit_rank(gold.evidence, [p.text for p in passages])
     score.key_facts, score.missing_facts = _key_facts(gold, answer.answer)
+    score.facts_total = len(gold.must_contain)
 
     expected = set(gold.source_stems)
     if expected:
@@ -232,6 +234,11 @@ def aggregate(scores: Sequence[QuestionScore]) -> Metrics:
         metrics[f"hit@{k}"] = _mean(s.hit(k) for s in scores)
     metrics["mrr"] = _mean(s.reciprocal_rank for s in scores)
     metrics["key_facts"] = _mean(s.key_facts for s in scores)
+    # the share of all key facts stated (a question of three facts with two stated counts 2 of 3)
+    facts = sum(s.facts_total for s in scores)
+    metrics["key_fact_recall"] = (
+        sum(s.facts_total - len(s.missing_facts) for s in scores if s.key_facts is not None) / facts if facts else None
+    )
     metrics["cite_correct"] = _mean(s.cite_correct for s in scores)
     metrics["verbatim_quote_rate"] = sum(s.verbatim_citations for s in scores) / citations if citations else None
     metrics["refusal_accuracy"] = _mean(s.refused for s in scores)

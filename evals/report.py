@@ -13,6 +13,7 @@ SUMMARY_METRICS: tuple[str, ...] = (
     *(f"hit@{k}" for k in HIT_KS),
     "mrr",
     "key_facts",
+    "key_fact_recall",
     "cite_correct",
     "verbatim_quote_rate",
     "refusal_accuracy",
@@ -38,6 +39,7 @@ _GROUP_METRICS = (
 _LABELS = {
     "mrr": "MRR@10",
     "key_facts": "key facts (strict)",
+    "key_fact_recall": "key facts stated (share of all facts)",
     "cite_correct": "citation correct",
     "verbatim_quote_rate": "verbatim quotes",
     "refusal_accuracy": "refusal accuracy (unanswerable)",

@@ -358,3 +358,16 @@ def test_report_lists_changes_against_the_reference() -> None:
     assert "| a | heldout | deadline | vraag a | missing “1 april 2026” |" in report
     assert "| hit@5 | 0.500 | 0.500 | 0.250 | 2.00× | 0.750 | -0.250 ▼ |" in report
     assert "need an LLM configured" in report
+
+
+def test_key_fact_recall_counts_each_fact_and_strict_counts_each_question() -> None:
+    two = gold(id="t-2", must_contain=["1 april 2026", "€ 100.000"], source="004_salland.txt", evidence=[])
+    one = gold(id="t-1", must_contain=["1 april 2026"], source="004_salland.txt", evidence=[])
+    scores = [
+        score_question(two, answer("Uiterlijk 1 april 2026."), DOCS, 1.0),  # 1 of 2 facts
+        score_question(one, answer("Uiterlijk 1 april 2026."), DOCS, 1.0),  # 1 of 1
+        score_question(one, answer("x", status="not_found"), DOCS, 1.0),  # 0 of 1
+    ]
+    m = aggregate(scores)
+    assert m["key_fact_recall"] == pytest.approx(2 / 4)
+    assert m["key_facts"] == pytest.approx(1 / 3)
