@@ -139,9 +139,16 @@ _QUESTION_WORD = (
 _PART_JOIN = re.compile(rf"\s*[,;]?\s+(?:en|and|maar|but)\s+(?={_QUESTION_WORD})|\?\s+(?=\S)", re.I)
 
 
+# "Wat is het verschil tussen ELV laag complex en ELV hoog complex?": each side is a part
+_DIFFERENCE = re.compile(r"\b(?:verschil tussen|difference between)\s+(.+?)\s+(?:en|and)\s+(.+?)\s*\??\s*$", re.I)
+
+
 def split_parts(text: str) -> list[str]:
     """The sub-questions of a question that asks several things ("Wanneer moet ik bellen en wat
-    moet ik aanleveren?"); empty for a question of one part."""
+    moet ik aanleveren?", "het verschil tussen A en B"); empty for a question of one part."""
+    diff = _DIFFERENCE.search(text)
+    if diff:
+        return [diff.group(1).strip(" ,;?'\""), diff.group(2).strip(" ,;?'\"")]
     parts = [p.strip(" ,;?") for p in _PART_JOIN.split(text)]
     parts = [p for p in parts if len(p.split()) >= 2]
     return parts if len(parts) > 1 else []

@@ -97,3 +97,10 @@ def test_contact_questions() -> None:
     assert fact_kind("Wat is het telefoonnummer van de zorginkoop?") == "phone"
     assert fact_kind("Op welke website staat het contactformulier?") == "web"
     assert fact_kind("Wanneer moet ik ZK bellen?") == "date"  # a deadline question that mentions calling
+
+
+def test_a_difference_question_has_a_part_per_side() -> None:
+    assert split_parts("Wat is het verschil tussen ELV laag complex en ELV hoog complex?") == [
+        "ELV laag complex",
+        "ELV hoog complex",
+    ]
