@@ -29,6 +29,7 @@ from .extractive import (
 from .glossary import expand, translated_terms
 from .query import Question, fact_kind, understand
 from .rerank import RERANK_CANDIDATES, rerank
+from .scope import Scope
 
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
 # evidence is too weak to answer.
@@ -55,88 +56,13 @@ class Engine:
         self.settings = settings
         df: Counter[str] = Counter(searcher.keyword.doc_freq())
         self.scorer = UnitScorer(searcher.keyword.tokenizer, df, len(searcher.chunks))
-        self.insurers = sorted({m.insurer for m in searcher.metas.values() if m.insurer})
-        self.care_types = sorted({ct for m in searcher.metas.values() for ct in m.care_types})
-
-    # ------------------------------------------------------------------ filters
-    def _coverage_problem(self, q: Question) -> str | None:
-        """Why the corpus cannot answer this at all (uncovered insurer/care type/year)."""
-        lang = q.language
-        if q.insurers and not set(q.insurers) & set(self.insurers):
-            names = ", ".join(q.insurers)
-            have = ", ".join(self.insurers)
-            return (
-                f"there is no policy of {names} among the documents (available: {have})."
-                if lang == "en"
-                else f"er zit geen beleid van {names} in de documenten (beschikbaar: {have})."
-            )
-        if q.care_types and not set(q.care_types) & set(self.care_types):
-            have = ", ".join(self.care_types)
-            return (
-                f"the documents do not cover that type of care (available: {have})."
-                if lang == "en"
-                else f"de documenten gaan niet over die zorgsoort (beschikbaar: {have})."
-            )
-        if q.years and q.care_types:
-            docs = [
-                m
-                for m in self.searcher.metas.values()
-                if (not q.insurers or m.insurer in q.insurers) and set(q.care_types) & set(m.care_types)
-            ]
-            latest = max((max(m.years) for m in docs if m.years), default=None)
-            # only a year after the policies' range is surely not covered: an earlier one
-            # may be history the current policy talks about ("sinds 2025")
-            if latest is not None and min(q.years) > latest:
-                covered = sorted({y for m in docs for y in m.years})
-                span = f"{covered[0]}–{covered[-1]}" if covered else "?"
-                return (
-                    f"the documents on that type of care cover {span}, not {', '.join(map(str, q.years))}."
-                    if lang == "en"
-                    else f"de documenten over die zorgsoort gelden voor {span}, niet voor {', '.join(map(str, q.years))}."
-                )
-        if q.years:
-            docs = [m for m in self.searcher.metas.values() if not q.insurers or m.insurer in q.insurers]
-            max_year = max((max(m.years) for m in docs if m.years), default=0)
-            if max_year and min(q.years) > max_year:
-                return (
-                    f"there is no policy for {min(q.years)} yet (latest: {max_year})."
-                    if lang == "en"
-                    else f"er is nog geen beleid voor {min(q.years)} (meest recent: {max_year})."
-                )
-        return None
-
-    def _filters(self, q: Question, user: Filters | None) -> Filters:
-        f = user.model_copy() if user else Filters()
-        if not f.insurers:
-            f.insurers = [i for i in q.insurers if i in self.insurers]
-        if not f.care_types:
-            f.care_types = [c for c in q.care_types if c in self.care_types]
-        candidates = [
-            m
-            for m in self.searcher.metas.values()
-            if (not f.insurers or m.insurer in f.insurers)
-            and (not f.care_types or set(f.care_types) & set(m.care_types))
-        ]
-        current = [m for m in candidates if not is_outdated(m, self.searcher.year)]
-        outdated = [m for m in candidates if is_outdated(m, self.searcher.year)]
-        # an outdated policy answers only when the question asks for its years, or when
-        # nothing current covers what is asked (then with a notice)
-        asks_old_year = (
-            bool(q.years)
-            and any(set(q.years) & set(m.years) for m in outdated)
-            and not any(set(q.years) & set(m.years) for m in current)
-        )
-        if not current or asks_old_year:
-            f.include_outdated = True
-        if asks_old_year and not f.years:
-            f.years = [y for y in q.years if any(y in m.years for m in outdated)]
-        return f
+        self.scope = Scope(searcher)
 
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
         t0 = time.perf_counter()
         q = understand(question, history)
-        problem = self._coverage_problem(q)
+        problem = self.scope.problem(q)
         if problem:
             return Answer(
                 question=question,
@@ -156,7 +82,7 @@ class Engine:
                 timings={"total_ms": _ms(t0)},
                 retrieved=[] if debug else None,
             )
-        filters = self._filters(q, user_filters)
+        filters = self.scope.filters(q, user_filters)
         expanded = self._expanded(q)
         hits = self._retrieve(q, filters, expanded)
         t1 = time.perf_counter()
