@@ -75,6 +75,13 @@ _GENERIC = {
 }
 
 
+# what an added (glossary, lexicon) term weighs against the question's own words, and an added
+# word that only names the kind of fact asked ("deadline" → "uiterste datum")
+EXPANSION_WEIGHT = 0.5
+KIND_WORD_WEIGHT = 0.25
+_KIND_WORDS = {"uiterlijk", "uiterste", "datum", "sluitingsdatum", "wanneer", "termijn", "periode", "duur", "looptijd"}
+
+
 @dataclass
 class Unit:
     """A sentence, list item or table row of a passage, with absolute offsets."""
@@ -133,8 +140,11 @@ class UnitScorer:
             if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
         ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}
+        kind_words = set(self.tok.stemmer.stemWords(list(_KIND_WORDS)))
         for t in dict.fromkeys(extra):
-            weights[t] = 0.5 * self.idf(t)
+            # "deadline" adds "uiterste datum": words for the kind of fact, which the fact
+            # bonus already rewards, say little about the topic
+            weights[t] = (KIND_WORD_WEIGHT if t in kind_words else EXPANSION_WEIGHT) * self.idf(t)
         return weights
 
     def score(self, unit: Unit, terms: dict[str, float], fact: FactKind) -> float:

@@ -108,6 +108,15 @@ def test_a_question_of_two_parts_gets_both_answered(assistant: Any) -> None:
     assert "1 oktober 2027" in answer.answer
 
 
+def test_a_deadline_question_leads_with_the_deadline_of_its_topic(assistant: Any) -> None:
+    # "deadline" adds "uiterste datum" to the search, which the signing row has: the topic
+    # (the quote, "offerte") must decide which date answers, not the word for a deadline
+    answer = assistant.ask("What is the deadline for the quote at Zorg en Zekerheid?")
+    assert answer.status == "answered"
+    assert answer.answer.split("**")[1] == "1 October 2026"
+    assert "offerte" in answer.citations[0].quote
+
+
 def test_empty_of_content_asks_back(assistant: Any) -> None:
     assert assistant.ask("hallo?").status == "clarify"
 
