@@ -27,7 +27,7 @@ from .extractive import (
     with_neighbour,
 )
 from .glossary import expand, translated_terms
-from .query import Question, fact_kind, understand
+from .query import FactKind, Question, fact_kind, understand
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
 
@@ -121,14 +121,14 @@ class Engine:
             return sorted(hits, key=lambda h: -h.score)
         return rerank(self.searcher.search(q.query, filters, n, q.language, keyword_query=kq), self.scorer, q, terms)[:k]
 
-    def _part_bests(self, q: Question, units: list[Unit], expanded: str) -> list[dict[str, Unit]]:
+    def _part_bests(self, q: Question, units: list[Unit], expanded: str) -> list[dict[str, tuple[Unit, FactKind]]]:
         """For a question of several parts ("wanneer moet ik bellen en wat moet ik aanleveren?"),
         each part's best unit per insurer: scored on the part's own words and kind of fact, with
         the rest of the question's words at half weight (they keep the part on topic)."""
         if not q.parts:
             return []
         whole = {t: 0.5 * w for t, w in self.scorer.question_terms(q, expanded).items()}
-        out: list[dict[str, Unit]] = []
+        out: list[dict[str, tuple[Unit, FactKind]]] = []
         for part in q.parts:
             pq = replace(q, text=part, query=part, fact=fact_kind(part), parts=[])
             terms = {**whole, **self.scorer.question_terms(pq, self._expanded(pq))}
@@ -138,7 +138,7 @@ class Engine:
                 key = u.hit.meta.insurer or "?"
                 if score >= MIN_SCORE and (key not in best or score > best[key][0]):
                     best[key] = (score, u)
-            out.append({k: u for k, (_, u) in best.items()})
+            out.append({k: (u, pq.fact) for k, (_, u) in best.items()})
         return out
 
     def _compose(
@@ -148,7 +148,7 @@ class Engine:
         ranked: list[Unit],
         units: list[Unit],
         filters: Filters,
-        part_bests: list[dict[str, Unit]],
+        part_bests: list[dict[str, tuple[Unit, FactKind]]],
     ) -> Answer:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
@@ -168,7 +168,7 @@ class Engine:
             parts = [
                 p
                 for pb in part_bests
-                if (p := pb.get(u.hit.meta.insurer or "?")) is not None and p.hit.meta.document == u.hit.meta.document
+                if (p := pb.get(u.hit.meta.insurer or "?")) is not None and p[0].hit.meta.document == u.hit.meta.document
             ]
             for group in self._quote_groups(u, ranked, units, q, parts):
                 n = len(citations) + 1
@@ -230,7 +230,12 @@ class Engine:
         )
 
     def _quote_groups(
-        self, best: Unit, ranked: list[Unit], units: list[Unit], q: Question, parts: Sequence[Unit] = ()
+        self,
+        best: Unit,
+        ranked: list[Unit],
+        units: list[Unit],
+        q: Question,
+        parts: Sequence[tuple[Unit, FactKind]] = (),
     ) -> list[list[Unit]]:
         """The stretches of text quoted for one insurer: the best unit's first (always, so the
         value the answer leads with is in the first quote), then, in document order, the best
@@ -238,13 +243,26 @@ class Engine:
         overlapping, within QUOTE_BUDGET characters."""
         groups: list[list[Unit]] = []
         size = 0
-        candidates = [best, *parts, *self._supporting(best, ranked)]
-        for unit in {id(u): u for u in candidates}.values():
-            if q.fact in VALUE_KINDS or unit.text.rstrip().endswith(":"):
-                group = with_neighbour(unit, units, q.fact)
+        # each unit with the kind of fact it answers: a part's own ("… and what else is required?")
+        candidates = [(best, q.fact), *parts, *((u, q.fact) for u in self._supporting(best, ranked))]
+        seen: set[int] = set()
+        for unit, fact in candidates:
+            if id(unit) in seen:
+                continue
+            seen.add(id(unit))
+            if fact in VALUE_KINDS or unit.text.rstrip().endswith(":"):
+                group = with_neighbour(unit, units, fact)
             else:
                 group = paragraph_of(unit, units, PARAGRAPH_CHARS)
-            if any(g[0].start < group[-1].end and group[0].start < g[-1].end for g in groups):
+            overlapping = [i for i, g in enumerate(groups) if g[0].start < group[-1].end and group[0].start < g[-1].end]
+            if overlapping:
+                # a part's list around the best sentence: quote the union, once
+                i = overlapping[0]
+                merged = sorted({x.start: x for x in [*groups[i], *group]}.values(), key=lambda x: x.start)
+                grown = sum(len(x.text) for x in merged) - sum(len(x.text) for x in groups[i])
+                if len(overlapping) == 1 and size + grown <= QUOTE_BUDGET:
+                    groups[i] = merged
+                    size += grown
                 continue
             chars = sum(len(x.text) for x in group)
             if groups and size + chars > QUOTE_BUDGET:
