@@ -55,30 +55,22 @@ def single(lang: str, line: str) -> str:
     return line
 
 
-def per_insurer(lang: str, lines: list[str]) -> str:
-    head = (
-        "Your question names no insurer; the answer differs per insurer:"
-        if lang == "en"
-        else "Uw vraag noemt geen zorgverzekeraar; het antwoord verschilt per verzekeraar:"
-    )
-    tail = "\n\n(Quoted from the Dutch policy documents.)" if lang == "en" else ""
-    return head + "\n" + "\n".join(f"- {ln}" for ln in lines) + tail
+_LIST_HEADS = {
+    "insurer": (
+        "Your question names no insurer; the answer differs per insurer:",
+        "Uw vraag noemt geen zorgverzekeraar; het antwoord verschilt per verzekeraar:",
+    ),
+    "policy": ("The answer differs per policy (type of care):", "Het antwoord verschilt per beleid (zorgsoort):"),
+    "named": ("Per insurer:", "Per zorgverzekeraar:"),
+}
 
 
-def per_policy(lang: str, lines: list[str]) -> str:
-    """One insurer's policies for different types of care answer differently."""
-    head = (
-        "The answer differs per policy (type of care):"
-        if lang == "en"
-        else "Het antwoord verschilt per beleid (zorgsoort):"
-    )
-    tail = "\n\n(Quoted from the Dutch policy documents.)" if lang == "en" else ""
-    return head + "\n" + "\n".join(f"- {ln}" for ln in lines) + tail
-
-
-def several_named(lang: str, lines: list[str]) -> str:
-    head = "Per insurer:" if lang == "en" else "Per zorgverzekeraar:"
-    return head + "\n" + "\n".join(f"- {ln}" for ln in lines)
+def listed(lang: str, lines: list[str], per: str) -> str:
+    """Several lines, one per insurer ("insurer": none was named; "named": several were) or per
+    policy of one insurer ("policy"), each line its own rule with its own citations."""
+    en, nl = _LIST_HEADS[per]
+    tail = "\n\n(Quoted from the Dutch policy documents.)" if lang == "en" and per != "named" else ""
+    return (en if lang == "en" else nl) + "\n" + "\n".join(f"- {ln}" for ln in lines) + tail
 
 
 def not_found(lang: str, reason: str | None = None) -> str:

@@ -182,11 +182,9 @@ class Engine:
         if len(lines) == 1:
             text = compose.single(lang, lines[0])
         elif len({u.hit.meta.insurer for u in chosen}) == 1:
-            text = compose.per_policy(lang, lines)
-        elif filters.insurers:
-            text = compose.several_named(lang, lines)
+            text = compose.listed(lang, lines, "policy")
         else:
-            text = compose.per_insurer(lang, lines)
+            text = compose.listed(lang, lines, "named" if filters.insurers else "insurer")
         return Answer(
             question=question,
             status="answered",
