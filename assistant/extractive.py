@@ -147,14 +147,19 @@ class UnitScorer:
             weights[t] = (KIND_WORD_WEIGHT if t in kind_words else EXPANSION_WEIGHT) * self.idf(t)
         return weights
 
-    def score(self, unit: Unit, terms: dict[str, float], fact: FactKind) -> float:
+    def topic(self, unit: Unit, terms: dict[str, float]) -> float:
+        """How much of the question's (weighted) words the unit, or its section heading and
+        table context at a third of the weight, contains: 0 to 1."""
         ctx = f"{unit.hit.chunk.section} {unit.hit.chunk.context}"
         utoks = set(self.tok(unit.text))
         ctoks = set(self.tok(ctx))
         total = sum(terms.values()) or 1.0
         overlap = sum(w for t, w in terms.items() if t in utoks) / total
         ctx_overlap = sum(w for t, w in terms.items() if t in ctoks and t not in utoks) / total
-        s = overlap + 0.35 * ctx_overlap
+        return overlap + 0.35 * ctx_overlap
+
+    def score(self, unit: Unit, terms: dict[str, float], fact: FactKind) -> float:
+        s = self.topic(unit, terms)
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
             s += FACT_BONUS if rx.search(unit.text) else -0.15
