@@ -43,6 +43,16 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
 # what stating the kind of value asked adds to a sentence's score
 FACT_BONUS = 0.45
 
+# a date sentence whose years all lie after the policy's last year
+LATE_DATE_PENALTY = 0.2
+_YEAR = re.compile(r"\b20\d\d\b")
+
+
+def _beyond_policy(text: str, last_year: int) -> bool:
+    years = [int(y) for y in _YEAR.findall(text)]
+    return bool(years) and min(years) > last_year
+
+
 # the whole value as a sentence states it, for the lead of an answer ("€ 300.000", "85%")
 VALUE_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "date": _DATE,
@@ -163,6 +173,8 @@ class UnitScorer:
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
             s += FACT_BONUS if rx.search(unit.text) else -0.15
+        if fact == "date" and unit.hit.meta.years and _beyond_policy(unit.text, max(unit.hit.meta.years)):
+            s -= LATE_DATE_PENALTY  # a date after the policy's years rarely answers "wanneer"
         s += 0.25 / (1 + unit.rank)  # retrieval's opinion
         s += 0.15 * max(0.0, unit.hit.dense_sim - 0.75) * 4
         n_chars = len(unit.text)
