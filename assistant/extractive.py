@@ -43,6 +43,20 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
 # what stating the kind of value asked adds to a sentence's score
 FACT_BONUS = 0.45
 
+# a heading repeated in the passage text ("Monitoren contractafspraken")
+HEADING_PENALTY = 0.15
+
+
+def _is_heading(unit: Unit) -> bool:
+    text = " ".join(unit.text.split())
+    return (
+        len(text) < 70
+        and "\t" not in unit.text
+        and not text.endswith((".", "?", "!", ":", ";"))
+        and unit.hit.chunk.section.endswith(text)
+    )
+
+
 # a date sentence whose years all lie after the policy's last year
 LATE_DATE_PENALTY = 0.2
 _YEAR = re.compile(r"\b20\d\d\b")
@@ -180,6 +194,8 @@ class UnitScorer:
         n_chars = len(unit.text)
         if n_chars < 25:
             s -= 0.2
+        if _is_heading(unit):
+            s -= HEADING_PENALTY  # a heading names a topic; the sentences under it answer
         s -= 0.12 * max(0.0, math.log(max(n_chars, 1) / 160))  # long units match many words by chance
         if unit.hit.chunk.kind == "table" and "\t" in unit.text and rx is not None and rx.search(unit.text):
             s += 0.1  # planning tables state deadlines most plainly
