@@ -84,11 +84,12 @@ class Engine:
             )
         filters = self.scope.filters(q, user_filters)
         expanded = self._expanded(q)
-        hits = self._retrieve(q, filters, expanded)
+        terms = self.scorer.question_terms(q, expanded)  # once: search, rerank and sentences share them
+        hits = self._retrieve(q, filters, expanded, terms)
         t1 = time.perf_counter()
         units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
-        ranked = best_units(units, self.scorer, q, expanded)
-        answer = self._compose(question, q, ranked, units, filters, self._part_bests(q, units, expanded))
+        ranked = best_units(units, self.scorer, q, terms)
+        answer = self._compose(question, q, ranked, units, filters, self._part_bests(q, units, terms))
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
         if debug:
             answer.retrieved = [_passage(h) for h in hits]
@@ -104,12 +105,11 @@ class Engine:
                 text = f"{text} {' '.join(extra)}"
         return text
 
-    def _retrieve(self, q: Question, filters: Filters, kq: str) -> list[Hit]:
+    def _retrieve(self, q: Question, filters: Filters, kq: str, terms: dict[str, float]) -> list[Hit]:
         """The top-k passages (per insurer when the question names none), from hybrid search
-        reranked by their best sentence (`rerank`)."""
+        for the expanded question `kq`, reranked by their best sentence for `terms` (`rerank`)."""
         k = self.settings.top_k
         n = max(k, RERANK_CANDIDATES)
-        terms = self.scorer.question_terms(q, kq)
         insurers = filters.insurers
         if not insurers and not filters.documents:
             # no insurer named: search each insurer's policies, so every insurer can answer
@@ -121,20 +121,22 @@ class Engine:
             return sorted(hits, key=lambda h: -h.score)
         return rerank(self.searcher.search(q.query, filters, n, q.language, keyword_query=kq), self.scorer, q, terms)[:k]
 
-    def _part_bests(self, q: Question, units: list[Unit], expanded: str) -> list[dict[str, tuple[Unit, FactKind]]]:
+    def _part_bests(
+        self, q: Question, units: list[Unit], terms: dict[str, float]
+    ) -> list[dict[str, tuple[Unit, FactKind]]]:
         """For a question of several parts ("wanneer moet ik bellen en wat moet ik aanleveren?"),
         each part's best unit per insurer: scored on the part's own words and kind of fact, with
         the rest of the question's words at half weight (they keep the part on topic)."""
         if not q.parts:
             return []
-        whole = {t: 0.5 * w for t, w in self.scorer.question_terms(q, expanded).items()}
+        whole = {t: 0.5 * w for t, w in terms.items()}
         out: list[dict[str, tuple[Unit, FactKind]]] = []
         for part in q.parts:
             pq = replace(q, text=part, query=part, fact=fact_kind(part), parts=[])
-            terms = {**whole, **self.scorer.question_terms(pq, self._expanded(pq))}
+            part_terms = {**whole, **self.scorer.question_terms(pq, self._expanded(pq))}
             best: dict[str, tuple[float, Unit]] = {}
             for u in units:
-                score = self.scorer.score(u, terms, pq.fact)
+                score = self.scorer.score(u, part_terms, pq.fact)
                 key = u.hit.meta.insurer or "?"
                 if score >= MIN_SCORE and (key not in best or score > best[key][0]):
                     best[key] = (score, u)
@@ -270,7 +272,7 @@ class Engine:
         return groups[:1] + sorted(groups[1:], key=lambda g: g[0].start)
 
     def _supporting(self, best: Unit, ranked: list[Unit]) -> list[Unit]:
-        """The best unit of an insurer plus up to two more of its units that score nearly
+        """The best unit of an insurer plus up to MAX_QUOTES - 1 more of its units that score nearly
         as well (multi-part answers: a threshold and its period, two dates...), in
         document order."""
         insurer = best.hit.meta.insurer

@@ -142,19 +142,20 @@ class UnitScorer:
         self.tok = tokenizer
         self.df = doc_freq
         self.n = max(1, n_docs)
+        self._generic = set(tokenizer.stemmer.stemWords(list(_GENERIC)))
+        self._kind_words = set(tokenizer.stemmer.stemWords(list(_KIND_WORDS)))
 
     def idf(self, token: str) -> float:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
 
     def has_content(self, q: Question) -> bool:
         """Whether the question names anything at all beyond question words and greetings."""
-        generic = set(self.tok.stemmer.stemWords(list(_GENERIC)))
-        return any(t not in generic for t in self.tok(q.query))
+        return any(t not in self._generic for t in self.tok(q.query))
 
     def question_terms(self, q: Question, expanded: str | None = None) -> dict[str, float]:
         """Stemmed topic terms of the question with idf weights; the terms the expansion adds
         (glossary, lexicon: `expanded`, by default the glossary's) weigh less."""
-        generic = set(self.tok.stemmer.stemWords(list(_GENERIC)))
+        generic = self._generic
         names = {t for n in q.insurers for t in self.tok(n)} | {"zilver", "kruis", "zekerheid", "salland"}
         # words no passage contains cannot tell passages apart (e.g. English words over Dutch text)
         own = [t for t in self.tok(q.query) if t not in generic and t not in names and self.df.get(t, 0) > 0]
@@ -164,11 +165,10 @@ class UnitScorer:
             if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
         ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}
-        kind_words = set(self.tok.stemmer.stemWords(list(_KIND_WORDS)))
         for t in dict.fromkeys(extra):
             # "deadline" adds "uiterste datum": words for the kind of fact, which the fact
             # bonus already rewards, say little about the topic
-            weights[t] = (KIND_WORD_WEIGHT if t in kind_words else EXPANSION_WEIGHT) * self.idf(t)
+            weights[t] = (KIND_WORD_WEIGHT if t in self._kind_words else EXPANSION_WEIGHT) * self.idf(t)
         return weights
 
     def topic(self, unit: Unit, terms: dict[str, float]) -> float:
@@ -202,8 +202,8 @@ class UnitScorer:
         return s
 
 
-def best_units(units: list[Unit], scorer: UnitScorer, q: Question, expanded: str | None = None) -> list[Unit]:
-    terms = scorer.question_terms(q, expanded)
+def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: dict[str, float]) -> list[Unit]:
+    """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first."""
     for u in units:
         u.score = scorer.score(u, terms, q.fact)
     return sorted(units, key=lambda u: (-u.score, u.rank, u.start))
