@@ -19,6 +19,7 @@ from .extractive import (
     REQUIRED_PATTERN,
     VALUE_KINDS,
     VALUE_PATTERN,
+    Terms,
     Unit,
     UnitScorer,
     best_units,
@@ -26,7 +27,7 @@ from .extractive import (
     split_units,
     with_neighbour,
 )
-from .glossary import expand, translated_terms
+from .glossary import expand, synonym_groups, translations
 from .query import FactKind, Question, fact_kind, understand
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
@@ -83,8 +84,8 @@ class Engine:
                 retrieved=[] if debug else None,
             )
         filters = self.scope.filters(q, user_filters)
-        expanded = self._expanded(q)
-        terms = self.scorer.question_terms(q, expanded)  # once: search, rerank and sentences share them
+        expanded, groups = self._expanded(q)
+        terms = self.scorer.question_terms(q, expanded, groups)  # once: search, rerank and sentences share them
         hits = self._retrieve(q, filters, expanded, terms)
         t1 = time.perf_counter()
         units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
@@ -95,17 +96,21 @@ class Engine:
             answer.retrieved = [_passage(h) for h in hits]
         return answer
 
-    def _expanded(self, q: Question) -> str:
+    def _expanded(self, q: Question) -> tuple[str, list[str]]:
         """The question with the policies' own words added: the glossary's, and for an English
-        question the lexicon's nearest Dutch words for the words the policies never use."""
+        question the lexicon's nearest Dutch words for the words the policies never use; and
+        the groups of words that say one thing (a phrase with its synonyms or translations)."""
         text = expand(q.query)
+        groups = synonym_groups(q.query)
         if q.language == "en":
-            extra = translated_terms(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
+            near = translations(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
+            extra = list(dict.fromkeys(t for words in near.values() for t in words))
             if extra:
                 text = f"{text} {' '.join(extra)}"
-        return text
+            groups += [f"{word} {' '.join(words)}" for word, words in near.items()]
+        return text, groups
 
-    def _retrieve(self, q: Question, filters: Filters, kq: str, terms: dict[str, float]) -> list[Hit]:
+    def _retrieve(self, q: Question, filters: Filters, kq: str, terms: Terms) -> list[Hit]:
         """The top-k passages (per insurer when the question names none), from hybrid search
         for the expanded question `kq`, reranked by their best sentence for `terms` (`rerank`)."""
         k = self.settings.top_k
@@ -122,18 +127,18 @@ class Engine:
         return rerank(self.searcher.search(q.query, filters, n, q.language, keyword_query=kq), self.scorer, q, terms)[:k]
 
     def _part_bests(
-        self, q: Question, units: list[Unit], terms: dict[str, float]
+        self, q: Question, units: list[Unit], terms: Terms
     ) -> list[dict[str, tuple[Unit, FactKind]]]:
         """For a question of several parts ("wanneer moet ik bellen en wat moet ik aanleveren?"),
         each part's best unit per insurer: scored on the part's own words and kind of fact, with
         the rest of the question's words at half weight (they keep the part on topic)."""
         if not q.parts:
             return []
-        whole = {t: 0.5 * w for t, w in terms.items()}
+        whole = terms.scaled(0.5)
         out: list[dict[str, tuple[Unit, FactKind]]] = []
         for part in q.parts:
             pq = replace(q, text=part, query=part, fact=fact_kind(part), parts=[])
-            part_terms = {**whole, **self.scorer.question_terms(pq, self._expanded(pq))}
+            part_terms = whole.merged(self.scorer.question_terms(pq, *self._expanded(pq)))
             best: dict[str, tuple[float, Unit]] = {}
             for u in units:
                 score = self.scorer.score(u, part_terms, pq.fact)

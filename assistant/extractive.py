@@ -6,12 +6,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from index.keyword import Tokenizer
 from index.search import Hit
 
-from .glossary import expand
+from .glossary import expand, synonym_groups
 from .query import FactKind, Question
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
@@ -42,6 +43,9 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
 
 # what stating the kind of value asked adds to a sentence's score
 FACT_BONUS = 0.45
+
+# what a question word in the unit's section heading or table context (not the unit) counts
+CONTEXT_WEIGHT = 0.35
 
 # a heading repeated in the passage text ("Monitoren contractafspraken")
 HEADING_PENALTY = 0.15
@@ -106,6 +110,41 @@ KIND_WORD_WEIGHT = 0.25
 _KIND_WORDS = {"uiterlijk", "uiterste", "datum", "sluitingsdatum", "wanneer", "termijn", "periode", "duur", "looptijd"}
 
 
+@dataclass(frozen=True)
+class Terms:
+    """A question's weighted stemmed terms, grouped into concepts: the words that say one
+    thing (a question word, its synonyms and translations) form one concept, which a sentence
+    covers with any of them. Every term is in exactly one concept."""
+
+    weights: dict[str, float]
+    concepts: tuple[frozenset[str], ...]
+    total: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", sum(max(self.weights[t] for t in c) for c in self.concepts))
+
+    @classmethod
+    def of(cls, weights: dict[str, float], groups: Iterable[Iterable[str]] = ()) -> Terms:
+        """Concepts from `groups` of terms (groups sharing a term merge); other terms stand alone."""
+        concepts: list[set[str]] = []
+        for group in [*([t] for t in weights), *groups]:
+            members = {t for t in group if t in weights}
+            joined = [c for c in concepts if c & members]
+            for c in joined:
+                concepts.remove(c)
+                members |= c
+            if members:
+                concepts.append(members)
+        return cls(dict(weights), tuple(frozenset(c) for c in concepts))
+
+    def scaled(self, factor: float) -> Terms:
+        return Terms({t: w * factor for t, w in self.weights.items()}, self.concepts)
+
+    def merged(self, other: Terms) -> Terms:
+        """These terms with `other`'s added (its weights win where both have a term)."""
+        return Terms.of({**self.weights, **other.weights}, [*self.concepts, *other.concepts])
+
+
 @dataclass
 class Unit:
     """A sentence, list item or table row of a passage, with absolute offsets."""
@@ -152,16 +191,20 @@ class UnitScorer:
         """Whether the question names anything at all beyond question words and greetings."""
         return any(t not in self._generic for t in self.tok(q.query))
 
-    def question_terms(self, q: Question, expanded: str | None = None) -> dict[str, float]:
+    def question_terms(self, q: Question, expanded: str | None = None, groups: Sequence[str] = ()) -> Terms:
         """Stemmed topic terms of the question with idf weights; the terms the expansion adds
-        (glossary, lexicon: `expanded`, by default the glossary's) weigh less."""
+        (glossary, lexicon: `expanded`, by default the glossary's) weigh less. `groups` are
+        phrases whose words say one thing (a question word with its synonyms and translations,
+        `glossary.synonym_groups`): a sentence covers such a concept with any of its words."""
         generic = self._generic
         names = {t for n in q.insurers for t in self.tok(n)} | {"zilver", "kruis", "zekerheid", "salland"}
         # words no passage contains cannot tell passages apart (e.g. English words over Dutch text)
         own = [t for t in self.tok(q.query) if t not in generic and t not in names and self.df.get(t, 0) > 0]
+        if expanded is None:
+            expanded, groups = expand(q.query), synonym_groups(q.query)
         extra = [
             t
-            for t in self.tok(expanded if expanded is not None else expand(q.query))
+            for t in self.tok(expanded)
             if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
         ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}
@@ -169,20 +212,26 @@ class UnitScorer:
             # "deadline" adds "uiterste datum": words for the kind of fact, which the fact
             # bonus already rewards, say little about the topic
             weights[t] = (KIND_WORD_WEIGHT if t in self._kind_words else EXPANSION_WEIGHT) * self.idf(t)
-        return weights
+        return Terms.of(weights, [[t for t in self.tok(g) if t in weights] for g in groups])
 
-    def topic(self, unit: Unit, terms: dict[str, float]) -> float:
-        """How much of the question's (weighted) words the unit, or its section heading and
-        table context at a third of the weight, contains: 0 to 1."""
+    def topic(self, unit: Unit, terms: Terms) -> float:
+        """How much of the question's (weighted) concepts the unit, or its section heading and
+        table context at CONTEXT_WEIGHT, contains: 0 to 1. A concept counts with the weight of
+        the best of its words the unit has."""
         ctx = f"{unit.hit.chunk.section} {unit.hit.chunk.context}"
         utoks = set(self.tok(unit.text))
         ctoks = set(self.tok(ctx))
-        total = sum(terms.values()) or 1.0
-        overlap = sum(w for t, w in terms.items() if t in utoks) / total
-        ctx_overlap = sum(w for t, w in terms.items() if t in ctoks and t not in utoks) / total
-        return overlap + 0.35 * ctx_overlap
+        w = terms.weights
+        overlap = ctx_overlap = 0.0
+        for concept in terms.concepts:
+            here = max((w[t] for t in concept if t in utoks), default=0.0)
+            around = max((w[t] for t in concept if t in ctoks), default=0.0)
+            overlap += here
+            ctx_overlap += max(0.0, around - here)
+        total = terms.total or 1.0
+        return (overlap + CONTEXT_WEIGHT * ctx_overlap) / total
 
-    def score(self, unit: Unit, terms: dict[str, float], fact: FactKind) -> float:
+    def score(self, unit: Unit, terms: Terms, fact: FactKind) -> float:
         s = self.topic(unit, terms)
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
@@ -202,7 +251,7 @@ class UnitScorer:
         return s
 
 
-def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: dict[str, float]) -> list[Unit]:
+def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms) -> list[Unit]:
     """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first."""
     for u in units:
         u.score = scorer.score(u, terms, q.fact)

@@ -127,6 +127,18 @@ def expand(text: str) -> str:
     return f"{text} {' '.join(extra)}" if extra else text
 
 
+def synonym_groups(text: str) -> list[str]:
+    """What `expand` adds, as groups of words that say one thing: each matched phrase of the
+    question with the terms it adds ("draft" with "concept conceptovereenkomst"). A sentence
+    that uses any word of a group has said what the question's phrase says."""
+    groups = []
+    for rx, terms in EXPANSIONS:
+        found = [m.group(0) for m in re.finditer(rx, text, re.I)]
+        if found:
+            groups.append(f"{' '.join(found)} {terms}")
+    return groups
+
+
 @cache
 def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
@@ -134,14 +146,21 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_DUTCH)
 
 
-def translated_terms(text: str, lexicon: Lexicon, embed_terms: Embed) -> list[str]:
+def translations(text: str, lexicon: Lexicon, embed_terms: Embed) -> dict[str, list[str]]:
     """Corpus words that mean what the question's unknown words mean (see `index.lexicon`):
-    every word of `text` that is no stop word and occurs nowhere in the corpus is replaced by
-    its nearest corpus words, if any are near enough."""
+    every word of `text` that is no stop word and occurs nowhere in the corpus, with its
+    nearest corpus words, if any are near enough."""
     stop = _stopwords()
-    out: list[str] = []
+    out: dict[str, list[str]] = {}
     for word in dict.fromkeys(words_of(text)):
         if word in lexicon or word in stop:
             continue
-        out.extend(t for t in lexicon.neighbours(word, embed_terms, LEXICON_MIN_SIM, LEXICON_TOP) if t not in out)
+        near = lexicon.neighbours(word, embed_terms, LEXICON_MIN_SIM, LEXICON_TOP)
+        if near:
+            out[word] = near
     return out
+
+
+def translated_terms(text: str, lexicon: Lexicon, embed_terms: Embed) -> list[str]:
+    """The corpus words of `translations`, each once."""
+    return list(dict.fromkeys(t for near in translations(text, lexicon, embed_terms).values() for t in near))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from index.search import Hit
 
-from .extractive import UnitScorer, split_units
+from .extractive import Terms, UnitScorer, split_units
 from .query import Question
 
 # how many passages the search returns for reranking, and the weight of the sentence ranking
@@ -20,7 +20,7 @@ RERANK_WEIGHT = 1.0
 RRF_K = 60
 
 
-def rerank(hits: list[Hit], scorer: UnitScorer, q: Question, terms: dict[str, float]) -> list[Hit]:
+def rerank(hits: list[Hit], scorer: UnitScorer, q: Question, terms: Terms) -> list[Hit]:
     """The hits in fused order; each hit's `score` becomes its fused score and
     `extra["sentence_score"]` its best sentence's score."""
     best = []
