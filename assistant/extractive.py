@@ -46,6 +46,7 @@ FACT_BONUS = 0.45
 
 # what a question word in the unit's section heading or table context (not the unit) counts
 CONTEXT_WEIGHT = 0.35
+LIST_CONTEXT_WEIGHT = 0.6
 
 # a heading repeated in the passage text ("Monitoren contractafspraken")
 HEADING_PENALTY = 0.15
@@ -218,7 +219,10 @@ class UnitScorer:
         """How much of the question's (weighted) concepts the unit, or its section heading and
         table context at CONTEXT_WEIGHT, contains: 0 to 1. A concept counts with the weight of
         the best of its words the unit has."""
-        ctx = f"{unit.hit.chunk.section} {unit.hit.chunk.context}"
+        chunk = unit.hit.chunk
+        ctx = f"{chunk.section} {chunk.context}"
+        if chunk.kind == "list":
+            ctx = f"{ctx} {chunk.text.split(chr(10), 1)[0]}"  # the list's introduction
         utoks = set(self.tok(unit.text))
         ctoks = set(self.tok(ctx))
         w = terms.weights
@@ -229,7 +233,8 @@ class UnitScorer:
             overlap += here
             ctx_overlap += max(0.0, around - here)
         total = terms.total or 1.0
-        return (overlap + CONTEXT_WEIGHT * ctx_overlap) / total
+        weight = LIST_CONTEXT_WEIGHT if unit.hit.chunk.kind == "list" else CONTEXT_WEIGHT
+        return (overlap + weight * ctx_overlap) / total
 
     def score(self, unit: Unit, terms: Terms, fact: FactKind) -> float:
         s = self.topic(unit, terms)
