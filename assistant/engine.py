@@ -43,12 +43,17 @@ MIN_VALUE_TOPIC = 0.2
 PER_INSURER_RATIO = 0.5
 # Further sentences of the same insurer are quoted when they score this share of its best.
 SUPPORT_RATIO = 0.6
+# A unit that states concepts of the question the quotes so far lack is quoted when it scores at
+# least COVER_RATIO of the best and adds at least MIN_GAIN of the question's concept weight.
+COVER_RATIO = 0.4
+MIN_GAIN = 0.1
+COVER_WEIGHT = 0.5
 # At most this many stretches of text are quoted per insurer.
-MAX_QUOTES = 3
+MAX_QUOTES = 4
 # A condition, procedure or definition is quoted with its paragraph, up to this many characters.
 PARAGRAPH_CHARS = 900
 # At most this many characters are quoted per insurer (the best unit's quote always).
-QUOTE_BUDGET = 1000
+QUOTE_BUDGET = 1400
 
 
 class Engine:
@@ -90,7 +95,7 @@ class Engine:
         t1 = time.perf_counter()
         units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
         ranked = best_units(units, self.scorer, q, terms)
-        answer = self._compose(question, q, ranked, units, filters, self._part_bests(q, units, terms))
+        answer = self._compose(question, q, ranked, units, filters, terms, self._part_bests(q, units, terms))
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
         if debug:
             answer.retrieved = [_passage(h) for h in hits]
@@ -155,6 +160,7 @@ class Engine:
         ranked: list[Unit],
         units: list[Unit],
         filters: Filters,
+        terms: Terms,
         part_bests: list[dict[str, tuple[Unit, FactKind]]],
     ) -> Answer:
         lang = q.language
@@ -177,7 +183,7 @@ class Engine:
                 for pb in part_bests
                 if (p := pb.get(u.hit.meta.insurer or "?")) is not None and p[0].hit.meta.document == u.hit.meta.document
             ]
-            for group in self._quote_groups(u, ranked, units, q, parts):
+            for group in self._quote_groups(u, ranked, units, q, terms, parts):
                 n = len(citations) + 1
                 citations.append(self._citation(group[0], n, end_unit=group[-1]))
                 quotes.append((group, n))
@@ -240,6 +246,7 @@ class Engine:
         ranked: list[Unit],
         units: list[Unit],
         q: Question,
+        terms: Terms,
         parts: Sequence[tuple[Unit, FactKind]] = (),
     ) -> list[list[Unit]]:
         """The stretches of text quoted for one insurer: the best unit's first (always, so the
@@ -249,7 +256,7 @@ class Engine:
         groups: list[list[Unit]] = []
         size = 0
         # each unit with the kind of fact it answers: a part's own ("… and what else is required?")
-        candidates = [(best, q.fact), *parts, *((u, q.fact) for u in self._supporting(best, ranked))]
+        candidates = [(best, q.fact), *parts, *((u, q.fact) for u in self._supporting(best, ranked, terms))]
         seen: set[int] = set()
         for unit, fact in candidates:
             if id(unit) in seen:
@@ -276,22 +283,37 @@ class Engine:
             size += chars
         return groups[:1] + sorted(groups[1:], key=lambda g: g[0].start)
 
-    def _supporting(self, best: Unit, ranked: list[Unit]) -> list[Unit]:
-        """The best unit of an insurer plus up to MAX_QUOTES - 1 more of its units that score nearly
-        as well (multi-part answers: a threshold and its period, two dates...), in
-        document order."""
-        insurer = best.hit.meta.insurer
+    def _supporting(self, best: Unit, ranked: list[Unit], terms: Terms) -> list[Unit]:
+        """The best unit of an insurer plus up to MAX_QUOTES - 1 more of its units, in document
+        order: those that score nearly as well (a threshold and its period, two dates...) and
+        those that state concepts of the question the units picked so far do not (a question of
+        several aspects), if they score at least COVER_RATIO of the best."""
         picked = [best]
-        covered = [(best.start, best.end)]
-        for u in ranked:
-            if len(picked) >= MAX_QUOTES or u.score < best.score * SUPPORT_RATIO:
+        covered = self.scorer.concepts_in(best, terms)
+        weight = {i: max(terms.weights[t] for t in c) for i, c in enumerate(terms.concepts)}
+        total = terms.total or 1.0
+        pool = [
+            u
+            for u in ranked
+            if u is not best
+            and u.score >= best.score * COVER_RATIO
+            and u.hit.meta.insurer == best.hit.meta.insurer
+            and u.hit.meta.document == best.hit.meta.document
+        ]
+        while pool and len(picked) < MAX_QUOTES:
+            options = []
+            for u in pool:
+                if any(p.start < u.end and u.start < p.end for p in picked):
+                    continue
+                gain = sum(weight[i] for i in self.scorer.concepts_in(u, terms) - covered) / total
+                if gain >= MIN_GAIN or u.score >= best.score * SUPPORT_RATIO:
+                    options.append((u.score + COVER_WEIGHT * gain, u))
+            if not options:
                 break
-            if u.hit.meta.insurer != insurer or u.hit.meta.document != best.hit.meta.document:
-                continue
-            if any(s <= u.start < e or u.start <= s < u.end for s, e in covered):
-                continue
+            u = max(options, key=lambda x: x[0])[1]
             picked.append(u)
-            covered.append((u.start, u.end))
+            covered |= self.scorer.concepts_in(u, terms)
+            pool.remove(u)
         return sorted(picked, key=lambda u: u.start)
 
     def _citation(self, unit: Unit, n: int, end_unit: Unit | None = None) -> Citation:

@@ -236,6 +236,11 @@ class UnitScorer:
         weight = LIST_CONTEXT_WEIGHT if unit.hit.chunk.kind == "list" else CONTEXT_WEIGHT
         return (overlap + weight * ctx_overlap) / total
 
+    def concepts_in(self, unit: Unit, terms: Terms) -> set[int]:
+        """The question's concepts (indices into `terms.concepts`) the unit's own text states."""
+        utoks = set(self.tok(unit.text))
+        return {i for i, c in enumerate(terms.concepts) if c & utoks}
+
     def score(self, unit: Unit, terms: Terms, fact: FactKind) -> float:
         s = self.topic(unit, terms)
         rx = FACT_PATTERN.get(fact)

@@ -32,7 +32,7 @@ __all__ = [
 HIT_KS = (1, 3, 5, 10)
 COVERAGE_K = 5
 NO_SOURCE = "(none)"
-LOWER_IS_BETTER = frozenset({"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"})
+LOWER_IS_BETTER = frozenset({"false_refusal_rate", "answer_chars_p50", "latency_p50_ms", "latency_p95_ms"})
 
 Metrics = dict[str, float | int | None]
 
@@ -108,6 +108,7 @@ class QuestionScore:
     insurer_coverage: float | None = None
     retrieval_coverage: float | None = None
     error: str | None = None
+    answer_chars: int | None = None  # length of an answered answer (quotes included)
 
     def hit(self, k: int) -> bool | None:
         if not self.retrieval_scored:
@@ -181,6 +182,8 @@ def score_question(
         return score
 
     score.false_refusal = answer.status != "answered"
+    if answer.status == "answered":
+        score.answer_chars = len(answer.answer)
     if gold.evidence:
         score.retrieval_scored = True
         score.hit_rank = first_hit_rank(gold.evidence, [p.text for p in passages])
@@ -248,6 +251,9 @@ def aggregate(scores: Sequence[QuestionScore]) -> Metrics:
     metrics["followup_key_facts"] = _mean(s.key_facts for s in scores if s.type == "followup")
     metrics["pass_rate"] = _mean(s.passed for s in scores)
     metrics["errors"] = sum(1 for s in scores if s.error is not None)
+    # the price of stating more facts: how long answers get (a provider reads them)
+    lengths = [float(s.answer_chars) for s in scores if s.answer_chars is not None]
+    metrics["answer_chars_p50"] = percentile(lengths, 50) if lengths else None
     latencies = [s.latency_ms for s in scores]
     metrics["latency_p50_ms"] = percentile(latencies, 50)
     metrics["latency_p95_ms"] = percentile(latencies, 95)

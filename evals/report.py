@@ -22,6 +22,7 @@ SUMMARY_METRICS: tuple[str, ...] = (
     f"retrieval_insurer_coverage@{COVERAGE_K}",
     "followup_key_facts",
     "pass_rate",
+    "answer_chars_p50",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -48,6 +49,7 @@ _LABELS = {
     f"retrieval_insurer_coverage@{COVERAGE_K}": f"insurer coverage (ambiguous, top-{COVERAGE_K} retrieved)",
     "followup_key_facts": "follow-up key facts",
     "pass_rate": "questions passed",
+    "answer_chars_p50": "answer length p50, characters ↓",
     "latency_p50_ms": "latency p50 ms ↓",
     "latency_p95_ms": "latency p95 ms ↓",
 }
@@ -56,7 +58,7 @@ _LABELS = {
 def _fmt(value: Any, name: str = "") -> str:
     if value is None:
         return "–"
-    if name.startswith("latency"):
+    if name.startswith(("latency", "answer_chars")):
         return f"{float(value):,.0f}"
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
