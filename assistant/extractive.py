@@ -48,6 +48,14 @@ FACT_BONUS = 0.45
 CONTEXT_WEIGHT = 0.35
 LIST_CONTEXT_WEIGHT = 0.6
 
+# what a sentence that defines a word of a "wat is…?" question adds
+DEFINITION_BONUS = 0.25
+_DEFINES = re.compile(
+    r"(?P<subject>(?:onder\s+)?(?:een|de|het)?\s*[\w'-]+(?:\s+[\w'-]+){0,3}?)\s+"
+    r"(?:is|zijn|betekent|houdt in|verstaan|wordt verstaan|omvat)\b",
+    re.I,
+)
+
 # a heading repeated in the passage text ("Monitoren contractafspraken")
 HEADING_PENALTY = 0.15
 
@@ -241,8 +249,16 @@ class UnitScorer:
         utoks = set(self.tok(unit.text))
         return {i for i, c in enumerate(terms.concepts) if c & utoks}
 
+    def defines(self, unit: Unit, terms: Terms) -> bool:
+        """Whether the unit is a definition of a question word: "Een behandelplan is een…",
+        "Onder netto-inkoopkosten verstaan wij…" (the word within its first few words)."""
+        m = _DEFINES.match(unit.text)
+        return m is not None and any(t in terms.weights for t in self.tok(m.group("subject")))
+
     def score(self, unit: Unit, terms: Terms, fact: FactKind) -> float:
         s = self.topic(unit, terms)
+        if fact == "definition" and self.defines(unit, terms):
+            s += DEFINITION_BONUS
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
             s += FACT_BONUS if rx.search(unit.text) else -0.15

@@ -1,0 +1,68 @@
+"""Question concepts in sentence scoring (assistant.extractive.Terms), definitions, and the
+glossary's synonym groups."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.extractive import Terms, Unit, UnitScorer
+from assistant.glossary import synonym_groups
+from assistant.query import understand
+from index.keyword import Tokenizer
+from index.search import Hit
+from inkoopwijzer.types import Chunk, DocumentMeta
+
+META = DocumentMeta(document="a.pdf", doc_id="a", title="Inkoopbeleid", insurer="Salland", content_hash="x")
+TEXTS = [
+    "U kunt vanaf 1 september 2026 de conceptovereenkomst opvragen via het contactformulier.",
+    "1 januari 2027 is de ingangsdatum van het contract.",
+    "Een behandelplan is een dynamische set van afspraken tussen cliënt en zorgverlener.",
+    "Het behandelplan wordt twee keer per jaar geëvalueerd.",
+    "Wij sluiten een overeenkomst met nieuwe zorgaanbieders.",
+]
+
+
+def _scorer() -> UnitScorer:
+    tok = Tokenizer()
+    df: Counter[str] = Counter(t for text in TEXTS for t in set(tok(text)))
+    return UnitScorer(tok, df, len(TEXTS))
+
+
+def _unit(text: str) -> Unit:
+    chunk = Chunk(id=text[:8], document="a.pdf", text=text, start=0, end=len(text))
+    return Unit(Hit(chunk=chunk, meta=META, score=1.0), 0, 0, len(text), text)
+
+
+def test_groups_that_share_a_term_merge_and_other_terms_stand_alone() -> None:
+    terms = Terms.of({"a": 1.0, "b": 2.0, "c": 3.0, "d": 1.0}, [["a", "b"], ["b", "c"], ["x"]])
+    assert sorted(sorted(c) for c in terms.concepts) == [["a", "b", "c"], ["d"]]
+    assert terms.total == 3.0 + 1.0  # a concept weighs as its heaviest word
+
+
+def test_a_concept_is_covered_by_any_of_its_words() -> None:
+    scorer = _scorer()
+    weights = {"overeenkomst": 2.0, "contract": 2.0, "nieuwe": 1.0}
+    as_words = Terms.of(weights)
+    as_concepts = Terms.of(weights, [["overeenkomst", "contract"]])
+    unit = _unit(TEXTS[4])  # says "overeenkomst", not "contract"
+    # counted as separate words, one synonym of two is half the credit; as one concept, all of it
+    assert scorer.topic(unit, as_concepts) > scorer.topic(unit, as_words)
+    assert scorer.topic(unit, as_concepts) == 1.0
+
+
+def test_synonym_groups_keep_the_phrase_with_what_it_adds() -> None:
+    groups = synonym_groups("From when can we request the draft contract?")
+    assert any(g.startswith("draft") and "conceptovereenkomst" in g for g in groups)
+    assert any(g.startswith("contract") and "overeenkomst" in g for g in groups)
+    assert synonym_groups("hallo") == []
+
+
+def test_a_definition_question_prefers_the_sentence_that_defines() -> None:
+    scorer = _scorer()
+    q = understand("Wat is een behandelplan?")
+    assert q.fact == "definition"
+    terms = scorer.question_terms(q)
+    defines, mentions = _unit(TEXTS[2]), _unit(TEXTS[3])
+    assert scorer.defines(defines, terms)
+    assert not scorer.defines(mentions, terms)
+    assert scorer.score(defines, terms, q.fact) > scorer.score(mentions, terms, q.fact)
