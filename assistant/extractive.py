@@ -28,6 +28,12 @@ _DURATION = re.compile(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"\(0\d{2,4}\)\s?\d[\d ]{5,9}\d|\b0\d{2,3}[- ]\d{6,7}\b|\+31[\d\s()-]{9,14}\d")
 _WEB = re.compile(r"\bhttps?://\S+|\bwww\.\S+|(?<![@.\w])[\w-]+\.(nl|com|org|eu)(/[\w/-]*)?\b(?!@)", re.I)
+_FREQUENCY = re.compile(
+    r"\b(\d+|een|twee|drie|vier|vijf|zes|tien|twaalf)\s*(keer|maal|x)\s+(per|in het|in de|elk|ieder)\s+\w+"
+    r"|\b(half)?(jaarlijks|maandelijks|driemaandelijks|wekelijks|dagelijks|periodiek)e?\b"
+    r"|\b(ieder|elk|elke|iedere)\s+(kwartaal|maand|jaar|week|halfjaar)\b|\bper kwartaal\b",
+    re.I,
+)
 _NUMBER = re.compile(r"\b(?!20\d\d\b)\d+\b")  # a count, not a year
 
 FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
@@ -35,6 +41,7 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "amount": _AMOUNT,
     "percentage": _PERCENT,
     "duration": _DURATION,
+    "frequency": _FREQUENCY,
     "count": _NUMBER,
     "email": _EMAIL,
     "phone": _PHONE,
@@ -86,6 +93,7 @@ VALUE_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "amount": re.compile(r"€\s?\d[\d.,]*(\s?(miljoen|mln|duizend))?|\d[\d.,]*\s*(euro|miljoen|mln)\b", re.I),
     "percentage": re.compile(r"\d+([.,]\d+)?\s?%"),
     "duration": _DURATION,
+    "frequency": _FREQUENCY,
     "email": _EMAIL,
     "phone": _PHONE,
     "web": _WEB,
@@ -285,7 +293,7 @@ def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms)
 
 
 VALUE_KINDS: frozenset[FactKind] = frozenset(
-    {"date", "amount", "percentage", "duration", "count", "email", "phone", "web"}
+    {"date", "amount", "percentage", "duration", "frequency", "count", "email", "phone", "web"}
 )
 
 

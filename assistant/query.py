@@ -11,7 +11,8 @@ from typing import Literal
 from inkoopwijzer.types import Turn
 
 FactKind = Literal[
-    "date", "amount", "percentage", "duration", "count", "email", "phone", "web", "condition", "procedure",
+    "date", "amount", "percentage", "duration", "frequency", "count", "email", "phone", "web", "condition",
+    "procedure",
     "definition", "change", "other",
 ]
 
@@ -75,6 +76,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("email", re.compile(r"e-?mail\s*adres|mailadres|e-?mail address|\bemail\b|\be-mail\b|\bmailen\b", re.I)),
     ("phone", re.compile(r"telefoonnummer|telefonisch|phone|\bbellen\b|\bcall\b", re.I)),
     ("web", re.compile(r"website|webpagina|web page|\burl\b|\blink\b", re.I)),
+    ("frequency", re.compile(r"hoe vaak|hoe frequent|hoe dikwijls|how often|how frequently|frequentie|frequency", re.I)),
     ("count", re.compile(r"hoeveel|how many|aantal", re.I)),
     ("definition", re.compile(r"wat (is|zijn|betekent|verstaat|wordt .* verstaan)|what (is|are|does .* mean)|definitie|definition|verstaan onder|meant by", re.I)),
     ("change", re.compile(r"wijzig|veranderd|verandert|anders dan|nieuw in|ten opzichte van|change|changed|different|what's new|new in", re.I)),

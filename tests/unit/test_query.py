@@ -104,3 +104,20 @@ def test_a_difference_question_has_a_part_per_side() -> None:
         "ELV laag complex",
         "ELV hoog complex",
     ]
+
+
+def test_how_often_asks_a_frequency_and_a_frequency_is_found() -> None:
+    from assistant.extractive import VALUE_PATTERN
+
+    assert fact_kind("Hoe vaak moet het behandelplan worden geëvalueerd?") == "frequency"
+    assert fact_kind("How often do we report forecasts?") == "frequency"
+    assert fact_kind("Hoeveel bedden moet de unit hebben?") == "count"
+
+    def value(text: str) -> str | None:
+        m = VALUE_PATTERN["frequency"].search(text)
+        return m.group(0) if m else None
+
+    assert value("Het plan moet minimaal twee keer per jaar worden geëvalueerd.") == "twee keer per jaar"
+    assert value("U levert ieder kwartaal prognosecijfers aan.") == "ieder kwartaal"
+    assert value("minimaal maandelijks een voortgangsrapportage") == "maandelijks"
+    assert value("een jaaromzet van minimaal 2 miljoen euro per jaar") is None  # a rate, not how often
