@@ -112,6 +112,7 @@ def test_how_often_asks_a_frequency_and_a_frequency_is_found() -> None:
     assert fact_kind("Hoe vaak moet het behandelplan worden geëvalueerd?") == "frequency"
     assert fact_kind("How often do we report forecasts?") == "frequency"
     assert fact_kind("Hoeveel bedden moet de unit hebben?") == "count"
+    assert fact_kind("Hoe snel beslist de verzekeraar?") == "duration"
 
     def value(text: str) -> str | None:
         m = VALUE_PATTERN["frequency"].search(text)
