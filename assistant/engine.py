@@ -300,19 +300,20 @@ class Engine:
             and u.hit.meta.insurer == best.hit.meta.insurer
             and u.hit.meta.document == best.hit.meta.document
         ]
+        states = {id(u): self.scorer.concepts_in(u, terms) for u in pool}  # tokenised once
         while pool and len(picked) < MAX_QUOTES:
             options = []
             for u in pool:
                 if any(p.start < u.end and u.start < p.end for p in picked):
                     continue
-                gain = sum(weight[i] for i in self.scorer.concepts_in(u, terms) - covered) / total
+                gain = sum(weight[i] for i in states[id(u)] - covered) / total
                 if gain >= MIN_GAIN or u.score >= best.score * SUPPORT_RATIO:
                     options.append((u.score + COVER_WEIGHT * gain, u))
             if not options:
                 break
             u = max(options, key=lambda x: x[0])[1]
             picked.append(u)
-            covered |= self.scorer.concepts_in(u, terms)
+            covered |= states[id(u)]
             pool.remove(u)
         return sorted(picked, key=lambda u: u.start)
 

@@ -309,7 +309,8 @@ def test_committed_thresholds_gate_for_real() -> None:
 
     t = load_thresholds(THRESHOLDS_PATH)
     assert t["split"] == "heldout" and t["date"] and t["run"]
-    zero = {name: (1.0 if name == "false_refusal_rate" else 0.0) for name in t["thresholds"]}
+    worst = {"false_refusal_rate": 1.0, "answer_chars_p50": 100_000.0}  # maxima: a worthless run is high
+    zero = {name: worst.get(name, 0.0) for name in t["thresholds"]}
     assert len(check_gate(zero, t)) == len(t["thresholds"])
     reference = THRESHOLDS_PATH.parent / "reference" / "metrics.json"
     assert check_gate(json.loads(reference.read_text(encoding="utf-8")), t) == []
@@ -319,6 +320,8 @@ def test_thresholds_are_proposed_below_a_run() -> None:
     proposed = thresholds_from_metrics(METRICS, "heldout", margin=0.05, run="r1")
     assert proposed["run"] == "r1" and proposed["split"] == "heldout"
     assert proposed["thresholds"] == {"hit@5": 0.75, "false_refusal_rate": 0.25}
+    lengths = {"overall": {}, "by_split": {"heldout": {"answer_chars_p50": 800.0}}}
+    assert thresholds_from_metrics(lengths, "heldout")["thresholds"] == {"answer_chars_p50": 920.0}  # a length
 
 
 def test_report_lists_changes_against_the_reference() -> None:
@@ -371,3 +374,5 @@ def test_key_fact_recall_counts_each_fact_and_strict_counts_each_question() -> N
     m = aggregate(scores)
     assert m["key_fact_recall"] == pytest.approx(2 / 4)
     assert m["key_facts"] == pytest.approx(1 / 3)
+    # the answer length counts answered answers only (a refusal's text is no answer)
+    assert m["answer_chars_p50"] == len("Uiterlijk 1 april 2026.")
