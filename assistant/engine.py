@@ -27,7 +27,7 @@ from .extractive import (
     split_units,
     with_neighbour,
 )
-from .glossary import expand, synonym_groups, translations
+from .glossary import expand, synonym_groups, translated_terms, translations
 from .query import FactKind, Question, fact_kind, understand
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
@@ -109,7 +109,7 @@ class Engine:
         groups = synonym_groups(q.query)
         if q.language == "en":
             near = translations(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
-            extra = list(dict.fromkeys(t for words in near.values() for t in words))
+            extra = translated_terms(near)
             if extra:
                 text = f"{text} {' '.join(extra)}"
             groups += [f"{word} {' '.join(words)}" for word, words in near.items()]
@@ -290,7 +290,7 @@ class Engine:
         several aspects), if they score at least COVER_RATIO of the best."""
         picked = [best]
         covered = self.scorer.concepts_in(best, terms)
-        weight = {i: max(terms.weights[t] for t in c) for i, c in enumerate(terms.concepts)}
+        weight = terms.concept_weights
         total = terms.total or 1.0
         pool = [
             u

@@ -135,10 +135,13 @@ class Terms:
 
     weights: dict[str, float]
     concepts: tuple[frozenset[str], ...]
+    concept_weights: tuple[float, ...] = field(init=False)  # each concept's: its heaviest word's
     total: float = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "total", sum(max(self.weights[t] for t in c) for c in self.concepts))
+        cw = tuple(max(self.weights[t] for t in c) for c in self.concepts)
+        object.__setattr__(self, "concept_weights", cw)
+        object.__setattr__(self, "total", sum(cw))
 
     @classmethod
     def of(cls, weights: dict[str, float], groups: Iterable[Iterable[str]] = ()) -> Terms:
@@ -238,7 +241,8 @@ class UnitScorer:
         chunk = unit.hit.chunk
         ctx = f"{chunk.section} {chunk.context}"
         if chunk.kind == "list":
-            ctx = f"{ctx} {chunk.text.split(chr(10), 1)[0]}"  # the list's introduction
+            intro = chunk.text.split("\n", 1)[0]
+            ctx = f"{ctx} {intro}"  # the list's introduction
         utoks = set(self.tok(unit.text))
         ctoks = set(self.tok(ctx))
         w = terms.weights
@@ -249,7 +253,7 @@ class UnitScorer:
             overlap += here
             ctx_overlap += max(0.0, around - here)
         total = terms.total or 1.0
-        weight = LIST_CONTEXT_WEIGHT if unit.hit.chunk.kind == "list" else CONTEXT_WEIGHT
+        weight = LIST_CONTEXT_WEIGHT if chunk.kind == "list" else CONTEXT_WEIGHT
         return (overlap + weight * ctx_overlap) / total
 
     def concepts_in(self, unit: Unit, terms: Terms) -> set[int]:

@@ -2,7 +2,7 @@
 
 English terms map to the Dutch the policies use; informal Dutch maps to the formal terms.
 Used to expand the keyword query and the sentence scoring, never to answer. Words this list
-lacks are looked up in the index's lexicon (`translated_terms`).
+lacks are looked up in the index's lexicon (`translations`).
 """
 
 from __future__ import annotations
@@ -121,9 +121,19 @@ EXPANSIONS: list[tuple[str, str]] = [
 ]
 
 
+def _matches(text: str) -> list[tuple[list[str], str]]:
+    """Each glossary entry the text matches: the phrases it matched, and the terms it adds."""
+    out = []
+    for rx, terms in EXPANSIONS:
+        found = [m.group(0) for m in re.finditer(rx, text, re.I)]
+        if found:
+            out.append((found, terms))
+    return out
+
+
 def expand(text: str) -> str:
     """Add the policies' own terms for what the question says in other words."""
-    extra = [terms for rx, terms in EXPANSIONS if re.search(rx, text, re.I)]
+    extra = [terms for _, terms in _matches(text)]
     return f"{text} {' '.join(extra)}" if extra else text
 
 
@@ -131,12 +141,7 @@ def synonym_groups(text: str) -> list[str]:
     """What `expand` adds, as groups of words that say one thing: each matched phrase of the
     question with the terms it adds ("draft" with "concept conceptovereenkomst"). A sentence
     that uses any word of a group has said what the question's phrase says."""
-    groups = []
-    for rx, terms in EXPANSIONS:
-        found = [m.group(0) for m in re.finditer(rx, text, re.I)]
-        if found:
-            groups.append(f"{' '.join(found)} {terms}")
-    return groups
+    return [f"{' '.join(found)} {terms}" for found, terms in _matches(text)]
 
 
 @cache
@@ -161,6 +166,6 @@ def translations(text: str, lexicon: Lexicon, embed_terms: Embed) -> dict[str, l
     return out
 
 
-def translated_terms(text: str, lexicon: Lexicon, embed_terms: Embed) -> list[str]:
+def translated_terms(near: dict[str, list[str]]) -> list[str]:
     """The corpus words of `translations`, each once."""
-    return list(dict.fromkeys(t for near in translations(text, lexicon, embed_terms).values() for t in near))
+    return list(dict.fromkeys(t for words in near.values() for t in words))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.glossary import LEXICON_MIN_SIM, translated_terms
+from assistant.glossary import LEXICON_MIN_SIM, translated_terms, translations
 from index.lexicon import Lexicon, words_of
 
 # words that mean the same share a direction; everything else is orthogonal
@@ -60,7 +60,7 @@ def test_translated_terms_skips_stop_words_and_words_the_corpus_has() -> None:
     embed = _fake_embed(calls)
     lex = Lexicon.build(["U ontvangt de persoonlijke offerte.", "Tien bedden."], embed)
     calls.clear()
-    terms = translated_terms("When do we receive the offerte and how many beds?", lex, embed)
+    terms = translated_terms(translations("When do we receive the offerte and how many beds?", lex, embed))
     assert terms == ["ontvangt", "bedden"]
     looked_up = {w for c in calls for w in c}
     assert "offerte" not in looked_up  # a corpus word needs no translation
