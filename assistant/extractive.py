@@ -117,12 +117,18 @@ _GENERIC = {
     "how", "does", "must", "provider", "providers", "insurer", "policy", "deadline", "zorg", "2027", "2026",
     "hallo", "hoi", "hi", "hello", "hey", "dag", "goedemorgen", "goedemiddag", "bedankt", "dank", "thanks",
     "vraag", "vraagje", "question", "help", "info", "informatie", "ok", "oke", "okay",
+    # the second word of a question phrase ("hoe vaak", "how often"): the kind of fact, not the topic
+    "vaak", "dikwijls", "snel", "often", "frequently", "soon", "quickly",
 }
 
 
 # what an added (glossary, lexicon) term weighs against the question's own words, and an added
 # word that only names the kind of fact asked ("deadline" → "uiterste datum")
 EXPANSION_WEIGHT = 0.5
+# what a question word counts as the head of a longer compound in a sentence, and the shortest
+# (stemmed) word matched so
+HEAD_WEIGHT = 0.8
+MIN_HEAD = 5
 KIND_WORD_WEIGHT = 0.25
 _KIND_WORDS = {"uiterlijk", "uiterste", "datum", "sluitingsdatum", "wanneer", "termijn", "periode", "duur", "looptijd"}
 
@@ -137,11 +143,31 @@ class Terms:
     concepts: tuple[frozenset[str], ...]
     concept_weights: tuple[float, ...] = field(init=False)  # each concept's: its heaviest word's
     total: float = field(init=False)
+    # token -> the terms it ends with (a compound's head), filled as tokens are met
+    _heads: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         cw = tuple(max(self.weights[t] for t in c) for c in self.concepts)
         object.__setattr__(self, "concept_weights", cw)
         object.__setattr__(self, "total", sum(cw))
+        object.__setattr__(self, "_heads", {})
+
+    def stated(self, tokens: Iterable[str]) -> dict[str, float]:
+        """The terms the tokens state, each with how fully: 1 for the term itself, HEAD_WEIGHT
+        for a compound ending in it ("volumeprognoses" states "prognoses", "kwaliteitskeurmerk"
+        "keurmerk"), which the tokenizer only splits into words it has seen on their own."""
+        out: dict[str, float] = {}
+        for tok in tokens:
+            if tok in self.weights:
+                out[tok] = 1.0
+                continue
+            heads = self._heads.get(tok)
+            if heads is None:
+                heads = tuple(t for t in self.weights if len(t) >= MIN_HEAD and len(tok) > len(t) and tok.endswith(t))
+                self._heads[tok] = heads
+            for t in heads:
+                out.setdefault(t, HEAD_WEIGHT)
+        return out
 
     @classmethod
     def of(cls, weights: dict[str, float], groups: Iterable[Iterable[str]] = ()) -> Terms:
@@ -243,13 +269,13 @@ class UnitScorer:
         if chunk.kind == "list":
             intro = chunk.text.split("\n", 1)[0]
             ctx = f"{ctx} {intro}"  # the list's introduction
-        utoks = set(self.tok(unit.text))
-        ctoks = set(self.tok(ctx))
+        here_f = terms.stated(self.tok(unit.text))
+        ctx_f = terms.stated(self.tok(ctx))
         w = terms.weights
         overlap = ctx_overlap = 0.0
         for concept in terms.concepts:
-            here = max((w[t] for t in concept if t in utoks), default=0.0)
-            around = max((w[t] for t in concept if t in ctoks), default=0.0)
+            here = max((w[t] * here_f[t] for t in concept if t in here_f), default=0.0)
+            around = max((w[t] * ctx_f[t] for t in concept if t in ctx_f), default=0.0)
             overlap += here
             ctx_overlap += max(0.0, around - here)
         total = terms.total or 1.0
@@ -258,8 +284,8 @@ class UnitScorer:
 
     def concepts_in(self, unit: Unit, terms: Terms) -> set[int]:
         """The question's concepts (indices into `terms.concepts`) the unit's own text states."""
-        utoks = set(self.tok(unit.text))
-        return {i for i, c in enumerate(terms.concepts) if c & utoks}
+        found = terms.stated(self.tok(unit.text))
+        return {i for i, c in enumerate(terms.concepts) if any(t in found for t in c)}
 
     def defines(self, unit: Unit, terms: Terms) -> bool:
         """Whether the unit is a definition of a question word: "Een behandelplan is een…",

@@ -118,6 +118,26 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\btekenen\b", "ondertekenen getekende ondertekening"),
     (r"\bprijzen\b|\bprijs\b", "tarief tarieven prijs"),
     (r"\bnieuwkomers?\b|\bnieuwe aanbieders?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
+    # Dutch words for one thing that the policies name otherwise
+    (r"\b(kwaliteits)?keurmerk\w*|\bcertifica\w+|\bcertificering\w*|\baccreditatie\w*|\bgecertificeerd\w*",
+     "keurmerk kwaliteitskeurmerk certificering gecertificeerd accreditatie kwaliteitssysteem"),
+    (r"\bzbc'?s?\b|\bzelfstandige? (behandelcentr\w+|klinieken?)\b|\bprivékliniek\w*|\bparticuliere klinie\w+",
+     "zbc zelfstandige behandelcentra kliniek klinieken"),
+    (r"\b(lager|minder|kleiner|onder de|onder het)\b", "minder lager kleiner onder"),
+    (r"\b(hoger|groter|boven de|boven het|meer dan)\b", "meer hoger groter boven"),
+    (r"\bprognoses?\b|\bramingen?\b|\bverwachting(en)?\b", "prognose prognoses raming volumeprognoses"),
+    (r"\bescalat\w+|\bvastlo\w+|\bgeschil\w*|\bconflict\w*|\bniet eens\b|\bonenigheid\b",
+     "escalatie escalatieladder geschil moeizaam"),
+    (r"\bopzeg\w*|\bbeëindig\w*|\bstoppen\b|\bontbind\w*", "opzeggen opzegging beëindigen ontbinden"),
+    (r"\bverleng\w*", "verlengen verlenging"),
+    (r"\bwachtlijst\w*|\bwachttijd\w*", "wachttijden wachtlijst treeknormen wachtlijstbemiddeling"),
+    (r"\b(in|op|toe)?stur\w*|\bversturen\b|\bindien\w*|\baanlever\w*|\bleveren\b",
+     "aanleveren indienen sturen"),
+    (r"\beisen\b|\bcriteria\b|\bvoorwaarden?\b|\bvereisten?\b", "voorwaarden eisen criteria voldoen"),
+    (r"\bwat is er nieuw\b|\bnieuwe? (afspraken|regels|eisen)\b|\bverander\w*|\bgewijzigd\b|\btoegevoegd\b"
+     r"|\baangepast\b|\bwijziging\w*", "wijzigingen gewijzigd nieuw"),
+    (r"\bbedrag\b|\bkosten\b|\bgeld\b", "bedrag euro"),
+    (r"\blooptijd\b|\bgeldig\w*|\bhoe lang loopt\b", "looptijd geldig meerjarig eenjarig jaar"),
 ]
 
 

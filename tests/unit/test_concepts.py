@@ -66,3 +66,26 @@ def test_a_definition_question_prefers_the_sentence_that_defines() -> None:
     assert scorer.defines(defines, terms)
     assert not scorer.defines(mentions, terms)
     assert scorer.score(defines, terms, q.fact) > scorer.score(mentions, terms, q.fact)
+
+
+def test_a_compound_states_its_head_word_at_reduced_weight() -> None:
+    terms = Terms.of({"prognos": 2.0, "dure": 1.0})
+    found = terms.stated(["volumeprognos", "dure"])
+    assert found == {"prognos": 0.8, "dure": 1.0}
+    # only a compound's head (its end) and only a long enough word: "dure" is no head of "procedure"
+    assert "dure" not in terms.stated(["procedure"])
+    assert "prognos" not in terms.stated(["prognosecijfer"])
+
+
+def test_dutch_synonyms_group_the_question_word_with_the_policies_words() -> None:
+    groups = synonym_groups("Welk kwaliteitskeurmerk heeft een ZBC nodig?")
+    assert any(g.startswith("kwaliteitskeurmerk") and "certificering" in g for g in groups)
+    assert any(g.startswith("ZBC") and "kliniek" in g for g in groups)
+
+
+def test_how_often_names_the_kind_of_fact_not_the_topic() -> None:
+    tok = Tokenizer()
+    texts = [*TEXTS, "Dit gebeurt vaak."]  # "vaak" occurs in the corpus, yet asks no topic
+    scorer = UnitScorer(tok, Counter(t for text in texts for t in set(tok(text))), len(texts))
+    terms = scorer.question_terms(understand("Hoe vaak wordt het behandelplan geëvalueerd?"))
+    assert "vaak" not in terms.weights and "behandelplan" in terms.weights
