@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from .extractive import (
     Unit,
     UnitScorer,
     best_units,
+    is_heading,
     paragraph_of,
     split_units,
     with_neighbour,
@@ -258,6 +260,7 @@ class Engine:
         # each unit with the kind of fact it answers: a part's own ("… and what else is required?")
         candidates = [(best, q.fact), *parts, *((u, q.fact) for u in self._supporting(best, ranked, terms))]
         seen: set[int] = set()
+        said: set[str] = set()  # a policy may repeat a sentence (a table cell, a summary): quote it once
         for unit, fact in candidates:
             if id(unit) in seen:
                 continue
@@ -276,10 +279,13 @@ class Engine:
                     groups[i] = merged
                     size += grown
                 continue
+            if all(_said(x) in said for x in group):
+                continue
             chars = sum(len(x.text) for x in group)
             if groups and size + chars > QUOTE_BUDGET:
                 continue
             groups.append(group)
+            said.update(_said(x) for x in group)
             size += chars
         return groups[:1] + sorted(groups[1:], key=lambda g: g[0].start)
 
@@ -299,6 +305,7 @@ class Engine:
             and u.score >= best.score * COVER_RATIO
             and u.hit.meta.insurer == best.hit.meta.insurer
             and u.hit.meta.document == best.hit.meta.document
+            and not is_heading(u)  # a heading names a topic; it states nothing
         ]
         states = {id(u): self.scorer.concepts_in(u, terms) for u in pool}  # tokenised once
         while pool and len(picked) < MAX_QUOTES:
@@ -352,6 +359,11 @@ class Engine:
         if not hasattr(self, "_pm"):
             self._pm: dict[str, list[tuple[int, int]]] = {}
         return self._pm
+
+
+def _said(unit: Unit) -> str:
+    """A unit's words, for telling a repeated sentence: case, spacing and punctuation aside."""
+    return " ".join(re.findall(r"\w+", unit.text.lower()))
 
 
 def _distinct_chunks(units: list[Unit]) -> list[Unit]:

@@ -67,7 +67,7 @@ _DEFINES = re.compile(
 HEADING_PENALTY = 0.15
 
 
-def _is_heading(unit: Unit) -> bool:
+def is_heading(unit: Unit) -> bool:
     text = " ".join(unit.text.split())
     return (
         len(text) < 70
@@ -258,7 +258,12 @@ class UnitScorer:
             # "deadline" adds "uiterste datum": words for the kind of fact, which the fact
             # bonus already rewards, say little about the topic
             weights[t] = (KIND_WORD_WEIGHT if t in self._kind_words else EXPANSION_WEIGHT) * self.idf(t)
-        return Terms.of(weights, [[t for t in self.tok(g) if t in weights] for g in groups])
+        # a compound and the words the tokenizer splits it into ("ziekenhuis": ziek, huis) say one thing
+        compounds = [c for w in self.tok.words(f"{q.query} {expanded}") if len(c := self.tok(w)) > 1]
+        return Terms.of(
+            weights,
+            [*([t for t in self.tok(g) if t in weights] for g in groups), *compounds],
+        )
 
     def topic(self, unit: Unit, terms: Terms) -> float:
         """How much of the question's (weighted) concepts the unit, or its section heading and
@@ -307,7 +312,7 @@ class UnitScorer:
         n_chars = len(unit.text)
         if n_chars < 25:
             s -= 0.2
-        if _is_heading(unit):
+        if is_heading(unit):
             s -= HEADING_PENALTY  # a heading names a topic; the sentences under it answer
         s -= 0.12 * max(0.0, math.log(max(n_chars, 1) / 160))  # long units match many words by chance
         if unit.hit.chunk.kind == "table" and "\t" in unit.text and rx is not None and rx.search(unit.text):

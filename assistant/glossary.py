@@ -115,7 +115,9 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"telefoonnummer|telefonisch|\bphone\b|\bbellen\b|\bcall\b", "bel bellen telefoon telefonisch contact"),
     (r"mailadres|e-?mail\b|\bmailen\b", "e-mail e-mailadres mail sturen"),
     (r"website|webpagina|web page", "website kijk contactformulier"),
-    (r"\btekenen\b", "ondertekenen getekende ondertekening"),
+    (r"\b(onder)?teken(en|t)\b|\b(onder)?getekend\w*|\bondertekening\b", "ondertekenen getekende ondertekening getekend"),
+    (r"\bplanning\b|\btijdpad\b|\btijdlijn\b|\bdatums\b|\b(belangrijke|belangrijkste|welke|alle) data\b|\btimeline\b|\bschedule\b|\bkey dates\b",
+     "planning termijnen datum"),
     (r"\bprijzen\b|\bprijs\b", "tarief tarieven prijs"),
     (r"\bnieuwkomers?\b|\bnieuwe aanbieders?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
     # Dutch words for one thing that the policies name otherwise

@@ -71,7 +71,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
     ("amount", re.compile(r"hoeveel (euro|geld)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
     ("duration", re.compile(r"hoe lang|hoe snel|looptijd|duur|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|periode", re.I)),
-    ("date", re.compile(r"wanneer|deadline|datum|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
+    ("date", re.compile(r"wanneer|deadline|datum|datums|\b(belangrijke|belangrijkste|welke|alle) data\b(?!\s+(moet|moeten|lever|aanlever|deel))|\bplanning\b|tijdpad|tijdlijn|\btimeline\b|\bschedule\b|key dates|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
     # an e-mail address, phone number or web address ("naar welk mailadres?", "telefoonnummer")
     ("email", re.compile(r"e-?mail\s*adres|mailadres|e-?mail address|\bemail\b|\be-mail\b|\bmailen\b", re.I)),
     ("phone", re.compile(r"telefoonnummer|telefonisch|phone|\bbellen\b|\bcall\b", re.I)),

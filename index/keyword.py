@@ -29,6 +29,17 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN)
 
 
+@lru_cache(maxsize=100_000)
+def _lemma(word: str) -> str:
+    """The dictionary form of a Dutch word ("getekend" → "tekenen", "aangeleverd" → "aanleveren"),
+    which the stemmer then reduces: Snowball alone stems a verb's participle and infinitive apart."""
+    if word[0].isdigit():
+        return word
+    import simplemma
+
+    return str(simplemma.lemmatize(word, lang="nl"))
+
+
 class Tokenizer:
     """Lower-case, split, drop stop words, split compounds, stem (Snowball Dutch)."""
 
@@ -71,7 +82,7 @@ class Tokenizer:
                     continue
                 tokens.append(p)
                 tokens.extend(self.split_compound(p))
-        return list(self.stemmer.stemWords(tokens))
+        return list(self.stemmer.stemWords([_lemma(t) for t in tokens]))
 
 
 def build_vocabulary(texts: list[str]) -> set[str]:

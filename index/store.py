@@ -56,7 +56,7 @@ Progress = Callable[[str, int, int], None]
 
 # What a version holds; bumped when a version gains a part (2: the lexicon). An ingest rebuilds
 # a version of an older format even when no document changed.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 
 @dataclass

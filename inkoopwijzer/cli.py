@@ -36,17 +36,26 @@ def _fail(exc: Exception, code: int = 1) -> None:
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the shipped corpus)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
-    if_missing: Annotated[bool, typer.Option("--if-missing", help="Only build when no index exists")] = False,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Only build when no index of the current format exists")
+    ] = False,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another ingest to finish")] = 0.0,
 ) -> None:
     """Parse, embed and index policy documents (a new index version, switched atomically)."""
     from tqdm import tqdm
 
-    from index.store import current_version, ingest_paths
+    from index.store import INDEX_FORMAT, current_version, ingest_paths, upgrade_index
 
     settings = _settings()
-    if if_missing and current_version(settings) is not None:
-        typer.echo(f"index present ({current_version(settings).name}); nothing to do")  # type: ignore[union-attr]
+    current = current_version(settings)
+    if if_missing and current is not None:
+        if current.format >= INDEX_FORMAT:
+            typer.echo(f"index present ({current.name}); nothing to do")
+            return
+        # an index of an older format is rebuilt from what it holds (no re-parsing)
+        typer.echo(f"index {current.name} is of an older format; rebuilding it")
+        upgraded = upgrade_index(settings)
+        typer.echo(f"documents {upgraded.documents}, passages {upgraded.chunks} (index {upgraded.index_version})")
         return
     targets = list(paths or [settings.corpus_dir])
     missing = [p for p in targets if not p.exists()]

@@ -186,3 +186,32 @@ def test_chroma_server_mode(fresh_settings, tmp_path: Path) -> None:  # type: ig
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_make_runs_ingest_if_missing_rebuilds_an_older_format(fresh_settings, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`make run` calls `inkoopwijzer ingest --if-missing`: an index of an older format (a
+    tokenizer change) must be rebuilt there, not kept as "present"."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from index.store import INDEX_FORMAT, current_version, ingest_paths
+    from inkoopwijzer import settings as settings_module
+    from inkoopwijzer.cli import app
+
+    ingest_paths([_small_doc(tmp_path / "docs")], fresh_settings)
+    old = current_version(fresh_settings)
+    assert old is not None
+    manifest = json.loads((old.path / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] = INDEX_FORMAT - 1
+    (old.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setattr(settings_module, "get_settings", lambda: fresh_settings)
+
+    result = CliRunner().invoke(app, ["ingest", "--if-missing"])
+    assert result.exit_code == 0, result.output
+    assert "older format" in result.output
+    new = current_version(fresh_settings)
+    assert new is not None and new.name != old.name and new.format == INDEX_FORMAT
+
+    again = CliRunner().invoke(app, ["ingest", "--if-missing"])
+    assert "nothing to do" in again.output and current_version(fresh_settings).name == new.name  # type: ignore[union-attr]

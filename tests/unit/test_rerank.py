@@ -65,13 +65,13 @@ def test_a_date_after_the_policys_years_is_recognised() -> None:
 
 
 def test_a_heading_repeated_in_the_text_is_recognised() -> None:
-    from assistant.extractive import Unit, _is_heading
+    from assistant.extractive import Unit, is_heading
 
     def unit(text: str, section: str) -> Unit:
         chunk = Chunk(id="h", document="a.pdf", text=text, section=section, start=0, end=len(text))
         return Unit(Hit(chunk=chunk, meta=META, score=1.0), 0, 0, len(text), text)
 
-    assert _is_heading(unit("Monitoren contractafspraken", "Inkoopkader › Monitoren contractafspraken"))
+    assert is_heading(unit("Monitoren contractafspraken", "Inkoopkader › Monitoren contractafspraken"))
     # a bold statement that is a sentence (Zilveren Kruis's headings) states a fact: no heading
-    assert not _is_heading(unit("Uw aanbod ontvangt u uiterlijk 30 september.", "A › Uw aanbod ontvangt u uiterlijk 30 september."))
-    assert not _is_heading(unit("Monitoren contractafspraken", "Inkoopkader"))
+    assert not is_heading(unit("Uw aanbod ontvangt u uiterlijk 30 september.", "A › Uw aanbod ontvangt u uiterlijk 30 september."))
+    assert not is_heading(unit("Monitoren contractafspraken", "Inkoopkader"))

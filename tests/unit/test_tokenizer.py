@@ -1,0 +1,28 @@
+"""The keyword tokenizer (index.keyword.Tokenizer): Dutch word forms meet."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.keyword import Tokenizer
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("geëvalueerd", "evalueren"),  # a participle and its verb: Snowball alone stems them apart
+        ("aangeleverd", "aanleveren"),
+        ("beoordeeld", "beoordeling"),
+        ("gesprekken", "gesprek"),
+        ("ziekenhuizen", "ziekenhuis"),
+    ],
+)
+def test_word_forms_of_one_word_tokenise_alike(a: str, b: str) -> None:
+    tok = Tokenizer()
+    assert tok(a) == tok(b)
+
+
+def test_numbers_are_kept_and_compounds_split_into_known_words() -> None:
+    tok = Tokenizer({"omzet", "plafond"})
+    assert tok("€ 100.000") == ["100000"]
+    assert tok("omzetplafond")[1:] == tok("omzet plafond")
