@@ -34,6 +34,13 @@ _FREQUENCY = re.compile(
     r"|\b(ieder|elk|elke|iedere)\s+(kwartaal|maand|jaar|week|halfjaar)\b|\bper kwartaal\b",
     re.I,
 )
+# where to send or submit something: an e-mail address, a portal, form or module (a web page is
+# where to read something, rarely where to send it)
+_DESTINATION = re.compile(
+    rf"{_EMAIL.pattern}"
+    r"|\b(?i:via|in|naar)\s+(?:(?i:de|het|ons|onze|uw)\s+)?[\w-]*(?i:portaal|formulier|module|VECOZO|website|mailbox)\w*"
+    r"|\b(?i:via|naar)\s+[A-Z]{2,}\w*",
+)
 _NUMBER = re.compile(r"\b(?!20\d\d\b)\d+\b")  # a count, not a year
 
 FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
@@ -46,6 +53,7 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "email": _EMAIL,
     "phone": _PHONE,
     "web": _WEB,
+    "destination": _DESTINATION,
 }
 
 # what stating the kind of value asked adds to a sentence's score
@@ -97,6 +105,7 @@ VALUE_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "email": _EMAIL,
     "phone": _PHONE,
     "web": _WEB,
+    "destination": _DESTINATION,
 }
 
 # a question of this kind is only answered by a sentence that states such a value
@@ -118,7 +127,8 @@ _GENERIC = {
     "hallo", "hoi", "hi", "hello", "hey", "dag", "goedemorgen", "goedemiddag", "bedankt", "dank", "thanks",
     "vraag", "vraagje", "question", "help", "info", "informatie", "ok", "oke", "okay",
     # the second word of a question phrase ("hoe vaak", "how often"): the kind of fact, not the topic
-    "vaak", "dikwijls", "snel", "often", "frequently", "soon", "quickly",
+    "vaak", "dikwijls", "snel", "often", "frequently", "soon", "quickly", "per", "waar", "waarheen", "naartoe",
+    "where", "wie", "who",
 }
 
 
@@ -328,7 +338,7 @@ def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms)
 
 
 VALUE_KINDS: frozenset[FactKind] = frozenset(
-    {"date", "amount", "percentage", "duration", "frequency", "count", "email", "phone", "web"}
+    {"date", "amount", "percentage", "duration", "frequency", "count", "email", "phone", "web", "destination"}
 )
 
 

@@ -11,7 +11,8 @@ from typing import Literal
 from inkoopwijzer.types import Turn
 
 FactKind = Literal[
-    "date", "amount", "percentage", "duration", "frequency", "count", "email", "phone", "web", "condition",
+    "date", "amount", "percentage", "duration", "frequency", "count", "email", "phone", "web", "destination",
+    "condition",
     "procedure",
     "definition", "change", "other",
 ]
@@ -78,6 +79,9 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("web", re.compile(r"website|webpagina|web page|\burl\b|\blink\b", re.I)),
     ("frequency", re.compile(r"hoe vaak|hoe frequent|hoe dikwijls|how often|how frequently|frequentie|frequency", re.I)),
     ("count", re.compile(r"hoeveel|how many|aantal", re.I)),
+    # where something goes: an address, a portal ("… en waar naartoe?", "where do we send it?")
+    ("destination", re.compile(r"waar\s*(naar\s*)?toe\b|waarheen|naar welk adres|waar (moet|kan|stuur|lever|dien)\w*|"
+                               r"where (to|do|should|must|can)\b.*\b(send|submit|deliver|upload|go)\b|where to\b", re.I)),
     ("definition", re.compile(r"wat (is|zijn|betekent|verstaat|wordt .* verstaan)|what (is|are|does .* mean)|definitie|definition|verstaan onder|meant by", re.I)),
     ("change", re.compile(r"wijzig|veranderd|verandert|anders dan|nieuw in|ten opzichte van|change|changed|different|what's new|new in", re.I)),
     ("procedure", re.compile(r"hoe (vraag|kan|moet|meld|dien|gaat|verloopt)|procedure|stappen|proces|how (do|can|should|to)|apply|aanvragen|aanmelden|indienen", re.I)),

@@ -122,3 +122,18 @@ def test_how_often_asks_a_frequency_and_a_frequency_is_found() -> None:
     assert value("U levert ieder kwartaal prognosecijfers aan.") == "ieder kwartaal"
     assert value("minimaal maandelijks een voortgangsrapportage") == "maandelijks"
     assert value("een jaaromzet van minimaal 2 miljoen euro per jaar") is None  # a rate, not how often
+
+
+def test_where_to_asks_a_destination_as_a_part_and_an_address_or_portal_states_one() -> None:
+    from assistant.extractive import FACT_PATTERN
+
+    q = "Hoe vaak moet een grote aanbieder de realisatiemonitor aanleveren en waar naartoe?"
+    assert fact_kind(q) == "frequency"  # the first thing asked leads
+    assert [fact_kind(p) for p in split_parts(q)] == ["frequency", "destination"]
+    assert fact_kind("Where do we send the questionnaire?") == "destination"
+    rx = FACT_PATTERN["destination"]
+    assert rx.search("Het ingevulde format stuurt u naar naleving@zilverenkruis.nl.")
+    assert rx.search("U dient de offerte in via VECOZO.")
+    assert rx.search("Dat kan via het aanvraagformulier.")
+    assert not rx.search("Het format vindt u op onze website.")  # where to read, not where to send
+    assert not rx.search("Wij gaan naar de rechter.")
