@@ -128,7 +128,7 @@ _GENERIC = {
     "vraag", "vraagje", "question", "help", "info", "informatie", "ok", "oke", "okay",
     # the second word of a question phrase ("hoe vaak", "how often"): the kind of fact, not the topic
     "vaak", "dikwijls", "snel", "often", "frequently", "soon", "quickly", "per", "waar", "waarheen", "naartoe",
-    "where", "wie", "who",
+    "where", "wie", "who", "belangrijk", "belangrijke", "belangrijkste", "important", "main",
 }
 
 
@@ -140,7 +140,10 @@ EXPANSION_WEIGHT = 0.5
 HEAD_WEIGHT = 0.8
 MIN_HEAD = 5
 KIND_WORD_WEIGHT = 0.25
-_KIND_WORDS = {"uiterlijk", "uiterste", "datum", "sluitingsdatum", "wanneer", "termijn", "periode", "duur", "looptijd"}
+_KIND_WORDS = {
+    "uiterlijk", "uiterste", "datum", "data", "datums", "sluitingsdatum", "wanneer", "termijn", "periode", "duur",
+    "looptijd", "planning",
+}
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,9 @@ class UnitScorer:
             if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
         ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}
+        if q.fact in ("date", "duration"):
+            for t in weights.keys() & self._kind_words:  # "welke data…?": the kind of fact, not the topic
+                weights[t] *= KIND_WORD_WEIGHT
         for t in dict.fromkeys(extra):
             # "deadline" adds "uiterste datum": words for the kind of fact, which the fact
             # bonus already rewards, say little about the topic

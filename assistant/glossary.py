@@ -117,7 +117,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"website|webpagina|web page", "website kijk contactformulier"),
     (r"\b(onder)?teken(en|t)\b|\b(onder)?getekend\w*|\bondertekening\b", "ondertekenen getekende ondertekening getekend"),
     (r"\bwaar\s*(naar\s*)?toe\b|\bwaarheen\b|\bnaar welk adres\b|\bwhere to\b", "sturen stuurt naar e-mailadres indienen"),
-    (r"\bplanning\b|\btijdpad\b|\btijdlijn\b|\bdatums\b|\b(belangrijke|belangrijkste|welke|alle) data\b|\btimeline\b|\bschedule\b|\bkey dates\b",
+    (r"\bplanning\b|\btijdpad\b|\btijdlijn\b|\bdatums\b|(?<=belangrijke )data\b|(?<=belangrijkste )data\b|(?<=welke )data\b|(?<=alle )data\b|\btimeline\b|\bschedule\b|\bkey dates\b",
      "planning termijnen datum"),
     (r"\bprijzen\b|\bprijs\b", "tarief tarieven prijs"),
     (r"\bnieuwkomers?\b|\bnieuwe aanbieders?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
