@@ -260,7 +260,7 @@ class Engine:
         # each unit with the kind of fact it answers: a part's own ("… and what else is required?")
         candidates = [(best, q.fact), *parts, *((u, q.fact) for u in self._supporting(best, ranked, terms))]
         seen: set[int] = set()
-        said: set[str] = set()  # a policy may repeat a sentence (a table cell, a summary): quote it once
+        said: list[frozenset[str]] = []  # a policy may repeat a sentence (a table cell, a summary): quote it once
         for unit, fact in candidates:
             if id(unit) in seen:
                 continue
@@ -279,13 +279,13 @@ class Engine:
                     groups[i] = merged
                     size += grown
                 continue
-            if all(_said(x) in said for x in group):
+            if all(_repeats(x, said) for x in group):
                 continue
             chars = sum(len(x.text) for x in group)
             if groups and size + chars > QUOTE_BUDGET:
                 continue
             groups.append(group)
-            said.update(_said(x) for x in group)
+            said.extend(_words(x) for x in group)
             size += chars
         return groups[:1] + sorted(groups[1:], key=lambda g: g[0].start)
 
@@ -361,9 +361,19 @@ class Engine:
         return self._pm
 
 
-def _said(unit: Unit) -> str:
-    """A unit's words, for telling a repeated sentence: case, spacing and punctuation aside."""
-    return " ".join(re.findall(r"\w+", unit.text.lower()))
+# a sentence sharing this share of its words with one already quoted repeats it ("nieuwe aanbieders"
+# in one paragraph, "nieuwe zorgaanbieders" in its copy elsewhere)
+REPEAT_OVERLAP = 0.8
+
+
+def _words(unit: Unit) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", unit.text.lower()))
+
+
+def _repeats(unit: Unit, said: Sequence[frozenset[str]]) -> bool:
+    """Whether the unit says again what a quoted sentence said (case, punctuation and a word or two aside)."""
+    words = _words(unit)
+    return any(len(words & s) >= REPEAT_OVERLAP * len(words | s) for s in said)
 
 
 def _distinct_chunks(units: list[Unit]) -> list[Unit]:

@@ -90,3 +90,13 @@ def test_how_often_names_the_kind_of_fact_not_the_topic() -> None:
     scorer = UnitScorer(tok, Counter(t for text in texts for t in set(tok(text))), len(texts))
     terms = scorer.question_terms(understand("Hoe vaak wordt het behandelplan geëvalueerd?"))
     assert "vaak" not in terms.weights and "behandelplan" in terms.weights
+
+
+def test_a_sentence_a_policy_repeats_in_other_words_counts_as_said() -> None:
+    from assistant.engine import _repeats, _words
+
+    first = _unit("Met nieuwe aanbieders bedoelen wij zorgaanbieders die in 2026 nog geen overeenkomst hebben.")
+    copy = _unit("Met nieuwe zorgaanbieders bedoelen wij zorgaanbieders die in 2026 nog geen overeenkomst hebben.")
+    other = _unit("U heeft als nieuwe aanbieder tot uiterlijk 1 september 2026 de tijd.")
+    assert _repeats(copy, [_words(first)])
+    assert not _repeats(other, [_words(first)])
