@@ -108,7 +108,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bofferte\b", "offerte voorstel financiële afspraak"),
     (r"\b(financieel |financiële )?voorstel\b", "offerte voorstel financiële afspraak"),
     (r"\bhoe snel\b|\bbinnen hoeveel tijd\b", "binnen termijn weken"),
-    (r"\bcontract\b", "overeenkomst zorgovereenkomst contract"),
+    (r"\bcontract\b", "overeenkomst zorgovereenkomst contract contracteren gecontracteerd"),
     (r"\baanmelden\b|\binschrijven\b", "aanmelden aanvragen aanvraag overeenkomst"),
     (r"\bplafond\b", "omzetplafond"),
     (r"\bhoe lang\b", "looptijd periode duur"),
