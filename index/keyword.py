@@ -123,6 +123,7 @@ class KeywordIndex:
     def load(cls, folder: Path) -> KeywordIndex:
         meta = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
         retriever = bm25s.BM25.load(str(folder), show_progress=False)
+        _lemma("ingediend")  # the lemma table loads here (a third of a second), not on the first question
         return cls(retriever, Tokenizer(set(meta["words"])), int(meta["n_docs"]))
 
     def doc_freq(self) -> dict[str, int]:
