@@ -1,4 +1,7 @@
-"""Keyword retrieval: bm25s over Dutch-stemmed tokens, with compound splitting.
+"""Keyword retrieval: bm25s over Dutch-lemmatised and stemmed tokens, with compound splitting.
+
+A word is reduced to its dictionary form first (simplemma: *getekend* → *tekenen*), then
+stemmed (Snowball), so a participle and its verb meet; Snowball alone stems them apart.
 
 Dutch glues words together (*zorginkoopbeleid*, *omzetplafond*): a token is also
 indexed as the known words it is made of, so "plafond" finds "omzetplafond". Numbers
