@@ -54,7 +54,8 @@ __all__ = [
 
 Progress = Callable[[str, int, int], None]
 
-# What a version holds; bumped when a version gains a part (2: the lexicon). An ingest rebuilds
+# What a version holds; bumped when a version gains a part or its tokens change (2: the lexicon;
+# 3: keyword tokens lemmatised before stemming). An ingest rebuilds
 # a version of an older format even when no document changed.
 INDEX_FORMAT = 3
 

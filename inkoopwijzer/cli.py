@@ -44,17 +44,17 @@ def ingest(
     """Parse, embed and index policy documents (a new index version, switched atomically)."""
     from tqdm import tqdm
 
-    from index.store import INDEX_FORMAT, current_version, ingest_paths, upgrade_index
+    from index.store import current_version, ensure_index, ingest_paths
 
     settings = _settings()
     current = current_version(settings)
     if if_missing and current is not None:
-        if current.format >= INDEX_FORMAT:
+        # an index of an older format is rebuilt from what it holds (no re-parsing)
+        upgraded = ensure_index(settings)
+        if upgraded is None:
             typer.echo(f"index present ({current.name}); nothing to do")
             return
-        # an index of an older format is rebuilt from what it holds (no re-parsing)
-        typer.echo(f"index {current.name} is of an older format; rebuilding it")
-        upgraded = upgrade_index(settings)
+        typer.echo(f"index {current.name} was of an older format; rebuilt it")
         typer.echo(f"documents {upgraded.documents}, passages {upgraded.chunks} (index {upgraded.index_version})")
         return
     targets = list(paths or [settings.corpus_dir])
