@@ -240,8 +240,8 @@ class UnitScorer:
         self.tok = tokenizer
         self.df = doc_freq
         self.n = max(1, n_docs)
-        self._generic = set(tokenizer.stemmer.stemWords(list(_GENERIC)))
-        self._kind_words = set(tokenizer.stemmer.stemWords(list(_KIND_WORDS)))
+        self._generic = set(tokenizer.stems(list(_GENERIC)))  # as the question's words are tokenised
+        self._kind_words = set(tokenizer.stems(list(_KIND_WORDS)))
 
     def idf(self, token: str) -> float:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))

@@ -44,7 +44,7 @@ def _lemma(word: str) -> str:
 
 
 class Tokenizer:
-    """Lower-case, split, drop stop words, split compounds, stem (Snowball Dutch)."""
+    """Lower-case, split, drop stop words, split compounds, lemmatise and stem (Snowball Dutch)."""
 
     def __init__(self, vocabulary: set[str] | None = None) -> None:
         self.stemmer = Stemmer.Stemmer("dutch")
@@ -85,7 +85,11 @@ class Tokenizer:
                     continue
                 tokens.append(p)
                 tokens.extend(self.split_compound(p))
-        return list(self.stemmer.stemWords([_lemma(t) for t in tokens]))
+        return self.stems(tokens)
+
+    def stems(self, words: list[str]) -> list[str]:
+        """Each word's token as this tokenizer makes it: its lemma, stemmed (no splitting)."""
+        return list(self.stemmer.stemWords([_lemma(w) for w in words]))
 
 
 def build_vocabulary(texts: list[str]) -> set[str]:
