@@ -40,6 +40,10 @@ MIN_SCORE = 0.35
 # A sentence that states the value asked must match the question this well without the bonus
 # for stating a value (a number alone does not answer).
 MIN_VALUE_TOPIC = 0.2
+# … and hold at least this share of the question's topic weight itself (words that name the kind of
+# fact, "binnen hoeveel weken", "welk percentage", weigh a quarter): "6 weken" for the offer does not
+# answer "binnen hoeveel tijd moet een dialysecentrum gecertificeerd zijn?"
+MIN_VALUE_SHARE = 0.1
 # An insurer is listed in a per-insurer answer when its best sentence scores at least
 # this share of the best one.
 PER_INSURER_RATIO = 0.5
@@ -169,7 +173,9 @@ class Engine:
         if not ranked or ranked[0].score < MIN_SCORE:
             return self._not_found(question, lang, ranked)
         if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not any(
-            REQUIRED_PATTERN[q.fact].search(u.text) for u in ranked[:5] if u.score - FACT_BONUS >= MIN_VALUE_TOPIC
+            REQUIRED_PATTERN[q.fact].search(u.text)
+            for u in ranked[:5]
+            if u.score - FACT_BONUS >= MIN_VALUE_TOPIC and self.scorer.topic(u, terms) >= MIN_VALUE_SHARE
         ):
             # a date/amount/percentage was asked and no good sentence states one
             return self._not_found(question, lang, ranked)

@@ -13,7 +13,7 @@ from index.keyword import Tokenizer
 from index.search import Hit
 
 from .glossary import expand, synonym_groups
-from .query import FactKind, Question
+from .query import FactKind, Question, strip_names
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -128,7 +128,7 @@ _GENERIC = {
     "vraag", "vraagje", "question", "help", "info", "informatie", "ok", "oke", "okay",
     # the second word of a question phrase ("hoe vaak", "how often"): the kind of fact, not the topic
     "vaak", "dikwijls", "snel", "often", "frequently", "soon", "quickly", "per", "waar", "waarheen", "naartoe",
-    "where", "wie", "who", "belangrijk", "belangrijke", "belangrijkste", "important", "main",
+    "where", "wie", "who", "belangrijk", "belangrijke", "belangrijkste", "important", "main", "volgens",
 }
 
 
@@ -140,10 +140,38 @@ EXPANSION_WEIGHT = 0.5
 HEAD_WEIGHT = 0.8
 MIN_HEAD = 5
 KIND_WORD_WEIGHT = 0.25
-_KIND_WORDS = {
+# the words by which a question names the kind of fact it asks rather than its topic: "binnen
+# hoeveel weken", "welk percentage", "wat is er nieuw"; a sentence stating such a value is
+# rewarded by FACT_BONUS already, and naming the word alone ("zes weken" for another matter,
+# "marktaandeel" for another share) says nothing about the topic
+_WHEN = {
     "uiterlijk", "uiterste", "datum", "data", "datums", "sluitingsdatum", "wanneer", "termijn", "periode", "duur",
-    "looptijd", "planning",
+    "looptijd", "planning", "binnen", "tijd", "week", "weken", "dag", "dagen", "werkdagen", "maand", "maanden",
 }
+_SIZE = {"minimaal", "minimum", "maximaal", "maximum", "hoogte", "hoog"}
+_KIND_WORDS: dict[str, set[str]] = {
+    "date": _WHEN,
+    "duration": _WHEN | {"jaar", "jaren"},
+    "percentage": _SIZE | {"percentage", "procent", "percent", "aandeel", "deel", "share"},
+    "amount": _SIZE | {"bedrag", "euro", "amount"},
+    "count": _SIZE | {"aantal", "number"},
+    # the words by which a question asks what changed ("wat is er nieuw…?"): the changes chapter
+    # answers, not every sentence about new providers
+    "change": {
+        "nieuw", "nieuwe", "wijziging", "wijzigingen", "gewijzigd", "wijzigen", "veranderd", "verandert",
+        "veranderen", "verandering", "veranderingen", "anders", "toegevoegd", "toevoegen", "change", "changes",
+        "changed", "new", "added", "different",
+    },
+}
+# what a unit in the policy's changes chapter ("Belangrijkste wijzigingen", "Wijzigingen 2027
+# versus 2026") adds for a question about what changed
+CHANGE_BONUS = 0.3
+# (not "Aanvullingen en wijzigingen", which says that amendments may follow)
+_CHANGES_CHAPTER = re.compile(
+    r"^(\d+\s+)?((belangrijkste|inhoudelijke)\s+)?(wijzigingen|veranderingen)\b|wat zijn de wijzigingen|"
+    r"\bwijzigingen\s+(20\d\d|per|ten opzichte)|\bversus\b|what's new|\bchanges\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -241,7 +269,7 @@ class UnitScorer:
         self.df = doc_freq
         self.n = max(1, n_docs)
         self._generic = set(tokenizer.stems(list(_GENERIC)))  # as the question's words are tokenised
-        self._kind_words = set(tokenizer.stems(list(_KIND_WORDS)))
+        self._kind_words = {kind: set(tokenizer.stems(sorted(words))) for kind, words in _KIND_WORDS.items()}
 
     def idf(self, token: str) -> float:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
@@ -258,28 +286,35 @@ class UnitScorer:
         generic = self._generic
         names = {t for n in q.insurers for t in self.tok(n)} | {"zilver", "kruis", "zekerheid", "salland"}
         # words no passage contains cannot tell passages apart (e.g. English words over Dutch text)
-        own = [t for t in self.tok(q.query) if t not in generic and t not in names and self.df.get(t, 0) > 0]
+        # an insurer's abbreviation ("zk") is no topic, though "zk.nl" puts it in the index
+        own = [
+            t for t in self.tok(strip_names(q.query)) if t not in generic and t not in names and self.df.get(t, 0) > 0
+        ]
         if expanded is None:
             expanded, groups = expand(q.query), synonym_groups(q.query)
         extra = [
             t
-            for t in self.tok(expanded)
+            for t in self.tok(strip_names(expanded))
             if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
         ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}
-        if q.fact in ("date", "duration"):
-            for t in weights.keys() & self._kind_words:  # "welke data…?": the kind of fact, not the topic
-                weights[t] *= KIND_WORD_WEIGHT
+        kind_words = self._kind_for(q.fact)
+        for t in weights.keys() & kind_words:  # "welke data…?", "wat is er nieuw?": the kind of fact, not the topic
+            weights[t] *= KIND_WORD_WEIGHT
         for t in dict.fromkeys(extra):
             # "deadline" adds "uiterste datum": words for the kind of fact, which the fact
             # bonus already rewards, say little about the topic
-            weights[t] = (KIND_WORD_WEIGHT if t in self._kind_words else EXPANSION_WEIGHT) * self.idf(t)
+            weights[t] = (KIND_WORD_WEIGHT if t in kind_words or t in self._kind_words["date"] else EXPANSION_WEIGHT) * self.idf(t)
         # a compound and the words the tokenizer splits it into ("ziekenhuis": ziek, huis) say one thing
         compounds = [c for w in self.tok.words(f"{q.query} {expanded}") if len(c := self.tok(w)) > 1]
         return Terms.of(
             weights,
             [*([t for t in self.tok(g) if t in weights] for g in groups), *compounds],
         )
+
+    def _kind_for(self, fact: FactKind) -> set[str]:
+        """The question words that name the kind of fact asked rather than its topic."""
+        return self._kind_words.get(fact, set())
 
     def topic(self, unit: Unit, terms: Terms) -> float:
         """How much of the question's (weighted) concepts the unit, or its section heading and
@@ -318,6 +353,8 @@ class UnitScorer:
         s = self.topic(unit, terms)
         if fact == "definition" and self.defines(unit, terms):
             s += DEFINITION_BONUS
+        if fact == "change" and _CHANGES_CHAPTER.search(unit.hit.chunk.section.split(" › ")[0]):
+            s += CHANGE_BONUS
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
             s += FACT_BONUS if rx.search(unit.text) else -0.15

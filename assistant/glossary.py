@@ -51,7 +51,8 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bgeriatric rehabilitation\b", "geriatrische revalidatiezorg grz"),
     (r"\bshort[- ]term stay\b|\bprimary care stay\b|\bfirst-line stay\b", "eerstelijnsverblijf elv"),
     (r"\bsensory disab\w+\b", "zintuiglijk gehandicaptenzorg"),
-    (r"\bemergency (care|department)\b|\b(a&e|er)\b", "spoedeisende hulp seh acute zorg"),
+    (r"\bin operation\b|\b(been )?operating\b|\bin business\b", "in bedrijf volwaardig"),
+    (r"\bemergency (care|department)\b|\ba&e\b|\b(?-i:ER)\b", "spoedeisende hulp seh acute zorg"),  # not the Dutch "er"
     (r"\bacute care\b", "acute zorg"),
     (r"\bambulance\b", "ambulancezorg ambulance"),
     (r"\bphysiotherap\w*\b|\bphysical therapy\b", "fysiotherapie oefentherapie"),
@@ -79,7 +80,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bdraft\b", "concept conceptovereenkomst"),
     (r"\brequest\b|\bask for\b", "aanvragen opvragen verzoek aanvraag"),
     (r"\bclaims?\b|\binvoic\w*\b|\bbilling\b|\bbill\b", "declaratie declareren declaraties"),
-    (r"\breferr?\w*\b", "verwijzen verwijzing verwijzers"),
+    (r"\brefer(s|red|ring|ral|rals)?\b", "verwijzen verwijzing verwijzers"),  # not "referentietarieven"
     (r"\bgps?\b|\bgeneral practitioners?\b", "huisarts huisartsen"),
     (r"\bmental health\b", "ggz geestelijke gezondheidszorg"),
     (r"\bdistrict nursing\b|\bcommunity nursing\b|\bhome care\b", "wijkverpleging"),
@@ -134,7 +135,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bopzeg\w*|\bbeëindig\w*|\bstoppen\b|\bontbind\w*", "opzeggen opzegging beëindigen ontbinden"),
     (r"\bverleng\w*", "verlengen verlenging"),
     (r"\bwachtlijst\w*|\bwachttijd\w*", "wachttijden wachtlijst treeknormen wachtlijstbemiddeling"),
-    (r"\b(in|op|toe)?stur\w*|\bversturen\b|\bindien\w*|\baanlever\w*|\bleveren\b",
+    (r"\b(in|op|toe)?stur\w*|\bversturen\b|\bindien(en|t|ing)\b|\baanlever\w*|\bleveren\b",
      "aanleveren indienen sturen"),
     (r"\beisen\b|\bcriteria\b|\bvoorwaarden?\b|\bvereisten?\b", "voorwaarden eisen criteria voldoen"),
     (r"\bwat is er nieuw\b|\bnieuwe? (afspraken|regels|eisen)\b|\bverander\w*|\bgewijzigd\b|\btoegevoegd\b"

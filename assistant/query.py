@@ -68,9 +68,17 @@ _REFERS_BACK = re.compile(
 )
 
 _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
-    ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welk deel|aandeel|share", re.I)),
+    # what changed in a policy ("wat is er nieuw in…", "welke wijzigingen…", "what's new"): before the
+    # kinds of value, as "welke nieuwe afspraken over termijnen zijn toegevoegd?" asks the changes
+    ("change", re.compile(r"wat is er (nieuw|anders|veranderd|gewijzigd)|wat (verandert|wijzigt)|"
+                          r"welke (wijzigingen|veranderingen)|\bwijzigingen\b|\btoegevoegd\b|"
+                          r"what('s| is| has)? (new|changed)|what changes in|\b(main|key|biggest) changes?\b|"
+                          r"\bchanges? (in|to|compared)\b|\badded\b", re.I)),
+    # "welk aandeel", not "voor welke specialismen maximeert ZK het aandeel klinische ingrepen?"
+    ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welke? (deel|aandeel)|hoe groot\b.{0,30}\baandeel|"
+                              r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),
     # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
-    ("amount", re.compile(r"hoeveel (euro|geld)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
+    ("amount", re.compile(r"hoeveel (euro|geld)|hoe hoog is (de|het) (opslag|korting|afslag|vergoeding|budget|tarief|bedrag)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
     ("duration", re.compile(r"hoe lang|hoe snel|looptijd|duur|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|periode", re.I)),
     ("date", re.compile(r"wanneer|deadline|datum|datums|\b(belangrijke|belangrijkste|welke|alle) data\b(?!\s+(moet|moeten|lever|aanlever|deel))|\bplanning\b|tijdpad|tijdlijn|\btimeline\b|\bschedule\b|key dates|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
     # an e-mail address, phone number or web address ("naar welk mailadres?", "telefoonnummer")
@@ -80,7 +88,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("frequency", re.compile(r"hoe vaak|hoe frequent|hoe dikwijls|how often|how frequently|frequentie|frequency", re.I)),
     ("count", re.compile(r"hoeveel|how many|aantal", re.I)),
     # where something goes: an address, a portal ("… en waar naartoe?", "where do we send it?")
-    ("destination", re.compile(r"waar\s*(naar\s*)?toe\b|waarheen|naar welk adres|waar (moet|kan|stuur|lever|dien)\w*|"
+    ("destination", re.compile(r"waar\s*(naar\s*)?toe\b|waarheen|naar welk adres|\b(via|in|met) welk (portaal|systeem|kanaal)|which portal|waar (moet|kan|stuur|lever|dien)\w*|"
                                r"where (to|do|should|must|can)\b.*\b(send|submit|deliver|upload|go)\b|where to\b", re.I)),
     ("definition", re.compile(r"wat (is|zijn|betekent|verstaat|wordt .* verstaan)|what (is|are|does .* mean)|definitie|definition|verstaan onder|meant by", re.I)),
     ("change", re.compile(r"wijzig|veranderd|verandert|anders dan|nieuw in|ten opzichte van|change|changed|different|what's new|new in", re.I)),
@@ -160,14 +168,28 @@ def split_parts(text: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
+# "when" / "wanneer" as a conjunction asks in which case, not on which date: "what happens when
+# ZK sends us…", "wanneer heeft een cliënt toegang…", "wanneer is het ELV en wanneer respijtzorg?"
+_CONDITIONAL_WHEN = re.compile(
+    r"\b(?:what happens|what if|what do we do|what should we do|is it|are we|do we|does it)\b[^?]*?\bwhen\b"
+    r"|\bwanneer\s+(?=(?:heeft|hebben|heb)\b[^?]*\b(?:recht|toegang)\b"
+    r"|(?:kom|komt|komen)\b[^?]*\bin aanmerking\b|(?:valt|vallen)\b|is\s+(?:het|er sprake)\b)",
+    re.I,
+)
+
+
 def fact_kind(text: str) -> FactKind:
+    conditional = _CONDITIONAL_WHEN.search(text) is not None
+    if conditional:
+        text = _CONDITIONAL_WHEN.sub(" ", text)
     for kind, rx in _FACT_PATTERNS:
         if rx.search(text):
             return kind
-    return "other"
+    return "condition" if conditional else "other"
 
 
-def _strip_names(text: str) -> str:
+def strip_names(text: str) -> str:
+    """The text without the insurers' names and abbreviations ("zk", "Zorg en Zekerheid")."""
     for rx, _ in INSURER_ALIASES:
         text = re.sub(rx, " ", text, flags=re.I)
     return " ".join(text.split())
@@ -181,7 +203,7 @@ def _strip_care(text: str) -> str:
 
 def is_elliptical(text: str) -> bool:
     """A follow-up that only makes sense with the previous question ("en bij Salland?")."""
-    content = re.sub(r"[^\w\s]", " ", _strip_names(text)).split()
+    content = re.sub(r"[^\w\s]", " ", strip_names(text)).split()
     return bool(_FOLLOWUP_START.match(text)) or len(content) <= 2
 
 
@@ -212,7 +234,7 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
     )
     if elliptical:
         q.is_followup = True
-        base = _strip_names(prev) if q.insurers else prev
+        base = strip_names(prev) if q.insurers else prev
         if q.care_types:
             base = _strip_care(base)
         q.query = f"{base} {question}"

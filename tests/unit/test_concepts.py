@@ -100,3 +100,52 @@ def test_a_sentence_a_policy_repeats_in_other_words_counts_as_said() -> None:
     other = _unit("U heeft als nieuwe aanbieder tot uiterlijk 1 september 2026 de tijd.")
     assert _repeats(copy, [_words(first)])
     assert not _repeats(other, [_words(first)])
+
+
+def _scorer_over(texts: list[str]) -> UnitScorer:
+    tok = Tokenizer()
+    return UnitScorer(tok, Counter(t for text in texts for t in set(tok(text))), len(texts))
+
+
+def test_words_naming_the_kind_of_value_weigh_a_quarter() -> None:
+    texts = [*TEXTS, "Zorg en Zekerheid heeft minimaal 25% marktaandeel.", "Een actief beleid op biosimilars."]
+    scorer = _scorer_over(texts)
+    terms = scorer.question_terms(understand("Welk minimaal percentage biosimilars moet een ziekenhuis voorschrijven?"))
+    assert terms.weights["minimaal"] < terms.weights["biosimilar"] / 2
+    # the sentence that merely states a share of something else holds little of the question
+    assert scorer.topic(_unit(texts[-2]), terms) < scorer.topic(_unit(texts[-1]), terms)
+
+
+def test_a_change_question_prefers_the_changes_chapter() -> None:
+    texts = [*TEXTS, "Een termijn voor de offerte is toegevoegd.", "Nieuwe zorgaanbieders sturen een offerte."]
+    scorer = _scorer_over(texts)
+    q = understand("Wat is er nieuw aan de offerte van Salland?")
+    assert q.fact == "change"
+    terms = scorer.question_terms(q)
+    assert terms.weights["nieuw"] < scorer.idf("nieuw")  # the kind of fact, not the topic
+
+    def unit(text: str, section: str) -> Unit:
+        chunk = Chunk(id=text[:8], document="a.pdf", text=text, start=0, end=len(text), section=section)
+        return Unit(Hit(chunk=chunk, meta=META, score=1.0), 0, 0, len(text), text)
+
+    listed = unit(texts[-2], "Wijzigingen 2027 versus 2026")
+    newcomers = unit(texts[-1], "Contracteerprocedure")
+    amendments = unit(texts[-2], "Aanvullingen en wijzigingen")  # amendments may follow: no list of changes
+    assert scorer.score(listed, terms, q.fact) > scorer.score(newcomers, terms, q.fact)
+    assert scorer.score(listed, terms, q.fact) > scorer.score(amendments, terms, q.fact)
+
+
+def test_an_insurers_abbreviation_is_no_topic() -> None:
+    scorer = _scorer_over([*TEXTS, "Lees meer op zk.nl/zorgaanbieders."])
+    terms = scorer.question_terms(understand("Wat is er anders in versie 2.0 van het zk inkoopbeleid?"))
+    assert "zk" not in terms.weights
+
+
+def test_english_glossary_entries_do_not_fire_on_dutch_words() -> None:
+    from assistant.glossary import expand
+
+    assert "seh" not in expand("Wat verandert er in 2027?")  # "er", not the emergency room
+    assert "seh" in expand("How are ER visits contracted?")
+    assert "verwijzing" not in expand("Hoe worden de referentietarieven bepaald?")
+    assert "aanleveren" not in expand("indien nodig")  # "indien": if
+    assert "aanleveren" in expand("offerte indienen")

@@ -137,3 +137,18 @@ def test_where_to_asks_a_destination_as_a_part_and_an_address_or_portal_states_o
     assert rx.search("Dat kan via het aanvraagformulier.")
     assert not rx.search("Het format vindt u op onze website.")  # where to read, not where to send
     assert not rx.search("Wij gaan naar de rechter.")
+
+
+def test_when_as_a_conjunction_asks_in_which_case() -> None:
+    assert fact_kind("Wanneer heeft een cliënt toegang tot ZG-zorg?") == "condition"
+    assert fact_kind("Wanneer kom ik in aanmerking voor een overeenkomst?") == "condition"
+    assert fact_kind("What happens when Zilveren Kruis sends us benchmark information?") == "condition"
+    assert fact_kind("Wanneer is de deadline voor de offerte?") == "date"
+    assert fact_kind("What happens when the ceiling is reached, and when must we call?") == "date"
+
+
+def test_changes_and_shares() -> None:
+    assert fact_kind("welke nieuwe afspraken over offertes en termijnen zijn in 2027 toegevoegd?") == "change"
+    assert fact_kind("What's new in the 2027 policy?") == "change"
+    assert fact_kind("Voor welke specialismen maximeert ZK het aandeel klinische ingrepen?") != "percentage"
+    assert fact_kind("Welk aandeel van de patiënten moet fysiotherapie hebben gehad?") == "percentage"
