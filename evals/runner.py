@@ -58,6 +58,7 @@ EVALS_DIR = Path(__file__).resolve().parent
 DEFAULT_GOLD: dict[str, Path] = {
     "tuning": EVALS_DIR / "data" / "tuning.jsonl",
     "heldout": EVALS_DIR / "data" / "heldout.jsonl",
+    "probe": EVALS_DIR / "data" / "probe.jsonl",
 }
 REFERENCE_DIR = EVALS_DIR / "reference"
 REFERENCE_FILES = ("metrics.json", "results.jsonl")

