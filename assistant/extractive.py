@@ -13,7 +13,7 @@ from index.keyword import Tokenizer
 from index.search import Hit
 
 from .glossary import expand, synonym_groups
-from .query import FactKind, Question, strip_names
+from .query import FactKind, Question, strip_care, strip_names
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -140,6 +140,8 @@ EXPANSION_WEIGHT = 0.5
 HEAD_WEIGHT = 0.8
 MIN_HEAD = 5
 KIND_WORD_WEIGHT = 0.25
+# what a follow-up's words taken from the earlier question weigh when it asks something of its own
+INHERITED_WEIGHT = 0.3
 # the words by which a question names the kind of fact it asks rather than its topic: "binnen
 # hoeveel weken", "welk percentage", "wat is er nieuw"; a sentence stating such a value is
 # rewarded by FACT_BONUS already, and naming the word alone ("zes weken" for another matter,
@@ -298,6 +300,13 @@ class UnitScorer:
             if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
         ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}
+        if q.query != q.text:
+            # a follow-up that asks something of its own ("and what structure must the treatment
+            # plan have?"): the earlier question's words keep it on topic, its own words lead
+            asked = set(self.tok(strip_care(strip_names(q.text))))  # "en voor ELV?" asks nothing of its own
+            if asked & weights.keys():
+                for t in weights.keys() - asked:
+                    weights[t] *= INHERITED_WEIGHT
         kind_words = self._kind_for(q.fact)
         for t in weights.keys() & kind_words:  # "welke data…?", "wat is er nieuw?": the kind of fact, not the topic
             weights[t] *= KIND_WORD_WEIGHT

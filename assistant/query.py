@@ -75,11 +75,14 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
                           r"what('s| is| has)? (new|changed)|what changes in|\b(main|key|biggest) changes?\b|"
                           r"\bchanges? (in|to|compared)\b|\badded\b", re.I)),
     # "welk aandeel", not "voor welke specialismen maximeert ZK het aandeel klinische ingrepen?"
+    # a date asked in so many words, whatever it is about ("on what date … the tariff list?")
+    ("date", re.compile(r"\b(on|by|from|until) (what|which) dates?\b|\b(what|which) dates\b|\bop welke datum|"
+                        r"\bwelke datum|\b(tot|vanaf|per) wanneer\b", re.I)),
     ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welke? (deel|aandeel)|hoe groot\b.{0,30}\baandeel|"
                               r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),
     # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
     ("amount", re.compile(r"hoeveel (euro|geld)|hoe hoog is (de|het) (opslag|korting|afslag|vergoeding|budget|tarief|bedrag)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
-    ("duration", re.compile(r"hoe lang|hoe snel|looptijd|duur|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|periode", re.I)),
+    ("duration", re.compile(r"hoe lang|hoe snel|looptijd|\bduur\b|\bduurt\b|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|\bperiode\b", re.I)),
     ("date", re.compile(r"wanneer|deadline|datum|datums|\b(belangrijke|belangrijkste|welke|alle) data\b(?!\s+(moet|moeten|lever|aanlever|deel))|\bplanning\b|tijdpad|tijdlijn|\btimeline\b|\bschedule\b|key dates|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
     # an e-mail address, phone number or web address ("naar welk mailadres?", "telefoonnummer")
     ("email", re.compile(r"e-?mail\s*adres|mailadres|e-?mail address|\bemail\b|\be-mail\b|\bmailen\b", re.I)),
@@ -147,8 +150,8 @@ def find_years(text: str) -> list[int]:
 
 # "…, en wat moet ik aanleveren?", "… and how long is it valid?": a second question joined on
 _QUESTION_WORD = (
-    r"(?:wat|wanneer|hoe|hoeveel|welke|welk|waar|waarheen|wie|naar wie|per wanneer|tot wanneer|"
-    r"what|when|how|which|where|who|whom|until when|by when)\b"
+    r"(?:wat|wanneer|hoe|hoeveel|welke|welk|waar|waarheen|wie|wiens|waarom|naar wie|per wanneer|tot wanneer|"
+    r"what|when|how|which|where|who|whom|whose|why|until when|by when)\b"
 )
 _PART_JOIN = re.compile(rf"\s*[,;]?\s+(?:en|and|maar|but)\s+(?={_QUESTION_WORD})|\?\s+(?=\S)", re.I)
 
@@ -195,7 +198,8 @@ def strip_names(text: str) -> str:
     return " ".join(text.split())
 
 
-def _strip_care(text: str) -> str:
+def strip_care(text: str) -> str:
+    """The text without the names of care types ("GRZ", "medisch-specialistische zorg")."""
     for rx, _ in CARE_ALIASES:
         text = re.sub(rx, " ", text, flags=re.I)
     return " ".join(text.split())
@@ -236,9 +240,10 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         q.is_followup = True
         base = strip_names(prev) if q.insurers else prev
         if q.care_types:
-            base = _strip_care(base)
+            base = strip_care(base)
         q.query = f"{base} {question}"
-        if q.fact == "other":
+        if q.fact == "other" and not re.search(rf"\b{_QUESTION_WORD}", question, re.I):
+            # "en bij Salland?" asks the same kind of fact; "en onder wiens leiding…?" asks its own
             q.fact = fact_kind(prev)
             q.fact_inherited = True
         if not q.years:

@@ -149,3 +149,15 @@ def test_english_glossary_entries_do_not_fire_on_dutch_words() -> None:
     assert "verwijzing" not in expand("Hoe worden de referentietarieven bepaald?")
     assert "aanleveren" not in expand("indien nodig")  # "indien": if
     assert "aanleveren" in expand("offerte indienen")
+
+
+def test_a_follow_ups_own_words_lead_and_the_earlier_questions_keep_it_on_topic() -> None:
+    from inkoopwijzer.types import Turn
+
+    texts = [*TEXTS, "Het behandelplan heeft een vaste structuur.", "Het behandelplan wordt ondertekend."]
+    scorer = _scorer_over(texts)
+    history = [Turn(role="user", content="Wie ondertekent het behandelplan?"), Turn(role="assistant", content="…")]
+    terms = scorer.question_terms(understand("En welke structuur moet het behandelplan hebben?", history))
+    assert terms.weights["structuur"] > terms.weights["ondertekeen"]
+    elliptical = scorer.question_terms(understand("en bij Salland?", history))
+    assert elliptical.weights["ondertekeen"] == scorer.idf("ondertekeen")  # nothing of its own: nothing scaled

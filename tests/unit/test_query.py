@@ -152,3 +152,21 @@ def test_changes_and_shares() -> None:
     assert fact_kind("What's new in the 2027 policy?") == "change"
     assert fact_kind("Voor welke specialismen maximeert ZK het aandeel klinische ingrepen?") != "percentage"
     assert fact_kind("Welk aandeel van de patiënten moet fysiotherapie hebben gehad?") == "percentage"
+
+
+def test_kind_words_inside_other_words_and_dates_asked_in_so_many_words() -> None:
+    assert fact_kind("Wat verwacht de zorgverzekeraar op het gebied van duurzaamheid?") != "duration"
+    assert fact_kind("Hoe lang duurt de beoordeling?") == "duration"
+    assert fact_kind("On what date will Zorg en Zekerheid send the reference tariff list?") == "date"
+    assert fact_kind("By which dates each quarter do we submit the forecasts?") == "date"
+
+
+def test_a_follow_up_with_a_question_of_its_own_does_not_inherit_the_kind_of_fact() -> None:
+    history = [
+        Turn(role="user", content="Hoeveel fte medisch specialisten moet een MSR-instelling hebben bij Zorg en Zekerheid?"),
+        Turn(role="assistant", content="Minimaal 1,2 fte."),
+    ]
+    own = understand("en onder wiens leiding moet het behandelteam dan staan?", history)
+    assert own.is_followup and not own.fact_inherited and own.fact != "count"
+    same = understand("en bij Salland?", history)
+    assert same.fact == "count" and same.fact_inherited
