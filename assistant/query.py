@@ -71,7 +71,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     # what changed in a policy ("wat is er nieuw in…", "welke wijzigingen…", "what's new"): before the
     # kinds of value, as "welke nieuwe afspraken over termijnen zijn toegevoegd?" asks the changes
     ("change", re.compile(r"wat is er (nieuw|anders|veranderd|gewijzigd)|wat (verandert|wijzigt)|"
-                          r"welke (wijzigingen|veranderingen)|\bwijzigingen\b|\btoegevoegd\b|"
+                          r"welke (wijzigingen|veranderingen)|wat zijn de (belangrijkste )?wijzigingen|\btoegevoegd\b|"
                           r"what('s| is| has)? (new|changed)|what changes in|\b(main|key|biggest) changes?\b|"
                           r"\bchanges? (in|to|compared)\b|\badded\b", re.I)),
     # "welk aandeel", not "voor welke specialismen maximeert ZK het aandeel klinische ingrepen?"
@@ -175,6 +175,7 @@ def split_parts(text: str) -> list[str]:
 # ZK sends us…", "wanneer heeft een cliënt toegang…", "wanneer is het ELV en wanneer respijtzorg?"
 _CONDITIONAL_WHEN = re.compile(
     r"\b(?:what happens|what if|what do we do|what should we do|is it|are we|do we|does it)\b[^?]*?\bwhen\b"
+    r"|\bwhen(?=\s+\w+ing\b)"  # "… leave out when calculating…"
     r"|\bwanneer\s+(?=(?:heeft|hebben|heb)\b[^?]*\b(?:recht|toegang)\b"
     r"|(?:kom|komt|komen)\b[^?]*\bin aanmerking\b|(?:valt|vallen)\b|is\s+(?:het|er sprake)\b)",
     re.I,

@@ -145,6 +145,7 @@ def test_when_as_a_conjunction_asks_in_which_case() -> None:
     assert fact_kind("What happens when Zilveren Kruis sends us benchmark information?") == "condition"
     assert fact_kind("Wanneer is de deadline voor de offerte?") == "date"
     assert fact_kind("What happens when the ceiling is reached, and when must we call?") == "date"
+    assert fact_kind("Which trajectories are left out when calculating the average stay?") == "condition"
 
 
 def test_changes_and_shares() -> None:
