@@ -74,10 +74,10 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
                           r"welke (wijzigingen|veranderingen)|wat zijn de (belangrijkste )?wijzigingen|\btoegevoegd\b|"
                           r"what('s| is| has)? (new|changed)|what changes in|\b(main|key|biggest) changes?\b|"
                           r"\bchanges? (in|to|compared)\b|\badded\b", re.I)),
-    # "welk aandeel", not "voor welke specialismen maximeert ZK het aandeel klinische ingrepen?"
     # a date asked in so many words, whatever it is about ("on what date … the tariff list?")
     ("date", re.compile(r"\b(on|by|from|until) (what|which) dates?\b|\b(what|which) dates\b|\bop welke datum|"
                         r"\bwelke datum|\b(tot|vanaf|per) wanneer\b", re.I)),
+    # "welk aandeel", not "voor welke specialismen maximeert ZK het aandeel klinische ingrepen?"
     ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welke? (deel|aandeel)|hoe groot\b.{0,30}\baandeel|"
                               r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),
     # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
@@ -172,7 +172,7 @@ def split_parts(text: str) -> list[str]:
 
 
 # "when" / "wanneer" as a conjunction asks in which case, not on which date: "what happens when
-# ZK sends us…", "wanneer heeft een cliënt toegang…", "wanneer is het ELV en wanneer respijtzorg?"
+# ZK sends us…", "wanneer heeft een cliënt toegang…", "wanneer kom ik in aanmerking…"
 _CONDITIONAL_WHEN = re.compile(
     r"\b(?:what happens|what if|what do we do|what should we do|is it|are we|do we|does it)\b[^?]*?\bwhen\b"
     r"|\bwhen(?=\s+\w+ing\b)"  # "… leave out when calculating…"
