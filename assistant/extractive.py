@@ -17,7 +17,13 @@ from .query import FactKind, Question, strip_care, strip_names
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-_DATE = re.compile(rf"\b\d{{1,2}}\s+({_MONTHS})(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,2}}-20\d\d\b|\b({_MONTHS})\s+20\d\d\b", re.I)
+_DATE = re.compile(
+    rf"\b\d{{1,2}}\s+({_MONTHS})(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,2}}-20\d\d\b|\b({_MONTHS})\s+20\d\d\b"
+    # a date as a time of the year: "eind september", "medio 2027", "het derde kwartaal 2026", "Q3 2026"
+    rf"|\b(begin|eind|medio|half|halverwege|rond)\s+({_MONTHS}|20\d\d)\b"
+    r"|\b(eerste|tweede|derde|vierde|laatste|[1-4]e)\s+kwartaal(\s+van)?\s+20\d\d\b|\bQ[1-4]\s+20\d\d\b",
+    re.I,
+)
 _AMOUNT = re.compile(r"€\s?\d|\d[\d.,]*\s*(euro|miljoen|mln)\b|\b\d{1,3}(\.\d{3})+\b", re.I)
 _PERCENT = re.compile(r"\d+([.,]\d+)?\s?%|\bprocent\b", re.I)
 _DURATION = re.compile(

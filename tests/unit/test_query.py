@@ -171,3 +171,16 @@ def test_a_follow_up_with_a_question_of_its_own_does_not_inherit_the_kind_of_fac
     assert own.is_followup and not own.fact_inherited and own.fact != "count"
     same = understand("en bij Salland?", history)
     assert same.fact == "count" and same.fact_inherited
+
+
+def test_a_time_of_the_year_states_a_date() -> None:
+    from assistant.extractive import FACT_PATTERN
+
+    rx = FACT_PATTERN["date"]
+    assert rx.search("Vanaf het derde kwartaal 2026 starten wij inkoopgesprekken met RAV's.")
+    assert rx.search("De offerte ontvangt u eind september.")
+    assert rx.search("Wij verwachten de regeling medio 2027.")
+    assert rx.search("Publicatie in Q3 2026.")
+    assert rx.search("Uiterlijk 1 november 2026 stuurt u het sjabloon.")
+    assert not rx.search("In 2027 kopen wij zorg in.")  # a year is no date
+    assert not rx.search("Eind goed, al goed: het kwartaal loopt.")
