@@ -306,20 +306,28 @@ class UnitScorer:
             if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
         ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}
+        asked_own = False
         if q.query != q.text:
             # a follow-up that asks something of its own ("and what structure must the treatment
             # plan have?"): the earlier question's words keep it on topic, its own words lead
             asked = set(self.tok(strip_care(strip_names(q.text))))  # "en voor ELV?" asks nothing of its own
-            if asked & weights.keys():
+            asked_own = bool(asked & weights.keys()) and not q.fact_inherited
+            if asked_own:
                 for t in weights.keys() - asked:
                     weights[t] *= INHERITED_WEIGHT
         kind_words = self._kind_for(q.fact)
         for t in weights.keys() & kind_words:  # "welke data…?", "wat is er nieuw?": the kind of fact, not the topic
             weights[t] *= KIND_WORD_WEIGHT
+        # the glossary's words for the earlier question's words weigh as those do
+        inherited: set[str] = set()
+        if asked_own:
+            earlier = q.query[: -len(q.text)] if q.query.endswith(q.text) else q.query
+            inherited = set(self.tok(expand(earlier))) - set(self.tok(expand(q.text)))
         for t in dict.fromkeys(extra):
             # "deadline" adds "uiterste datum": words for the kind of fact, which the fact
             # bonus already rewards, say little about the topic
-            weights[t] = (KIND_WORD_WEIGHT if t in kind_words or t in self._kind_words["date"] else EXPANSION_WEIGHT) * self.idf(t)
+            w = (KIND_WORD_WEIGHT if t in kind_words or t in self._kind_words["date"] else EXPANSION_WEIGHT) * self.idf(t)
+            weights[t] = w * INHERITED_WEIGHT if t in inherited else w
         # a compound and the words the tokenizer splits it into ("ziekenhuis": ziek, huis) say one thing
         compounds = [c for w in self.tok.words(f"{q.query} {expanded}") if len(c := self.tok(w)) > 1]
         return Terms.of(

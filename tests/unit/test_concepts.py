@@ -161,3 +161,29 @@ def test_a_follow_ups_own_words_lead_and_the_earlier_questions_keep_it_on_topic(
     assert terms.weights["structuur"] > terms.weights["ondertekeen"]
     elliptical = scorer.question_terms(understand("en bij Salland?", history))
     assert elliptical.weights["ondertekeen"] == scorer.idf("ondertekeen")  # nothing of its own: nothing scaled
+
+
+def test_a_follow_up_that_refines_keeps_the_earlier_questions_words_and_its_glossary_words() -> None:
+    from inkoopwijzer.types import Turn
+
+    texts = [*TEXTS, "Onderteken het contract uiterlijk 12 november.", "Face-to-face contracteren kan ook.", "Het kwaliteitskader.", "Een vaste structuur."]
+    scorer = _scorer_over(texts)
+    history = [Turn(role="user", content="Wanneer moeten we het contract tekenen?"), Turn(role="assistant", content="…")]
+    refined = understand("en als we face to face contracteren?", history)
+    assert refined.fact_inherited  # no question of its own: the same question, in another case
+    terms = scorer.question_terms(refined)
+    assert terms.weights["ondertekeen"] == 0.5 * scorer.idf("ondertekeen")  # "tekenen"'s glossary word, as before
+    # a follow-up with a question of its own: the glossary's words for the earlier words weigh less too
+    history = [Turn(role="user", content="Which guidelines apply?"), Turn(role="assistant", content="…")]
+    own = scorer.question_terms(understand("En welke structuur moet het behandelplan hebben?", history))
+    assert own.weights["kwaliteitskader"] < 0.5 * scorer.idf("kwaliteitskader")
+
+
+def test_the_glossary_knows_common_english_procurement_words() -> None:
+    from assistant.glossary import expand
+
+    assert "opnameduur" in expand("What is the average length of stay?")
+    assert "uitgesloten" in expand("Which trajectories are left out?")
+    assert "maatwerk" in expand("Do we get a bespoke contract?")
+    assert "solvabiliteit" in expand("How do you assess our financial health?")
+    assert expand("Wat is de standaardprocedure?") == "Wat is de standaardprocedure?"  # not "standard"
