@@ -172,12 +172,14 @@ class Engine:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
             return self._not_found(question, lang, ranked)
+        wanted = self.scorer.measured_terms(q, terms)  # what the value is of: "hoeveel procent tariefafslag"
         if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not any(
             REQUIRED_PATTERN[q.fact].search(u.text)
             for u in ranked[:5]
             if u.score - FACT_BONUS >= MIN_VALUE_TOPIC and self.scorer.topic(u, terms) >= MIN_VALUE_SHARE
+            and (not wanted or self.scorer.states_any(u, wanted))
         ):
-            # a date/amount/percentage was asked and no good sentence states one
+            # a date/amount/percentage was asked and no good sentence states one (of what was asked)
             return self._not_found(question, lang, ranked)
         chosen = self._chosen(q, ranked, filters)
         chosen.sort(key=lambda u: -u.score)

@@ -13,7 +13,7 @@ from index.keyword import Tokenizer
 from index.search import Hit
 
 from .glossary import expand, synonym_groups
-from .query import FactKind, Question, strip_care, strip_names
+from .query import FactKind, Question, measured, strip_care, strip_names
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -360,6 +360,28 @@ class UnitScorer:
         total = terms.total or 1.0
         weight = LIST_CONTEXT_WEIGHT if chunk.kind == "list" else CONTEXT_WEIGHT
         return (overlap + weight * ctx_overlap) / total
+
+    def measured_terms(self, q: Question, terms: Terms) -> set[str]:
+        """The terms naming what a value question measures (`query.measured`), with their
+        synonyms among the question's concepts: a compound as itself and its head word
+        ("tariefafslag", "afslag"). Empty when the question does not say, or in words no
+        passage uses."""
+        wanted: set[str] = set()
+        for word in measured(strip_names(q.text)):
+            toks = self.tok(word)
+            if not toks:
+                continue
+            if q.language == "nl" and all(self.df.get(t, 0) == 0 for t in toks):
+                wanted.add(toks[0])  # a Dutch word no passage uses: no passage states what is measured
+            wanted |= {t for t in {toks[0], toks[-1]} if t in terms.weights and t not in self._generic}
+        return {t for c in terms.concepts if c & wanted for t in c} | wanted
+
+    def states_any(self, unit: Unit, wanted: set[str]) -> bool:
+        """Whether the unit, or the table header or list introduction it belongs to, states one of `wanted`."""
+        chunk = unit.hit.chunk
+        around = chunk.context if chunk.kind != "list" else f"{chunk.context} {chunk.text.split(chr(10), 1)[0]}"
+        found = Terms.of({t: 1.0 for t in wanted}).stated(self.tok(f"{unit.text} {around}"))
+        return bool(found)
 
     def concepts_in(self, unit: Unit, terms: Terms) -> set[int]:
         """The question's concepts (indices into `terms.concepts`) the unit's own text states."""

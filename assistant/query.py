@@ -82,7 +82,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
                               r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),
     # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
     ("amount", re.compile(r"hoeveel (euro|geld)|hoe hoog is (de|het) (opslag|korting|afslag|vergoeding|budget|tarief|bedrag)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
-    ("duration", re.compile(r"hoe lang|hoe snel|looptijd|\bduur\b|\bduurt\b|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|\bperiode\b", re.I)),
+    ("duration", re.compile(r"hoe lang|hoe snel|hoeveel (werk)?(dagen|weken|maanden|jaar|jaren)\b|looptijd|\bduur\b|\bduurt\b|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|\bperiode\b", re.I)),
     ("date", re.compile(r"wanneer|deadline|datum|datums|\b(belangrijke|belangrijkste|welke|alle) data\b(?!\s+(moet|moeten|lever|aanlever|deel))|\bplanning\b|tijdpad|tijdlijn|\btimeline\b|\bschedule\b|key dates|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
     # an e-mail address, phone number or web address ("naar welk mailadres?", "telefoonnummer")
     ("email", re.compile(r"e-?mail\s*adres|mailadres|e-?mail address|\bemail\b|\be-mail\b|\bmailen\b", re.I)),
@@ -190,6 +190,33 @@ def fact_kind(text: str) -> FactKind:
         if rx.search(text):
             return kind
     return "condition" if conditional else "other"
+
+
+# "hoeveel procent tariefafslag…", "hoe hoog is de opslag…", "what minimum percentage of biosimilars…":
+# the words after such a phrase name the thing whose value is asked
+_ARTICLE = r"(?:(?:de|het|een|the|a|an|van|of|aan|alle|all)\s+)*"
+_MEASURED = re.compile(
+    r"\b(?:hoeveel\s+(?:procent|euro|fte)|"
+    r"welke?\s+(?:(?:maximaal|maximale|minimaal|minimale|hoogste|laagste)\s+)?(?:percentage|aandeel|bedrag|deel)|"
+    r"hoe\s+hoog\s+(?:is|zijn|mag|moet|wordt)|"
+    r"hoeveel\s+(?:weken|dagen|maanden|jaar|jaren)\s+(?:is|bedraagt|duurt)|"
+    r"(?:what|which)\s+(?:(?:minimum|maximum|minimal|maximal)\s+)?(?:percentage|share|amount|proportion)|"
+    r"how\s+(?:high|large|big)\s+(?:is|are)|how\s+much)\s+"
+    rf"{_ARTICLE}(?P<words>[^\W\d_][\w/-]*(?:\s+[^\W\d_][\w/-]*)?)",
+    re.I,
+)
+
+
+def measured(text: str) -> list[str]:
+    """The words naming what a value question measures ("tariefafslag" in "hoeveel procent
+    tariefafslag rekent ZK…?"), when the question says it right after asking for the value."""
+    m = _MEASURED.search(text)
+    if not m:
+        return []
+    words = m.group("words").split()
+    # the second word only after an adjective ("klinische ingrepen", "medisch specialisten"), not
+    # the verb that follows a noun ("tariefafslag rekent", "opslag bovenop")
+    return words if re.search(r"(isch|e|-)$", words[0]) and len(words[0]) > 3 else words[:1]
 
 
 def strip_names(text: str) -> str:

@@ -131,3 +131,13 @@ def test_ask_json_prints_the_answer_fields(settings: Any) -> None:
     c = data["citations"][0]
     assert {"n", "document", "title", "insurer", "section", "page", "quote", "start", "end"} <= set(c)
     assert data["retrieved"] and {"document", "text", "score"} <= set(data["retrieved"][0])
+
+
+def test_a_value_of_something_no_sentence_states_is_not_found(assistant: Any) -> None:
+    # the policy states the share of patients that must have had physiotherapy (75%), not a
+    # tariff discount: a percentage near the topic is no answer to "hoeveel procent tariefafslag"
+    asked = assistant.ask("Hoeveel procent van de knie- en heuppatiënten moet vooraf fysiotherapie hebben gehad bij Zilveren Kruis?")
+    assert asked.status == "answered" and "75%" in asked.answer
+    trap = assistant.ask("Hoeveel procent tariefafslag rekent Zilveren Kruis als te weinig patiënten fysiotherapie hadden?")
+    assert trap.status == "not_found"
+    assert "75%" not in trap.answer

@@ -184,3 +184,14 @@ def test_a_time_of_the_year_states_a_date() -> None:
     assert rx.search("Uiterlijk 1 november 2026 stuurt u het sjabloon.")
     assert not rx.search("In 2027 kopen wij zorg in.")  # a year is no date
     assert not rx.search("Eind goed, al goed: het kwartaal loopt.")
+
+
+def test_what_a_value_question_measures() -> None:
+    from assistant.query import measured
+
+    assert measured("Hoeveel procent tariefafslag rekent ZK?") == ["tariefafslag"]
+    assert measured("Hoe hoog is de opslag bovenop de netto-inkoopkosten?") == ["opslag"]
+    assert measured("Welk maximaal percentage klinische ingrepen hanteert ZK?") == ["klinische", "ingrepen"]
+    assert measured("What minimum percentage of biosimilars must a hospital prescribe?") == ["biosimilars"]
+    assert measured("Wanneer moet de offerte binnen zijn?") == []
+    assert fact_kind("Hoeveel weken is de Treeknorm voor een eerste polibezoek?") == "duration"
