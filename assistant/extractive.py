@@ -48,6 +48,12 @@ _DESTINATION = re.compile(
     r"|\b(?i:via|naar)\s+[A-Z]{2,}\w*",
 )
 _NUMBER = re.compile(r"\b(?!20\d\d\b)\d+\b")  # a count, not a year
+# a sentence that says something changes: "stopt per 2027", "is toegevoegd", "niet langer", "vanaf 2027"
+_CHANGE = re.compile(
+    r"\b(stopt|stoppen|vervalt|vervallen|niet langer|niet meer|voortaan|met ingang van|toegevoegd|gewijzigd|"
+    r"verwijderd|aangepast|vervangen|herschreven|nieuw is|is nieuw|(per|vanaf) 20\d\d)\b",
+    re.I,
+)
 
 FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "date": _DATE,
@@ -174,6 +180,8 @@ _KIND_WORDS: dict[str, set[str]] = {
 # what a unit in the policy's changes chapter ("Belangrijkste wijzigingen", "Wijzigingen 2027
 # versus 2026") adds for a question about what changed
 CHANGE_BONUS = 0.3
+# … and what a sentence that says something changes adds ("stopt per 2027", "is toegevoegd"), anywhere
+CHANGE_STATED = 0.25
 # (not "Aanvullingen en wijzigingen", which says that amendments may follow)
 _CHANGES_CHAPTER = re.compile(
     r"^(\d+\s+)?((belangrijkste|inhoudelijke)\s+)?(wijzigingen|veranderingen)\b|wat zijn de wijzigingen|"
@@ -400,6 +408,8 @@ class UnitScorer:
             s += DEFINITION_BONUS
         if fact == "change" and _CHANGES_CHAPTER.search(unit.hit.chunk.section.split(" › ")[0]):
             s += CHANGE_BONUS
+        if fact == "change" and _CHANGE.search(unit.text):
+            s += CHANGE_STATED
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
             s += FACT_BONUS if rx.search(unit.text) else -0.15

@@ -187,3 +187,13 @@ def test_the_glossary_knows_common_english_procurement_words() -> None:
     assert "maatwerk" in expand("Do we get a bespoke contract?")
     assert "solvabiliteit" in expand("How do you assess our financial health?")
     assert expand("Wat is de standaardprocedure?") == "Wat is de standaardprocedure?"  # not "standard"
+
+
+def test_a_change_question_prefers_a_sentence_that_says_something_changes() -> None:
+    texts = [*TEXTS, "Het experiment ambulante GRZ stopt per 2027.", "De ambulante GRZ wordt per traject bekostigd."]
+    scorer = _scorer_over(texts)
+    q = understand("Wat verandert er aan de ambulante GRZ?")
+    assert q.fact == "change"
+    terms = scorer.question_terms(q)
+    stops, finances = _unit(texts[-2]), _unit(texts[-1])
+    assert scorer.score(stops, terms, q.fact) > scorer.score(finances, terms, q.fact)
