@@ -161,6 +161,7 @@ INHERITED_WEIGHT = 0.3
 _WHEN = {
     "uiterlijk", "uiterste", "datum", "data", "datums", "sluitingsdatum", "wanneer", "termijn", "periode", "duur",
     "looptijd", "planning", "binnen", "tijd", "week", "weken", "dag", "dagen", "werkdagen", "maand", "maanden",
+    "vanaf", "sinds",  # "vanaf wanneer"
 }
 _SIZE = {"minimaal", "minimum", "maximaal", "maximum", "hoogte", "hoog"}
 _KIND_WORDS: dict[str, set[str]] = {

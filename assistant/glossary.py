@@ -157,6 +157,8 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bplanning\b|\btijdpad\b|\btijdlijn\b|\bdatums\b|(?<=belangrijke )data\b|(?<=belangrijkste )data\b|(?<=welke )data\b|(?<=alle )data\b|\btimeline\b|\bschedule\b|\bkey dates\b",
      "planning termijnen datum"),
     (r"\bprijzen\b|\bprijs\b", "tarief tarieven prijs"),
+    (r"\binzien\b|\bin te zien\b|\bverschijn\w*|\bpubliceer\w*|\bpubliceren\b|\bgepubliceerd\b|\bbekendgemaakt\b",
+     "publicatie gepubliceerd publiceren bekijk bekijken"),
     (r"\bnieuwkomers?\b|\bnieuwe aanbieders?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
     # Dutch words for one thing that the policies name otherwise
     (r"\b(kwaliteits)?keurmerk\w*|\bcertifica\w+|\bcertificering\w*|\baccreditatie\w*|\bgecertificeerd\w*",

@@ -197,3 +197,13 @@ def test_a_change_question_prefers_a_sentence_that_says_something_changes() -> N
     terms = scorer.question_terms(q)
     stops, finances = _unit(texts[-2]), _unit(texts[-1])
     assert scorer.score(stops, terms, q.fact) > scorer.score(finances, terms, q.fact)
+
+
+def test_viewing_a_policy_is_asking_when_it_is_published() -> None:
+    from assistant.glossary import expand
+
+    assert "publicatie" in expand("Vanaf wanneer kan ik het inkoopbeleid inzien?")
+    assert "publicatie" in expand("Wanneer verschijnt het beleid?")
+    scorer = _scorer_over([*TEXTS, "Vanaf 1 april is het beleid te zien."])
+    terms = scorer.question_terms(understand("Vanaf wanneer kan ik het beleid inzien?"))
+    assert terms.weights["vanaf"] < scorer.idf("vanaf") / 2  # "vanaf wanneer" names the kind of fact
