@@ -90,6 +90,11 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("web", re.compile(r"website|webpagina|web page|\burl\b|\blink\b", re.I)),
     ("frequency", re.compile(r"hoe vaak|hoe frequent|hoe dikwijls|how often|how frequently|frequentie|frequency", re.I)),
     ("count", re.compile(r"hoeveel|how many|aantal", re.I)),
+    # a threshold of another kind than the above ("what minimum solvency ratio…", "welke minimale omzet…")
+    # (not "minimum requirements", "minimale eisen": conditions)
+    ("amount", re.compile(r"(\b(what|which) (minimum|maximum|minimal|maximal)|\bwelke? (minimale|maximale)|"
+                          r"\b(wat is|what is|what's) (de|het|the) (minimale|maximale|minimum|maximum))\b"
+                          r"(?!\s+(eisen|voorwaarden|vereisten|kwaliteitseisen|requirements|conditions|criteria|standards))", re.I)),
     # where something goes: an address, a portal ("… en waar naartoe?", "where do we send it?")
     ("destination", re.compile(r"waar\s*(naar\s*)?toe\b|waarheen|naar welk adres|\b(via|in|met) welk (portaal|systeem|kanaal)|which portal|waar (moet|kan|stuur|lever|dien)\w*|"
                                r"where (to|do|should|must|can)\b.*\b(send|submit|deliver|upload|go)\b|where to\b", re.I)),
@@ -201,6 +206,7 @@ _MEASURED = re.compile(
     r"hoe\s+hoog\s+(?:is|zijn|mag|moet|wordt)|"
     r"hoeveel\s+(?:weken|dagen|maanden|jaar|jaren)\s+(?:is|bedraagt|duurt)|"
     r"(?:what|which)\s+(?:(?:minimum|maximum|minimal|maximal)\s+)?(?:percentage|share|amount|proportion)|"
+    r"(?:what|which)\s+(?:minimum|maximum|minimal|maximal)|welke?\s+(?:minimale|maximale)|"
     r"how\s+(?:high|large|big)\s+(?:is|are)|how\s+much)\s+"
     rf"{_ARTICLE}(?P<words>[^\W\d_][\w/-]*(?:\s+[^\W\d_][\w/-]*)?)",
     re.I,

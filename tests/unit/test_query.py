@@ -195,3 +195,12 @@ def test_what_a_value_question_measures() -> None:
     assert measured("What minimum percentage of biosimilars must a hospital prescribe?") == ["biosimilars"]
     assert measured("Wanneer moet de offerte binnen zijn?") == []
     assert fact_kind("Hoeveel weken is de Treeknorm voor een eerste polibezoek?") == "duration"
+
+
+def test_what_minimum_asks_a_threshold_but_minimum_requirements_are_conditions() -> None:
+    from assistant.query import measured
+
+    assert fact_kind("What minimum solvency ratio does Zilveren Kruis require?") == "amount"
+    assert measured("What minimum solvency ratio does Zilveren Kruis require?") == ["solvency"]
+    assert fact_kind("Welke minimale omzet moet een nieuwe ZBC hebben?") == "amount"
+    assert fact_kind("Aan welke minimale eisen moet een nieuwe kliniek voldoen?") == "condition"
