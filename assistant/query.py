@@ -81,7 +81,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welke? (deel|aandeel)|hoe groot\b.{0,30}\baandeel|"
                               r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),
     # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
-    ("amount", re.compile(r"hoeveel (euro|geld)|hoe hoog is (de|het) (opslag|korting|afslag|vergoeding|budget|tarief|bedrag)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
+    ("amount", re.compile(r"hoeveel (euro|geld)|hoe hoog is (de|het) (opslag|korting|afslag|vergoeding|budget|tarief|bedrag)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|\b(revenue|turnover)\b|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
     ("duration", re.compile(r"hoe lang|hoe snel|hoeveel (werk)?(dagen|weken|maanden|jaar|jaren)\b|looptijd|\bduur\b|\bduurt\b|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|\bperiode\b", re.I)),
     ("date", re.compile(r"wanneer|deadline|datum|datums|\b(belangrijke|belangrijkste|welke|alle) data\b(?!\s+(moet|moeten|lever|aanlever|deel))|\bplanning\b|tijdpad|tijdlijn|\btimeline\b|\bschedule\b|key dates|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
     # an e-mail address, phone number or web address ("naar welk mailadres?", "telefoonnummer")
@@ -98,6 +98,9 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     # where something goes: an address, a portal ("… en waar naartoe?", "where do we send it?")
     ("destination", re.compile(r"waar\s*(naar\s*)?toe\b|waarheen|naar welk adres|\b(via|in|met) welk (portaal|systeem|kanaal)|which portal|waar (moet|kan|stuur|lever|dien)\w*|"
                                r"where (to|do|should|must|can)\b.*\b(send|submit|deliver|upload|go)\b|where to\b", re.I)),
+    # "wat zijn de voorwaarden…" asks the conditions, not what the word means
+    ("condition", re.compile(r"\b(wat|welke) (zijn|is)\b(?:(?!\bvan\b)[^?]){0,40}?\b(de|het) (voorwaarden?|eisen|criteria|vereisten|regels)\b|"
+                             r"\bwhat are the (conditions|requirements|criteria|rules)\b", re.I)),
     ("definition", re.compile(r"wat (is|zijn|betekent|verstaat|wordt .* verstaan)|what (is|are|does .* mean)|definitie|definition|verstaan onder|meant by", re.I)),
     ("change", re.compile(r"wijzig|veranderd|verandert|anders dan|nieuw in|ten opzichte van|change|changed|different|what's new|new in", re.I)),
     ("procedure", re.compile(r"hoe (vraag|kan|moet|meld|dien|gaat|verloopt)|procedure|stappen|proces|how (do|can|should|to)|apply|aanvragen|aanmelden|indienen", re.I)),

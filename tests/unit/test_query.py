@@ -204,3 +204,11 @@ def test_what_minimum_asks_a_threshold_but_minimum_requirements_are_conditions()
     assert measured("What minimum solvency ratio does Zilveren Kruis require?") == ["solvency"]
     assert fact_kind("Welke minimale omzet moet een nieuwe ZBC hebben?") == "amount"
     assert fact_kind("Aan welke minimale eisen moet een nieuwe kliniek voldoen?") == "condition"
+
+
+def test_asking_the_conditions_is_no_definition_and_revenue_is_an_amount() -> None:
+    assert fact_kind("Wat zijn bij Zorg en Zekerheid de voorwaarden voor een NIP-afspraak?") == "condition"
+    assert fact_kind("What are the conditions for a NIP contract?") == "condition"
+    assert fact_kind("Wat is een NIP-afspraak?") == "definition"
+    assert fact_kind("Wat is het doel van de voorwaarden?") == "definition"
+    assert fact_kind("From what revenue is a GRZ provider considered large?") == "amount"
