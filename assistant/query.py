@@ -68,6 +68,9 @@ _REFERS_BACK = re.compile(
 )
 
 _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
+    # where to read something ("waar vind ik de wijzigingen…?"): a web address, whatever it is about
+    ("web", re.compile(r"\bwaar\s+(vind|lees|zie|staat|staan)\b|\bwaar\s+kan\s+(ik|je|u|men)\b[^?]*\b(vinden|lezen|inzien|nalezen)\b|"
+                       r"\bwhere\s+(can|do|should)\s+(i|we|you)\s+(find|read|see|look)\b", re.I)),
     # what changed in a policy ("wat is er nieuw in…", "welke wijzigingen…", "what's new"): before the
     # kinds of value, as "welke nieuwe afspraken over termijnen zijn toegevoegd?" asks the changes
     ("change", re.compile(r"wat is er (nieuw|anders|veranderd|gewijzigd)|wat (verandert|wijzigt)|"

@@ -212,3 +212,10 @@ def test_asking_the_conditions_is_no_definition_and_revenue_is_an_amount() -> No
     assert fact_kind("Wat is een NIP-afspraak?") == "definition"
     assert fact_kind("Wat is het doel van de voorwaarden?") == "definition"
     assert fact_kind("From what revenue is a GRZ provider considered large?") == "amount"
+
+
+def test_where_to_read_something_asks_a_web_address() -> None:
+    assert fact_kind("Waar vind ik wijzigingen of aanvullingen op het inkoopbeleid?") == "web"
+    assert fact_kind("Where can I find the changes to the policy?") == "web"
+    assert fact_kind("Waar kan ik de planning nalezen?") == "web"
+    assert fact_kind("Waar moet ik de offerte indienen?") == "destination"  # where to send, not to read
