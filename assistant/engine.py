@@ -16,7 +16,6 @@ from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, Retrieve
 
 from . import compose
 from .extractive import (
-    FACT_BONUS,
     REQUIRED_PATTERN,
     VALUE_KINDS,
     VALUE_PATTERN,
@@ -176,7 +175,7 @@ class Engine:
         if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not any(
             REQUIRED_PATTERN[q.fact].search(u.text)
             for u in ranked[:5]
-            if u.score - FACT_BONUS >= MIN_VALUE_TOPIC and self.scorer.topic(u, terms) >= MIN_VALUE_SHARE
+            if self.scorer.without_fact(u, q.fact) >= MIN_VALUE_TOPIC and self.scorer.topic(u, terms) >= MIN_VALUE_SHARE
             and (not wanted or self.scorer.states_any(u, wanted))
         ):
             # a date/amount/percentage was asked and no good sentence states one (of what was asked)

@@ -68,8 +68,9 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "destination": _DESTINATION,
 }
 
-# what stating the kind of value asked adds to a sentence's score
+# what stating the kind of value asked adds to a sentence's score, and what not stating it takes off
 FACT_BONUS = 0.45
+NO_FACT_PENALTY = 0.15
 
 # what a question word in the unit's section heading or table context (not the unit) counts
 CONTEXT_WEIGHT = 0.35
@@ -370,6 +371,13 @@ class UnitScorer:
         weight = LIST_CONTEXT_WEIGHT if chunk.kind == "list" else CONTEXT_WEIGHT
         return (overlap + weight * ctx_overlap) / total
 
+    def without_fact(self, unit: Unit, fact: FactKind) -> float:
+        """The unit's score without what stating (or not stating) the kind of value asked added."""
+        rx = FACT_PATTERN.get(fact)
+        if rx is None:
+            return unit.score
+        return unit.score - (FACT_BONUS if rx.search(unit.text) else -NO_FACT_PENALTY)
+
     def measured_terms(self, q: Question, terms: Terms) -> set[str]:
         """The terms naming what a value question measures (`query.measured`), with their
         synonyms among the question's concepts: a compound as itself and its head word
@@ -413,7 +421,7 @@ class UnitScorer:
             s += CHANGE_STATED
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
-            s += FACT_BONUS if rx.search(unit.text) else -0.15
+            s += FACT_BONUS if rx.search(unit.text) else -NO_FACT_PENALTY
         if fact == "date" and unit.hit.meta.years and _beyond_policy(unit.text, max(unit.hit.meta.years)):
             s -= LATE_DATE_PENALTY  # a date after the policy's years rarely answers "wanneer"
         s += 0.25 / (1 + unit.rank)  # retrieval's opinion
