@@ -140,6 +140,8 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bselect\w*\b|\bchoose\b|\bchosen\b", "selectie selecteren kiezen"),
     (r"\bwaiting times?\b", "wachttijd wachttijden"),
     (r"\bper (client|patient)\b", "per cliënt per patiënt"),
+    (r"\b(patient|client|customer) (satisfaction|experiences?)\b|\bsatisf\w+\b",
+     "tevredenheid patiënttevredenheid klanttevredenheid tevredenheidsonderzoeken ervaringen klantervaringen"),
     # informal Dutch → formal terms
     (r"\bdeadline\b", "uiterlijk sluitingsdatum uiterste datum"),
     (r"\bofferte\b", "offerte voorstel financiële afspraak"),

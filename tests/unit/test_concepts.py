@@ -186,6 +186,7 @@ def test_the_glossary_knows_common_english_procurement_words() -> None:
     assert "uitgesloten" in expand("Which trajectories are left out?")
     assert "maatwerk" in expand("Do we get a bespoke contract?")
     assert "solvabiliteit" in expand("How do you assess our financial health?")
+    assert "patiënttevredenheid" in expand("How must we measure patient satisfaction?")
     assert expand("Wat is de standaardprocedure?") == "Wat is de standaardprocedure?"  # not "standard"
 
 
