@@ -278,6 +278,10 @@ def split_units(hit: Hit, rank: int) -> list[Unit]:
     return units
 
 
+# at most this many passage texts' tokens are remembered (a corpus of five policies has ~3,500)
+TOKEN_CACHE_SIZE = 100_000
+
+
 class UnitScorer:
     """Scores candidate units for a question: topic overlap (idf-weighted, stemmed),
     the kind of fact asked (a date for a deadline question...), and passage rank."""
@@ -288,6 +292,17 @@ class UnitScorer:
         self.n = max(1, n_docs)
         self._generic = set(tokenizer.stems(list(_GENERIC)))  # as the question's words are tokenised
         self._kind_words = {kind: set(tokenizer.stems(sorted(words))) for kind, words in _KIND_WORDS.items()}
+        self._token_cache: dict[str, tuple[str, ...]] = {}
+
+    def _tokens(self, text: str) -> tuple[str, ...]:
+        """The tokens of a passage's text, remembered: every question scores the same sentences
+        and headings again (the corpus's texts are finite; questions are not cached here)."""
+        toks = self._token_cache.get(text)
+        if toks is None:
+            toks = tuple(self.tok(text))
+            if len(self._token_cache) < TOKEN_CACHE_SIZE:
+                self._token_cache[text] = toks
+        return toks
 
     def idf(self, token: str) -> float:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
@@ -358,8 +373,8 @@ class UnitScorer:
         if chunk.kind == "list":
             intro = chunk.text.split("\n", 1)[0]
             ctx = f"{ctx} {intro}"  # the list's introduction
-        here_f = terms.stated(self.tok(unit.text))
-        ctx_f = terms.stated(self.tok(ctx))
+        here_f = terms.stated(self._tokens(unit.text))
+        ctx_f = terms.stated(self._tokens(ctx))
         w = terms.weights
         overlap = ctx_overlap = 0.0
         for concept in terms.concepts:
@@ -402,7 +417,7 @@ class UnitScorer:
 
     def concepts_in(self, unit: Unit, terms: Terms) -> set[int]:
         """The question's concepts (indices into `terms.concepts`) the unit's own text states."""
-        found = terms.stated(self.tok(unit.text))
+        found = terms.stated(self._tokens(unit.text))
         return {i for i, c in enumerate(terms.concepts) if any(t in found for t in c)}
 
     def defines(self, unit: Unit, terms: Terms) -> bool:
