@@ -501,9 +501,14 @@ def paragraph_of(unit: Unit, units: list[Unit], max_chars: int) -> list[Unit]:
     return same[lo : hi + 1]
 
 
+# a value's sentence is quoted with the next sentence of its paragraph when that is at most this
+# long ("De deal geldt voor de periode tot en met 2026.", "Dit geldt niet voor…")
+NEXT_CHARS = 110
+
+
 def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
-    """A quote of one unit, plus the next one when the first only introduces it
-    (ends with ':' or is a bare statement heading its explanation)."""
+    """A quote of one unit, plus the next one when the first only introduces it (ends with
+    ':' or is a bare statement heading its explanation) or when it is short (NEXT_CHARS)."""
     same = [u for u in units if u.hit.chunk.id == unit.hit.chunk.id]
     same.sort(key=lambda u: u.start)
     idx = next((i for i, u in enumerate(same) if u.start == unit.start), -1)
@@ -517,4 +522,6 @@ def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
         out.extend(same[idx + 1 : idx + 3])  # a heading statement: its explanation holds the facts
     elif idx + 1 < len(same) and len(unit.text) < 60:
         out.append(same[idx + 1])
+    elif idx + 1 < len(same) and not _paragraph_break(unit, same[idx + 1]) and len(same[idx + 1].text) <= NEXT_CHARS:
+        out.append(same[idx + 1])  # a short next sentence of its paragraph: the condition or exception that goes with it
     return out

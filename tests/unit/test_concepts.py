@@ -223,3 +223,17 @@ def test_a_sentences_topic_score_leaves_out_what_the_kind_of_value_added_or_took
     # a share where an amount was asked got no bonus but a penalty: its topic is what is left without it
     assert scorer.without_fact(share, q.fact) == share.score + NO_FACT_PENALTY
     assert scorer.without_fact(euro, q.fact) == euro.score - FACT_BONUS
+
+
+def test_a_value_is_quoted_with_the_short_sentence_that_follows_it_in_its_paragraph() -> None:
+    from assistant.extractive import split_units, with_neighbour
+
+    text = (
+        "De Green Deal Duurzame zorg 3.0 kwam op 4 november 2022 tot stand. De deal geldt tot en met 2026.\n\n"
+        "Een nieuwe alinea over iets anders."
+    )
+    chunk = Chunk(id="c1", document="a.pdf", text=text, start=0, end=len(text))
+    units = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
+    first, nxt, other = units
+    assert [u.text for u in with_neighbour(first, units, "date")] == [first.text, nxt.text]
+    assert with_neighbour(nxt, units, "date") == [nxt]  # a blank line ends the paragraph
