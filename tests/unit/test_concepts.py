@@ -226,14 +226,17 @@ def test_a_sentences_topic_score_leaves_out_what_the_kind_of_value_added_or_took
 
 
 def test_a_value_is_quoted_with_the_short_sentence_that_follows_it_in_its_paragraph() -> None:
-    from assistant.extractive import split_units, with_neighbour
+    from assistant.extractive import NEXT_CHARS, split_units, with_neighbour
 
+    long_next = "Deze afspraak " + "geldt voor alle zorgaanbieders in alle regio's van het land " * 3 + "zonder uitzondering."
+    assert len(long_next) > NEXT_CHARS
     text = (
-        "De Green Deal Duurzame zorg 3.0 kwam op 4 november 2022 tot stand. De deal geldt tot en met 2026.\n\n"
-        "Een nieuwe alinea over iets anders."
+        "De Green Deal Duurzame zorg 3.0 kwam op 4 november 2022 tot stand tussen de zorgpartijen. "
+        "De deal geldt tot en met 2026.\n\n"
+        f"Uw offerte ontvangen wij uiterlijk op 1 oktober 2026 via het portaal van de verzekeraar. {long_next}"
     )
     chunk = Chunk(id="c1", document="a.pdf", text=text, start=0, end=len(text))
-    units = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
-    first, nxt, other = units
+    first, nxt, offer, rest = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
+    units = [first, nxt, offer, rest]
     assert [u.text for u in with_neighbour(first, units, "date")] == [first.text, nxt.text]
-    assert with_neighbour(nxt, units, "date") == [nxt]  # a blank line ends the paragraph
+    assert with_neighbour(offer, units, "date") == [offer]  # a long next sentence is not quoted
