@@ -18,7 +18,7 @@ from .query import FactKind, Question, measured, strip_care, strip_names
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
 _DATE = re.compile(
-    rf"\b\d{{1,2}}\s+({_MONTHS})(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,2}}-20\d\d\b|\b({_MONTHS})\s+20\d\d\b"
+    rf"\b\d{{1,2}}\s+({_MONTHS})(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,2}}-(20)?\d\d\b|\b({_MONTHS})\s+20\d\d\b"
     # a date as a time of the year: "eind september", "medio 2027", "het derde kwartaal 2026", "Q3 2026"
     rf"|\b(begin|eind|medio|half|halverwege|rond)\s+({_MONTHS}|20\d\d)\b"
     r"|\b(eerste|tweede|derde|vierde|laatste|[1-4]e)\s+kwartaal(\s+van)?\s+20\d\d\b|\bQ[1-4]\s+20\d\d\b",
@@ -71,6 +71,15 @@ FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
 # what stating the kind of value asked adds to a sentence's score, and what not stating it takes off
 FACT_BONUS = 0.45
 NO_FACT_PENALTY = 0.15
+
+# a sentence that points back at the one before it ("Hiervoor is de deadline…", "Dit geldt…") has the
+# ANAPHOR_CHARS characters before it as context, like its section heading
+ANAPHOR_CHARS = 100
+_ANAPHOR = re.compile(
+    r"(hiervoor|daarvoor|hierbij|daarbij|dit|deze|dat|die|hierin|daarin|hiermee|daarmee|hierover|daarover|"
+    r"hiertoe|daartoe|zij|this|these|that|they)\b",
+    re.I,
+)
 
 # what a question word in the unit's section heading or table context (not the unit) counts
 CONTEXT_WEIGHT = 0.35
@@ -373,6 +382,10 @@ class UnitScorer:
         if chunk.kind == "list":
             intro = chunk.text.split("\n", 1)[0]
             ctx = f"{ctx} {intro}"  # the list's introduction
+        if _ANAPHOR.match(unit.text):
+            # "Hiervoor is de deadline 1 januari 2024.": what "hiervoor" points at is said just before
+            rel = unit.start - chunk.start
+            ctx = f"{ctx} {chunk.text[max(0, rel - ANAPHOR_CHARS) : rel]}"
         here_f = terms.stated(self._tokens(unit.text))
         ctx_f = terms.stated(self._tokens(ctx))
         w = terms.weights

@@ -205,7 +205,7 @@ def fact_kind(text: str) -> FactKind:
 
 # "hoeveel procent tariefafslag…", "hoe hoog is de opslag…", "what minimum percentage of biosimilars…":
 # the words after such a phrase name the thing whose value is asked
-_ARTICLE = r"(?:(?:de|het|een|the|a|an|van|of|aan|alle|all)\s+)*"
+_ARTICLE = r"(?:(?:de|het|een|the|a|an|van|of|aan|alle|all|onze|ons|uw|mijn|jullie|hun|our|your|my|their)\s+)*"
 _MEASURED = re.compile(
     r"\b(?:hoeveel\s+(?:procent|euro|fte)|"
     r"welke?\s+(?:(?:maximaal|maximale|minimaal|minimale|hoogste|laagste)\s+)?(?:percentage|aandeel|bedrag|deel)|"

@@ -240,3 +240,15 @@ def test_a_value_is_quoted_with_the_short_sentence_that_follows_it_in_its_paragr
     units = [first, nxt, offer, rest]
     assert [u.text for u in with_neighbour(first, units, "date")] == [first.text, nxt.text]
     assert with_neighbour(offer, units, "date") == [offer]  # a long next sentence is not quoted
+
+
+def test_a_sentence_that_points_back_has_the_sentence_before_it_as_context() -> None:
+    text = "Lever een CO2-routekaart aan bij het Expertisecentrum. Hiervoor is de deadline 1 januari 2024."
+    chunk = Chunk(id="c2", document="a.pdf", text=text, start=0, end=len(text))
+    start = text.index("Hiervoor")
+    pointing = Unit(Hit(chunk=chunk, meta=META, score=1.0), 0, start, len(text), text[start:])
+    plain_text = "Voor de offerte is de deadline 1 januari 2024."
+    plain = _unit(plain_text)
+    scorer = _scorer_over([*TEXTS, text, plain_text])
+    terms = scorer.question_terms(understand("Wat is de deadline voor de routekaart?"))
+    assert scorer.topic(pointing, terms) > scorer.topic(plain, terms)

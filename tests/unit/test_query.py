@@ -219,3 +219,11 @@ def test_where_to_read_something_asks_a_web_address() -> None:
     assert fact_kind("Where can I find the changes to the policy?") == "web"
     assert fact_kind("Waar kan ik de planning nalezen?") == "web"
     assert fact_kind("Waar moet ik de offerte indienen?") == "destination"  # where to send, not to read
+
+
+def test_a_short_dutch_date_and_a_possessive_before_what_is_measured() -> None:
+    from assistant.extractive import FACT_PATTERN
+    from assistant.query import measured
+
+    assert FACT_PATTERN["date"].search("30-04-27\tPrognose- en realisatiecijfers")
+    assert measured("Hoeveel procent van onze zorg mogen we uitbesteden?") == ["zorg"]
