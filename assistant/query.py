@@ -193,7 +193,23 @@ _CONDITIONAL_WHEN = re.compile(
 )
 
 
+# where one sentence of a question ends and the next begins ("… per jaar. Wanneer …?", not "€150.000")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
 def fact_kind(text: str) -> FactKind:
+    """The kind of fact a question asks. "Wij zijn een audiologisch centrum met €150.000 omzet.
+    Wanneer krijgen we ons contractvoorstel?" asks a date: the sentences that ask decide, and
+    the situation around them only when they name no kind of fact."""
+    asked = " ".join(p for p in _SENTENCE_BREAK.split(text.strip()) if p.endswith("?"))
+    if asked and asked.strip() != text.strip():
+        kind = _fact_kind(asked)
+        if kind != "other":
+            return kind
+    return _fact_kind(text)
+
+
+def _fact_kind(text: str) -> FactKind:
     conditional = _CONDITIONAL_WHEN.search(text) is not None
     if conditional:
         text = _CONDITIONAL_WHEN.sub(" ", text)

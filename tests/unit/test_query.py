@@ -227,3 +227,10 @@ def test_a_short_dutch_date_and_a_possessive_before_what_is_measured() -> None:
 
     assert FACT_PATTERN["date"].search("30-04-27\tPrognose- en realisatiecijfers")
     assert measured("Hoeveel procent van onze zorg mogen we uitbesteden?") == ["zorg"]
+
+
+def test_the_sentence_that_asks_decides_the_kind_of_fact() -> None:
+    situation = "Wij zijn een audiologisch centrum met ongeveer €150.000 omzet per jaar. Wanneer krijgen we ons voorstel?"
+    assert fact_kind(situation) == "date"
+    assert fact_kind("We zijn een ZBC. Hoeveel omzet moeten we hebben?") == "amount"
+    assert fact_kind("Onze omzet is € 600.000. Krijgen wij een omzetplafond?") == "amount"  # asks no kind: the whole decides
