@@ -20,9 +20,10 @@ LEXICON_TOP = 2
 # phrase (regex, matched case-insensitively) → Dutch terms added to the query
 EXPANSIONS: list[tuple[str, str]] = [
     # English → Dutch
-    (r"\bdeadlines?\b|\bdue\b|\bby when\b|\blatest\b", "uiterlijk datum sluitingsdatum uiterste"),
+    (r"\bdeadlines?\b|\bdue\b|\bby when\b|\blatest\b|\b(last|final) (date|day)\b", "uiterlijk datum sluitingsdatum uiterste"),
     (r"\bquotes?\b|\bquotations?\b|\boffers?\b|\bbids?\b|\bproposals?\b", "offerte voorstel aanbod"),
-    (r"\bcontracts?\b|\bagreements?\b", "overeenkomst contract zorgovereenkomst"),
+    (r"\bcontracts?\b", "overeenkomst contract zorgovereenkomst"),
+    (r"\bagreements?\b|\barrangements?\b", "overeenkomst contract zorgovereenkomst afspraak afspraken"),
     (r"\bcontracting\b|\bcontracted\b", "contractering gecontracteerd"),
     (r"\bnew providers?\b|\bnew care providers?\b|\bnewcomers?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
     (r"\bproviders?\b", "zorgaanbieder zorgaanbieders"),
