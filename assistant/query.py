@@ -79,7 +79,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
                           r"\bchanges? (in|to|compared)\b|\badded\b", re.I)),
     # a date asked in so many words, whatever it is about ("on what date … the tariff list?")
     ("date", re.compile(r"\b(on|by|from|until) (what|which) dates?\b|\b(what|which) dates\b|\bop welke datum|"
-                        r"\bwelke datum|\b(tot|vanaf|per) wanneer\b", re.I)),
+                        r"\bwelke datum|\bop welke data\b|\b(tot|vanaf|per) wanneer\b", re.I)),
     # "welk aandeel", not "voor welke specialismen maximeert ZK het aandeel klinische ingrepen?"
     ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welke? (deel|aandeel)|hoe groot\b.{0,30}\baandeel|"
                               r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),

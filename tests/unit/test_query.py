@@ -234,3 +234,8 @@ def test_the_sentence_that_asks_decides_the_kind_of_fact() -> None:
     assert fact_kind(situation) == "date"
     assert fact_kind("We zijn een ZBC. Hoeveel omzet moeten we hebben?") == "amount"
     assert fact_kind("Onze omzet is € 600.000. Krijgen wij een omzetplafond?") == "amount"  # asks no kind: the whole decides
+
+
+def test_op_welke_data_asks_dates_and_welke_data_aanleveren_asks_data() -> None:
+    assert fact_kind("Op welke data moeten wij onze prognosecijfers aanleveren?") == "date"
+    assert fact_kind("Welke data moet ik aanleveren?") != "date"
