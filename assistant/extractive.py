@@ -350,6 +350,8 @@ class UnitScorer:
                 for t in weights.keys() - asked:
                     weights[t] *= INHERITED_WEIGHT
         kind_words = self._kind_for(q.fact)
+        for t in weights.keys() & {str(y) for y in q.years}:  # "2024-2025" names the policy (as "2027" does), not the topic
+            weights[t] *= KIND_WORD_WEIGHT
         for t in weights.keys() & kind_words:  # "welke data…?", "wat is er nieuw?": the kind of fact, not the topic
             weights[t] *= KIND_WORD_WEIGHT
         # the glossary's words for the earlier question's words weigh as those do

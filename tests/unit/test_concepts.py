@@ -252,3 +252,9 @@ def test_a_sentence_that_points_back_has_the_sentence_before_it_as_context() -> 
     scorer = _scorer_over([*TEXTS, text, plain_text])
     terms = scorer.question_terms(understand("Wat is de deadline voor de routekaart?"))
     assert scorer.topic(pointing, terms) > scorer.topic(plain, terms)
+
+
+def test_the_years_a_question_names_are_its_scope_not_its_topic() -> None:
+    scorer = _scorer_over([*TEXTS, "Publicatie inkoopbeleid 2024-2025.", "Onderteken de overeenkomst 2024-2025 uiterlijk 1 juni."])
+    terms = scorer.question_terms(understand("Wat is de uiterste datum om de overeenkomst 2024-2025 te ondertekenen?"))
+    assert terms.weights["2024"] < scorer.idf("2024") / 2
