@@ -239,3 +239,11 @@ def test_the_sentence_that_asks_decides_the_kind_of_fact() -> None:
 def test_op_welke_data_asks_dates_and_welke_data_aanleveren_asks_data() -> None:
     assert fact_kind("Op welke data moeten wij onze prognosecijfers aanleveren?") == "date"
     assert fact_kind("Welke data moet ik aanleveren?") != "date"
+
+
+def test_hoeveel_bedraagt_asks_an_amount_of_what_follows() -> None:
+    from assistant.query import measured
+
+    assert fact_kind("Hoeveel bedraagt de ANW-toeslag voor ELV?") == "amount"
+    assert measured("Hoeveel bedraagt de ANW-toeslag voor ELV?") == ["ANW-toeslag"]
+    assert fact_kind("Wat kost een telemonitoringtraject?") == "amount"
