@@ -414,13 +414,16 @@ class UnitScorer:
         ("tariefafslag", "afslag"). Empty when the question does not say, or in words no
         passage uses."""
         wanted: set[str] = set()
+        kind = self._kind_for(q.fact)  # "surcharge percentage": the percentage is the kind of value, not what it is of
         for word in measured(strip_names(q.text)):
             toks = self.tok(word)
             if not toks:
                 continue
             if q.language == "nl" and all(self.df.get(t, 0) == 0 for t in toks):
                 wanted.add(toks[0])  # a Dutch word no passage uses: no passage states what is measured
-            wanted |= {t for t in {toks[0], toks[-1]} if t in terms.weights and t not in self._generic}
+            wanted |= {t for t in {toks[0], toks[-1]} if t in terms.weights and t not in self._generic | kind}
+            # an English word the policies never use counts by the glossary's words for it ("surcharge": opslag)
+            wanted |= {t for t in self.tok(expand(word)[len(word) :]) if t in terms.weights and t not in self._generic | kind}
         return {t for c in terms.concepts if c & wanted for t in c} | wanted
 
     def states_any(self, unit: Unit, wanted: set[str]) -> bool:

@@ -229,6 +229,7 @@ _MEASURED = re.compile(
     r"hoeveel\s+(?:weken|dagen|maanden|jaar|jaren)\s+(?:is|bedraagt|duurt)|"
     r"(?:what|which)\s+(?:(?:minimum|maximum|minimal|maximal)\s+)?(?:percentage|share|amount|proportion)|"
     r"(?:what|which)\s+(?:minimum|maximum|minimal|maximal)|welke?\s+(?:minimale|maximale)|"
+    r"(?:what|which)(?=\s+\w+\s+(?:percentage|rate|amount|fee)\b)|"  # "what surcharge percentage": the word before
     r"how\s+(?:high|large|big)\s+(?:is|are)|how\s+much)\s+"
     rf"{_ARTICLE}(?P<words>[^\W\d_][\w/-]*(?:\s+[^\W\d_][\w/-]*)?)",
     re.I,

@@ -258,3 +258,13 @@ def test_the_years_a_question_names_are_its_scope_not_its_topic() -> None:
     scorer = _scorer_over([*TEXTS, "Publicatie inkoopbeleid 2024-2025.", "Onderteken de overeenkomst 2024-2025 uiterlijk 1 juni."])
     terms = scorer.question_terms(understand("Wat is de uiterste datum om de overeenkomst 2024-2025 te ondertekenen?"))
     assert terms.weights["2024"] < scorer.idf("2024") / 2
+
+
+def test_an_english_measured_word_counts_by_its_glossary_words_and_the_kind_of_value_is_not_it() -> None:
+    scorer = _scorer_over([*TEXTS, "Nacalculatie tegen netto-inkoopkosten plus een opslag.", "Maximaal 85% percentage vergoed."])
+    q = understand("What surcharge percentage does the insurer add?")
+    terms = scorer.question_terms(q)
+    wanted = scorer.measured_terms(q, terms)
+    assert "opslag" in wanted and "percentag" not in wanted
+    assert scorer.states_any(_unit("Nacalculatie tegen netto-inkoopkosten plus een opslag."), wanted)
+    assert not scorer.states_any(_unit("Maximaal 85% percentage vergoed."), wanted)

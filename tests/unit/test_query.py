@@ -247,3 +247,9 @@ def test_hoeveel_bedraagt_asks_an_amount_of_what_follows() -> None:
     assert fact_kind("Hoeveel bedraagt de ANW-toeslag voor ELV?") == "amount"
     assert measured("Hoeveel bedraagt de ANW-toeslag voor ELV?") == ["ANW-toeslag"]
     assert fact_kind("Wat kost een telemonitoringtraject?") == "amount"
+
+
+def test_what_x_percentage_measures_x() -> None:
+    from assistant.query import measured
+
+    assert measured("What surcharge percentage does Zilveren Kruis add?")[0] == "surcharge"
