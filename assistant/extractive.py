@@ -75,6 +75,8 @@ NO_FACT_PENALTY = 0.15
 # a sentence that points back at the one before it ("Hiervoor is de deadline…", "Dit geldt…") has the
 # ANAPHOR_CHARS characters before it as context, like its section heading
 ANAPHOR_CHARS = 100
+# … and for what a value is of, the whole sentence before it ("U gebruikt het sjabloon… Deze informatie stuurt u…")
+POINTED_SENTENCE_CHARS = 300
 _ANAPHOR = re.compile(
     r"(hiervoor|daarvoor|hierbij|daarbij|dit|deze|dat|die|hierin|daarin|hiermee|daarmee|hierover|daarover|"
     r"hiertoe|daartoe|zij|this|these|that|they)\b",
@@ -271,6 +273,20 @@ class Unit:
     score: float = 0.0
 
 
+def _pointed_at(unit: Unit, whole: bool = False) -> str:
+    """For a sentence that points back ("Hiervoor is de deadline 1 januari 2024."), the
+    ANAPHOR_CHARS characters before it, where what it points at is said (`whole`: the whole
+    sentence before it, up to POINTED_SENTENCE_CHARS); else nothing."""
+    if not _ANAPHOR.match(unit.text):
+        return ""
+    rel = unit.start - unit.hit.chunk.start
+    if not whole:
+        return unit.hit.chunk.text[max(0, rel - ANAPHOR_CHARS) : rel]
+    before = unit.hit.chunk.text[max(0, rel - POINTED_SENTENCE_CHARS) : rel].rstrip()
+    parts = _SENT_END.split(before)
+    return parts[-1] if len(parts) > 1 else before
+
+
 def split_units(hit: Hit, rank: int) -> list[Unit]:
     text = hit.chunk.text
     units: list[Unit] = []
@@ -384,10 +400,7 @@ class UnitScorer:
         if chunk.kind == "list":
             intro = chunk.text.split("\n", 1)[0]
             ctx = f"{ctx} {intro}"  # the list's introduction
-        if _ANAPHOR.match(unit.text):
-            # "Hiervoor is de deadline 1 januari 2024.": what "hiervoor" points at is said just before
-            rel = unit.start - chunk.start
-            ctx = f"{ctx} {chunk.text[max(0, rel - ANAPHOR_CHARS) : rel]}"
+        ctx = f"{ctx} {_pointed_at(unit)}"
         here_f = terms.stated(self._tokens(unit.text))
         ctx_f = terms.stated(self._tokens(ctx))
         w = terms.weights
@@ -427,10 +440,11 @@ class UnitScorer:
         return {t for c in terms.concepts if c & wanted for t in c} | wanted
 
     def states_any(self, unit: Unit, wanted: set[str]) -> bool:
-        """Whether the unit, or the table header or list introduction it belongs to, states one of `wanted`."""
+        """Whether the unit, the table header or list introduction it belongs to, or what it
+        points back at ("Deze informatie stuurt u uiterlijk…"), states one of `wanted`."""
         chunk = unit.hit.chunk
         around = chunk.context if chunk.kind != "list" else f"{chunk.context} {chunk.text.split(chr(10), 1)[0]}"
-        found = Terms.of({t: 1.0 for t in wanted}).stated(self.tok(f"{unit.text} {around}"))
+        found = Terms.of({t: 1.0 for t in wanted}).stated(self.tok(f"{unit.text} {around} {_pointed_at(unit, whole=True)}"))
         return bool(found)
 
     def concepts_in(self, unit: Unit, terms: Terms) -> set[int]:

@@ -268,3 +268,16 @@ def test_an_english_measured_word_counts_by_its_glossary_words_and_the_kind_of_v
     assert "opslag" in wanted and "percentag" not in wanted
     assert scorer.states_any(_unit("Nacalculatie tegen netto-inkoopkosten plus een opslag."), wanted)
     assert not scorer.states_any(_unit("Maximaal 85% percentage vergoed."), wanted)
+
+
+def test_what_a_value_is_of_may_be_named_in_the_sentence_a_pointing_sentence_points_at() -> None:
+    text = (
+        "U gebruikt het sjabloon ambulante GRZ 2027-2028 waarin wij op basis van bovenstaande voorwaarden "
+        "documentatie bij u opvragen. Deze informatie stuurt u uiterlijk 1 november 2026 op."
+    )
+    chunk = Chunk(id="c3", document="a.pdf", text=text, start=0, end=len(text))
+    start = text.index("Deze")
+    unit = Unit(Hit(chunk=chunk, meta=META, score=1.0), 0, start, len(text), text[start:])
+    scorer = _scorer_over([*TEXTS, text])
+    assert scorer.states_any(unit, {"sjabloon"})
+    assert not scorer.states_any(_unit("Stuur de offerte uiterlijk 1 november 2026 op."), {"sjabloon"})

@@ -253,3 +253,11 @@ def test_what_x_percentage_measures_x() -> None:
     from assistant.query import measured
 
     assert measured("What surcharge percentage does Zilveren Kruis add?")[0] == "surcharge"
+
+
+def test_a_deadline_question_measures_what_must_be_in() -> None:
+    from assistant.query import measured
+
+    assert measured("Op welke data moet de realisatiemonitor GRZ bij Zilveren Kruis binnen zijn?") == ["realisatiemonitor"]
+    assert measured("Tot wanneer moet het sjabloon binnen zijn?") == ["sjabloon"]
+    assert measured("Wanneer moet ik mijn aanvraag indienen?") == []  # "ik": no thing named right after
