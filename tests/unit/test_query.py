@@ -193,7 +193,7 @@ def test_what_a_value_question_measures() -> None:
     assert measured("Hoe hoog is de opslag bovenop de netto-inkoopkosten?") == ["opslag"]
     assert measured("Welk maximaal percentage klinische ingrepen hanteert ZK?") == ["klinische", "ingrepen"]
     assert measured("What minimum percentage of biosimilars must a hospital prescribe?") == ["biosimilars"]
-    assert measured("Wanneer moet de offerte binnen zijn?") == []
+    assert measured("Wanneer kan ik bellen?") == []
     assert fact_kind("Hoeveel weken is de Treeknorm voor een eerste polibezoek?") == "duration"
 
 
