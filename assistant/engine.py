@@ -171,14 +171,7 @@ class Engine:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
             return self._not_found(question, lang, ranked)
-        wanted = self.scorer.measured_terms(q, terms)  # what the value is of: "hoeveel procent tariefafslag"
-        if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not any(
-            REQUIRED_PATTERN[q.fact].search(u.text)
-            for u in ranked[:5]
-            if self.scorer.without_fact(u, q.fact) >= MIN_VALUE_TOPIC and self.scorer.topic(u, terms) >= MIN_VALUE_SHARE
-            and (not wanted or self.scorer.states_any(u, wanted))
-        ):
-            # a date/amount/percentage was asked and no good sentence states one (of what was asked)
+        if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not self._states_value(q, ranked, terms):
             return self._not_found(question, lang, ranked)
         chosen = self._chosen(q, ranked, filters)
         chosen.sort(key=lambda u: -u.score)
@@ -215,6 +208,19 @@ class Engine:
             notices=notices,
             language=lang,
             insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
+        )
+
+    def _states_value(self, q: Question, ranked: list[Unit], terms: Terms) -> bool:
+        """Whether one of the five best sentences states a value of the kind asked (a date, an
+        amount…), matches the question well enough without that (MIN_VALUE_TOPIC, MIN_VALUE_SHARE)
+        and names what the value is of, when the question says ("hoeveel procent tariefafslag")."""
+        wanted = self.scorer.measured_terms(q, terms)
+        return any(
+            REQUIRED_PATTERN[q.fact].search(u.text)
+            and self.scorer.without_fact(u, q.fact) >= MIN_VALUE_TOPIC
+            and self.scorer.topic(u, terms) >= MIN_VALUE_SHARE
+            and (not wanted or self.scorer.states_any(u, wanted))
+            for u in ranked[:5]
         )
 
     def _chosen(self, q: Question, ranked: list[Unit], filters: Filters) -> list[Unit]:
