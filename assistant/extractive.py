@@ -433,11 +433,23 @@ class UnitScorer:
             if not toks:
                 continue
             if q.language == "nl" and all(self.df.get(t, 0) == 0 for t in toks):
-                wanted.add(toks[0])  # a Dutch word no passage uses: no passage states what is measured
-            wanted |= {t for t in {toks[0], toks[-1]} if t in terms.weights and t not in self._generic | kind}
+                # a Dutch word no passage uses: what it is of is what the policies' words it begins
+                # with say ("omzetgrens": omzet), or, with none, no passage states it ("tariefafslag")
+                wanted |= self._known_start(word) or {toks[0]}
+            # a compound as itself or any of its words
+            wanted |= {t for t in toks if t in terms.weights and t not in self._generic | kind}
             # an English word the policies never use counts by the glossary's words for it ("surcharge": opslag)
             wanted |= {t for t in self.tok(expand(word)[len(word) :]) if t in terms.weights and t not in self._generic | kind}
         return {t for c in terms.concepts if c & wanted for t in c} | wanted
+
+    def _known_start(self, word: str) -> set[str]:
+        """The tokens of the longest start of `word` (at least MIN_HEAD letters) that passages use."""
+        w = word.lower()
+        for i in range(len(w) - 1, MIN_HEAD - 1, -1):
+            toks = self.tok(w[:i])
+            if toks and all(self.df.get(t, 0) > 0 for t in toks):
+                return set(toks)
+        return set()
 
     def states_any(self, unit: Unit, wanted: set[str]) -> bool:
         """Whether the unit, the table header or list introduction it belongs to, or what it

@@ -163,6 +163,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\binzien\b|\bin te zien\b|\bverschijn\w*|\bpubliceer\w*|\bpubliceren\b|\bgepubliceerd\b|\bbekendgemaakt\b",
      "publicatie gepubliceerd publiceren bekijk bekijken"),
     (r"\bnieuwkomers?\b|\bnieuwe aanbieders?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
+    (r"\bsjablo\w*|\btemplates?\b", "sjabloon format"),
     # Dutch words for one thing that the policies name otherwise
     (r"\b(kwaliteits)?keurmerk\w*|\bcertifica\w+|\bcertificering\w*|\baccreditatie\w*|\bgecertificeerd\w*",
      "keurmerk kwaliteitskeurmerk certificering gecertificeerd accreditatie kwaliteitssysteem"),

@@ -281,3 +281,14 @@ def test_what_a_value_is_of_may_be_named_in_the_sentence_a_pointing_sentence_poi
     scorer = _scorer_over([*TEXTS, text])
     assert scorer.states_any(unit, {"sjabloon"})
     assert not scorer.states_any(_unit("Stuur de offerte uiterlijk 1 november 2026 op."), {"sjabloon"})
+
+
+def test_an_unknown_dutch_compound_is_measured_by_the_known_word_it_begins_with() -> None:
+    texts = [*TEXTS, "Grote zorgaanbieder: omzet groter dan € 1.000.000.", "Een tarief voor de zorg."]
+    scorer = _scorer_over(texts)
+    grens = understand("Hoeveel bedraagt de omzetgrens voor een grote aanbieder?")
+    assert "omzet" in scorer.measured_terms(grens, scorer.question_terms(grens))
+    # a word that begins with no word the policies use: no sentence can state what it measures
+    q = understand("Hoeveel procent xyzafslag rekent de verzekeraar?")
+    wanted = scorer.measured_terms(q, scorer.question_terms(q))
+    assert wanted and not any(scorer.states_any(_unit(t), wanted) for t in texts)
