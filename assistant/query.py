@@ -93,6 +93,8 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     ("web", re.compile(r"website|webpagina|web page|\burl\b|\blink\b", re.I)),
     ("frequency", re.compile(r"hoe vaak|hoe frequent|hoe dikwijls|how often|how frequently|frequentie|frequency", re.I)),
     ("count", re.compile(r"hoeveel|how many|aantal", re.I)),
+    # "what is the minimum number of beds…", "het minimale aantal…": a number
+    ("count", re.compile(r"\b(minimum|maximum|minimal|maximal|minimale|maximale|minimaal|maximaal)\s+(number|aantal)\b", re.I)),
     # a threshold of another kind than the above ("what minimum solvency ratio…", "welke minimale omzet…")
     # (not "minimum requirements", "minimale eisen": conditions)
     ("amount", re.compile(r"(\b(what|which) (minimum|maximum|minimal|maximal)|\bwelke? (minimale|maximale)|"
@@ -231,6 +233,7 @@ _MEASURED = re.compile(
     r"(?:what|which)\s+(?:minimum|maximum|minimal|maximal)|welke?\s+(?:minimale|maximale)|"
     r"(?:what|which)(?=\s+\w+\s+(?:percentage|rate|amount|fee)\b)|"  # "what surcharge percentage": the word before
     r"how\s+(?:high|large|big)\s+(?:is|are)|how\s+much|"
+    r"(?:minimum|maximum|minimale|maximale)\s+(?:number\s+of|aantal)|"
     r"(?:wanneer|op\s+welke\s+data|tot\s+wanneer|welke\s+datum)\s+(?:moet|moeten|wordt|worden)(?=\s+(?:de|het|ons|onze|mijn|uw)\s)|"
     r"(?:uiterste|laatste)\s+(?:datum|dag)\s+(?:om|voor|van)|deadline\s+(?:for|voor)(?:\s+(?:submitting|sending|signing))?)\s+"
     rf"{_ARTICLE}(?P<words>[^\W\d_][\w/-]*(?:\s+[^\W\d_][\w/-]*)?)",

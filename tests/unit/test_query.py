@@ -268,3 +268,9 @@ def test_the_deadline_for_something_measures_that_thing() -> None:
 
     assert measured("Wat is de uiterste datum om de overeenkomst te ondertekenen?") == ["overeenkomst"]
     assert measured("What is the deadline for submitting our roadmap?") == ["roadmap"]
+
+
+def test_a_minimum_number_asks_a_count_not_an_amount() -> None:
+    assert fact_kind("What is the minimum number of beds for a Korsakov unit?") == "count"
+    assert fact_kind("Wat is het minimale aantal bedden?") == "count"
+    assert fact_kind("What minimum solvency ratio does Zilveren Kruis require?") == "amount"
