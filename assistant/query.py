@@ -233,7 +233,6 @@ _MEASURED = re.compile(
     r"(?:what|which)\s+(?:minimum|maximum|minimal|maximal)|welke?\s+(?:minimale|maximale)|"
     r"(?:what|which)(?=\s+\w+\s+(?:percentage|rate|amount|fee)\b)|"  # "what surcharge percentage": the word before
     r"how\s+(?:high|large|big)\s+(?:is|are)|how\s+much|"
-    r"(?:minimum|maximum|minimale|maximale)\s+(?:number\s+of|aantal)|"
     r"(?:wanneer|op\s+welke\s+data|tot\s+wanneer|welke\s+datum)\s+(?:moet|moeten|wordt|worden)(?=\s+(?:de|het|ons|onze|mijn|uw)\s)|"
     r"(?:uiterste|laatste)\s+(?:datum|dag)\s+(?:om|voor|van)|deadline\s+(?:for|voor)(?:\s+(?:submitting|sending|signing))?)\s+"
     rf"{_ARTICLE}(?P<words>[^\W\d_][\w/-]*(?:\s+[^\W\d_][\w/-]*)?)",
