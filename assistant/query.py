@@ -287,7 +287,11 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
     prev_users = [t.content for t in history if t.role == "user"]
     if not prev_users:
         return q
-    prev = prev_users[-1]
+    # the previous question as it was understood: after "… offerte bij Zilveren Kruis?" and "en bij
+    # Salland?", "en bij Zorg en Zekerheid?" asks the offer deadline again, not "en bij …?"
+    last = max(i for i, t in enumerate(history) if t.role == "user")
+    earlier = understand(history[last].content, history[:last])
+    prev = earlier.query
     # look back for the last question that named an insurer / care type
     prev_insurers: list[str] = []
     prev_care: list[str] = []
@@ -305,12 +309,12 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         q.query = f"{base} {question}"
         if q.fact == "other" and not re.search(rf"\b{_QUESTION_WORD}", question, re.I):
             # "en bij Salland?" asks the same kind of fact; "en onder wiens leiding…?" asks its own
-            q.fact = fact_kind(prev)
+            q.fact = earlier.fact
             q.fact_inherited = True
         if not q.years:
-            q.years = find_years(prev)
-        if detect_language(question) != detect_language(prev) and len(question.split()) <= 4:
-            q.language = detect_language(prev)
+            q.years = earlier.years
+        if q.language != earlier.language and len(question.split()) <= 4:
+            q.language = earlier.language
     if not q.insurers and prev_insurers:
         q.insurers = prev_insurers
         q.inherited = True

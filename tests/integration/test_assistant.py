@@ -141,3 +141,14 @@ def test_a_value_of_something_no_sentence_states_is_not_found(assistant: Any) ->
     trap = assistant.ask("Hoeveel procent tariefafslag rekent Zilveren Kruis als te weinig patiënten fysiotherapie hadden?")
     assert trap.status == "not_found"
     assert "75%" not in trap.answer
+
+
+def test_a_chain_of_follow_ups_keeps_asking_the_first_question(assistant: Any) -> None:
+    first = "Wanneer moet de offerte bij Zilveren Kruis binnen zijn voor MSZ 2027?"
+    history: list[Turn] = []
+    for question in (first, "en bij Salland?", "en bij Zorg en Zekerheid?"):
+        answer = assistant.ask(question, history)
+        assert answer.status == "answered", question
+        history += [Turn(role="user", content=question), Turn(role="assistant", content=answer.answer)]
+    assert {c.insurer for c in answer.citations} == {"Zorg en Zekerheid"}
+    assert "offerte" in answer.citations[0].quote

@@ -274,3 +274,20 @@ def test_a_minimum_number_asks_a_count_not_an_amount() -> None:
     assert fact_kind("What is the minimum number of beds for a Korsakov unit?") == "count"
     assert fact_kind("Wat is het minimale aantal bedden?") == "count"
     assert fact_kind("What minimum solvency ratio does Zilveren Kruis require?") == "amount"
+
+
+def test_a_follow_up_of_a_follow_up_asks_the_first_question_again() -> None:
+    from inkoopwijzer.types import Turn
+
+    first = "Wanneer moet de offerte bij Zilveren Kruis binnen zijn voor MSZ 2027?"
+    history = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content="Uiterlijk 15 september 2026."),
+        Turn(role="user", content="en bij Salland?"),
+        Turn(role="assistant", content="Uiterlijk 1 september."),
+    ]
+    q = understand("en bij Zorg en Zekerheid?", history)
+    assert q.insurers == ["Zorg en Zekerheid"]
+    assert q.fact == "date" and q.fact_inherited
+    assert "offerte" in q.query and "Salland" not in q.query and "Zilveren" not in q.query
+    assert q.years == [2027]
