@@ -178,7 +178,7 @@ _WHEN = {
 _SIZE = {"minimaal", "minimum", "maximaal", "maximum", "hoogte", "hoog"}
 _KIND_WORDS: dict[str, set[str]] = {
     "date": _WHEN,
-    "duration": _WHEN | {"jaar", "jaren"},
+    "duration": _WHEN | {"jaar", "jaren", "lang", "long"},  # "hoe lang", "how long"
     "percentage": _SIZE | {"percentage", "procent", "percent", "aandeel", "deel", "share"},
     "amount": _SIZE | {"bedrag", "euro", "amount"},
     "count": _SIZE | {"aantal", "number"},

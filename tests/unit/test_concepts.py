@@ -292,3 +292,13 @@ def test_an_unknown_dutch_compound_is_measured_by_the_known_word_it_begins_with(
     q = understand("Hoeveel procent xyzafslag rekent de verzekeraar?")
     wanted = scorer.measured_terms(q, scorer.question_terms(q))
     assert wanted and not any(scorer.states_any(_unit(t), wanted) for t in texts)
+
+
+def test_hoe_lang_names_a_duration_not_long_stays() -> None:
+    texts = [*TEXTS, "Trajecten langer dan 120 dagen worden uitgesloten.", "Wij bieden u een tweejarige overeenkomst aan."]
+    scorer = _scorer_over(texts)
+    q = understand("Hoe lang is de looptijd van de overeenkomst?")
+    assert q.fact == "duration"
+    terms = scorer.question_terms(q)
+    long_stays, contract = _unit(texts[-2]), _unit(texts[-1])
+    assert scorer.score(contract, terms, q.fact) > scorer.score(long_stays, terms, q.fact)
