@@ -303,6 +303,13 @@ def split_units(hit: Hit, rank: int) -> list[Unit]:
     return units
 
 
+def _without_english_stopwords(text: str) -> str:
+    """The text without bm25s' longer English stop list (the index drops only the short one)."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return re.sub(r"[\w']+", lambda m: " " if m.group(0).lower() in STOPWORDS_EN_PLUS else m.group(0), text)
+
+
 # at most this many passage texts' tokens are remembered (a corpus of five policies has ~3,500)
 TOKEN_CACHE_SIZE = 100_000
 
@@ -345,14 +352,16 @@ class UnitScorer:
         names = {t for n in q.insurers for t in self.tok(n)} | {"zilver", "kruis", "zekerheid", "salland"}
         # words no passage contains cannot tell passages apart (e.g. English words over Dutch text)
         # an insurer's abbreviation ("zk") is no topic, though "zk.nl" puts it in the index
+        # an English question's function words ("we", "over", "been") are no Dutch topic words
+        plain = _without_english_stopwords if q.language == "en" else str
         own = [
-            t for t in self.tok(strip_names(q.query)) if t not in generic and t not in names and self.df.get(t, 0) > 0
+            t for t in self.tok(plain(strip_names(q.query))) if t not in generic and t not in names and self.df.get(t, 0) > 0
         ]
         if expanded is None:
             expanded, groups = expand(q.query), synonym_groups(q.query)
         extra = [
             t
-            for t in self.tok(strip_names(expanded))
+            for t in self.tok(plain(strip_names(expanded)))
             if t not in generic and t not in names and t not in own and self.df.get(t, 0) > 0
         ]
         weights = {t: self.idf(t) for t in dict.fromkeys(own)}

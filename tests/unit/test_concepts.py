@@ -302,3 +302,11 @@ def test_hoe_lang_names_a_duration_not_long_stays() -> None:
     terms = scorer.question_terms(q)
     long_stays, contract = _unit(texts[-2]), _unit(texts[-1])
     assert scorer.score(contract, terms, q.fact) > scorer.score(long_stays, terms, q.fact)
+
+
+def test_english_function_words_are_no_topic_words_of_an_english_question() -> None:
+    scorer = _scorer_over([*TEXTS, "We sluiten een overeenkomst.", "Over de offerte."])
+    english = scorer.question_terms(understand("When do we get the offer from Salland?"))
+    assert "we" not in english.weights
+    dutch = scorer.question_terms(understand("Wanneer sluiten we de overeenkomst?"))
+    assert "we" in dutch.weights  # a Dutch question keeps its words
