@@ -96,6 +96,8 @@ class Engine:
         filters = self.scope.filters(q, user_filters)
         expanded, groups = self._expanded(q)
         terms = self.scorer.question_terms(q, expanded, groups)  # once: search, rerank and sentences share them
+        if q.query != q.text:
+            terms = self._without_scope_words(filters, terms)
         hits = self._retrieve(q, filters, expanded, terms)
         t1 = time.perf_counter()
         units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
@@ -119,6 +121,18 @@ class Engine:
                 text = f"{text} {' '.join(extra)}"
             groups += [f"{word} {' '.join(words)}" for word, words in near.items()]
         return text, groups
+
+    def _without_scope_words(self, filters: Filters, terms: Terms) -> Terms:
+        """A follow-up's terms without the code of a care type that every policy searched is only
+        about: after "en voor ZG?" the ZG policy is searched, and "ZG" says nothing about which of
+        its sentences answers ("ELV" in the GRZ and ELV policy does)."""
+        metas = [self.searcher.metas[d] for d in self.searcher.allowed_documents(filters)]
+        cares = {c for m in metas for c in m.care_types}
+        drop = {c.lower() for c in cares if all(set(m.care_types) <= {c} for m in metas if c in m.care_types)}
+        drop &= terms.weights.keys()
+        if not drop or not terms.weights.keys() - drop:
+            return terms
+        return Terms.of({t: w for t, w in terms.weights.items() if t not in drop}, terms.concepts)
 
     def _retrieve(self, q: Question, filters: Filters, kq: str, terms: Terms) -> list[Hit]:
         """The top-k passages (per insurer when the question names none), from hybrid search

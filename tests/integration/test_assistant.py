@@ -152,3 +152,12 @@ def test_a_chain_of_follow_ups_keeps_asking_the_first_question(assistant: Any) -
         history += [Turn(role="user", content=question), Turn(role="assistant", content=answer.answer)]
     assert {c.insurer for c in answer.citations} == {"Zorg en Zekerheid"}
     assert "offerte" in answer.citations[0].quote
+
+
+def test_a_follow_up_that_switches_care_type_looks_for_the_same_fact_there(assistant: Any) -> None:
+    first = "Hoe lang is de looptijd van de GRZ-overeenkomst bij Zilveren Kruis?"
+    a1 = assistant.ask(first)
+    assert a1.status == "answered" and "tweejarige" in a1.answer  # not "Trajecten … langer dan 120 dagen"
+    a2 = assistant.ask("en voor ZG?", [Turn(role="user", content=first), Turn(role="assistant", content=a1.answer)])
+    assert a2.status == "answered"
+    assert "**" in a2.answer and a2.answer.split("**")[1] in ("2 jaar", "tweejarige")  # leads with the term
