@@ -273,6 +273,14 @@ class Unit:
     score: float = 0.0
 
 
+def _around(unit: Unit) -> str:
+    """What a unit belongs to besides its section: its table's header, and a list's introduction."""
+    chunk = unit.hit.chunk
+    if chunk.kind == "list":
+        return f"{chunk.context} {chunk.text.split(chr(10), 1)[0]}"
+    return chunk.context
+
+
 def _pointed_at(unit: Unit, whole: bool = False) -> str:
     """For a sentence that points back ("Hiervoor is de deadline 1 januari 2024."), the
     ANAPHOR_CHARS characters before it, where what it points at is said (`whole`: the whole
@@ -405,11 +413,7 @@ class UnitScorer:
         table context at CONTEXT_WEIGHT, contains: 0 to 1. A concept counts with the weight of
         the best of its words the unit has."""
         chunk = unit.hit.chunk
-        ctx = f"{chunk.section} {chunk.context}"
-        if chunk.kind == "list":
-            intro = chunk.text.split("\n", 1)[0]
-            ctx = f"{ctx} {intro}"  # the list's introduction
-        ctx = f"{ctx} {_pointed_at(unit)}"
+        ctx = f"{chunk.section} {_around(unit)} {_pointed_at(unit)}"
         here_f = terms.stated(self._tokens(unit.text))
         ctx_f = terms.stated(self._tokens(ctx))
         w = terms.weights
@@ -432,9 +436,10 @@ class UnitScorer:
 
     def measured_terms(self, q: Question, terms: Terms) -> set[str]:
         """The terms naming what a value question measures (`query.measured`), with their
-        synonyms among the question's concepts: a compound as itself and its head word
-        ("tariefafslag", "afslag"). Empty when the question does not say, or in words no
-        passage uses."""
+        synonyms among the question's concepts: a compound as itself or any of its words, an
+        English word by the glossary's words for it, and a Dutch word no passage uses by the known
+        word it begins with (or, with none, as itself, which no sentence states). Empty when the
+        question does not say what it measures."""
         wanted: set[str] = set()
         kind = self._kind_for(q.fact)  # "surcharge percentage": the percentage is the kind of value, not what it is of
         for word in measured(strip_names(q.text)):
@@ -463,9 +468,7 @@ class UnitScorer:
     def states_any(self, unit: Unit, wanted: set[str]) -> bool:
         """Whether the unit, the table header or list introduction it belongs to, or what it
         points back at ("Deze informatie stuurt u uiterlijk…"), states one of `wanted`."""
-        chunk = unit.hit.chunk
-        around = chunk.context if chunk.kind != "list" else f"{chunk.context} {chunk.text.split(chr(10), 1)[0]}"
-        found = Terms.of({t: 1.0 for t in wanted}).stated(self.tok(f"{unit.text} {around} {_pointed_at(unit, whole=True)}"))
+        found = Terms.of({t: 1.0 for t in wanted}).stated(self.tok(f"{unit.text} {_around(unit)} {_pointed_at(unit, whole=True)}"))
         return bool(found)
 
     def concepts_in(self, unit: Unit, terms: Terms) -> set[int]:
