@@ -24,6 +24,7 @@ from .extractive import (
     UnitScorer,
     best_units,
     is_heading,
+    list_after,
     paragraph_of,
     split_units,
     with_neighbour,
@@ -296,6 +297,8 @@ class Engine:
                 group = with_neighbour(unit, units, fact)
             else:
                 group = paragraph_of(unit, units, PARAGRAPH_CHARS)
+            if len(group) > 1 and group[-1].text.rstrip().endswith(":"):
+                group += list_after(group[-1], units)  # the list the quote ends by introducing
             overlapping = [i for i, g in enumerate(groups) if g[0].start < group[-1].end and group[0].start < g[-1].end]
             if overlapping:
                 # a part's list around the best sentence: quote the union, once

@@ -153,6 +153,8 @@ _GENERIC = {
     # the second word of a question phrase ("hoe vaak", "how often"): the kind of fact, not the topic
     "vaak", "dikwijls", "snel", "often", "frequently", "soon", "quickly", "per", "waar", "waarheen", "naartoe",
     "where", "wie", "who", "belangrijk", "belangrijke", "belangrijkste", "important", "main", "volgens",
+    # a verb of having ("welke diagnosegroepen kent de GRZ?"): the question's nouns are its topic
+    "ken", "kent", "kennen",
 }
 
 
@@ -178,7 +180,7 @@ _WHEN = {
 _SIZE = {"minimaal", "minimum", "maximaal", "maximum", "hoogte", "hoog"}
 _KIND_WORDS: dict[str, set[str]] = {
     "date": _WHEN,
-    "duration": _WHEN | {"jaar", "jaren", "lang", "long"},  # "hoe lang", "how long"
+    "duration": _WHEN | {"jaar", "jaren", "lang", "hoelang", "long"},  # "hoe lang", "hoelang", "how long"
     "percentage": _SIZE | {"percentage", "procent", "percent", "aandeel", "deel", "share"},
     "amount": _SIZE | {"bedrag", "euro", "amount"},
     "count": _SIZE | {"aantal", "number"},
@@ -580,4 +582,27 @@ def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
         out.append(same[idx + 1])
     elif idx + 1 < len(same) and not _paragraph_break(unit, same[idx + 1]) and len(same[idx + 1].text) <= NEXT_CHARS:
         out.append(same[idx + 1])  # a short next sentence of its paragraph: the condition or exception that goes with it
+    if len(out) == 2 and out[1].text.rstrip().endswith(":"):
+        out.extend(list_after(out[1], units))  # … and the list that one introduces ("Lever … aan over de volgende aspecten:")
     return out
+
+
+# the items a sentence ending in ':' introduces, when the whole list (the first item within LIST_GAP
+# characters of it) has at most LIST_ITEMS items of LIST_CHARS characters in all; a longer list is not quoted
+LIST_ITEMS = 6
+LIST_GAP = 12
+LIST_CHARS = 500
+
+
+def list_after(intro: Unit, units: list[Unit]) -> list[Unit]:
+    """The units that follow `intro` (a sentence ending in ':') in its document, in the same
+    passage or a list passage of their own: the list it introduces, if it is short."""
+    doc = intro.hit.meta.document
+    after = sorted({u.start: u for u in units if u.hit.meta.document == doc and u.start >= intro.end}.values(), key=lambda u: u.start)
+    if not after or after[0].start - intro.end > LIST_GAP:
+        return []
+    chunk = after[0].hit.chunk.id
+    items = [u for u in after if u.hit.chunk.id == chunk]
+    if len(items) > LIST_ITEMS or sum(len(u.text) for u in items) > LIST_CHARS:
+        return []
+    return items

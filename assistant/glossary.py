@@ -151,7 +151,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bcontract\b", "overeenkomst zorgovereenkomst contract contracteren gecontracteerd"),
     (r"\baanmelden\b|\binschrijven\b", "aanmelden aanvragen aanvraag overeenkomst"),
     (r"\bplafond\b", "omzetplafond"),
-    (r"\bhoe lang\b", "looptijd periode duur"),
+    (r"\bhoe\s?lang\b", "looptijd periode duur"),
     (r"telefoonnummer|telefonisch|\bphone\b|\bbellen\b|\bcall\b", "bel bellen telefoon telefonisch contact"),
     (r"mailadres|e-?mail\b|\bmailen\b", "e-mail e-mailadres mail sturen"),
     (r"website|webpagina|web page", "website kijk contactformulier"),
@@ -183,7 +183,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bwat is er nieuw\b|\bnieuwe? (afspraken|regels|eisen)\b|\bverander\w*|\bgewijzigd\b|\btoegevoegd\b"
      r"|\baangepast\b|\bwijziging\w*", "wijzigingen gewijzigd nieuw"),
     (r"\bbedrag\b|\bkosten\b|\bgeld\b", "bedrag euro"),
-    (r"\blooptijd\b|\bgeldig\w*|\bhoe lang loopt\b", "looptijd geldig meerjarig eenjarig jaar"),
+    (r"\blooptijd\b|\bgeldig\w*|\bhoe\s?lang loopt\b", "looptijd geldig meerjarig eenjarig jaar"),
 ]
 
 

@@ -85,7 +85,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
                               r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),
     # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
     ("amount", re.compile(r"hoeveel (euro|geld|bedraagt|bedragen|kost|kosten)\b|\bwat kost|hoe hoog is (de|het) (opslag|korting|afslag|vergoeding|budget|tarief|bedrag)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|\b(revenue|turnover)\b|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
-    ("duration", re.compile(r"hoe lang|hoe snel|hoeveel (werk)?(dagen|weken|maanden|jaar|jaren)\b|looptijd|\bduur\b|\bduurt\b|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|\bperiode\b", re.I)),
+    ("duration", re.compile(r"hoe\s?lang|hoe snel|hoeveel (werk)?(dagen|weken|maanden|jaar|jaren)\b|looptijd|\bduur\b|\bduurt\b|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|\bperiode\b", re.I)),
     ("date", re.compile(r"wanneer|deadline|datum|datums|\b(belangrijke|belangrijkste|welke|alle) data\b(?!\s+(moet|moeten|lever|aanlever|deel))|\bplanning\b|tijdpad|tijdlijn|\btimeline\b|\bschedule\b|key dates|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
     # an e-mail address, phone number or web address ("naar welk mailadres?", "telefoonnummer")
     ("email", re.compile(r"e-?mail\s*adres|mailadres|e-?mail address|\bemail\b|\be-mail\b|\bmailen\b", re.I)),
@@ -163,7 +163,7 @@ def find_years(text: str) -> list[int]:
 
 # "…, en wat moet ik aanleveren?", "… and how long is it valid?": a second question joined on
 _QUESTION_WORD = (
-    r"(?:wat|wanneer|hoe|hoeveel|welke|welk|waar|waarheen|wie|wiens|waarom|naar wie|per wanneer|tot wanneer|"
+    r"(?:wat|wanneer|hoe|hoelang|hoeveel|welke|welk|waar|waarheen|wie|wiens|waarom|naar wie|per wanneer|tot wanneer|"
     r"what|when|how|which|where|who|whom|whose|why|until when|by when)\b"
 )
 _PART_JOIN = re.compile(rf"\s*[,;]?\s+(?:en|and|maar|but)\s+(?={_QUESTION_WORD})|\?\s+(?=\S)", re.I)
@@ -195,6 +195,13 @@ _CONDITIONAL_WHEN = re.compile(
 )
 
 
+_PARALLEL_WHEN = re.compile(
+    r"\b(?:en|of|and|or)\s+(?:wanneer|when)\b(?!\s+(?:moet|moeten|kan|kunnen|krijg|krijgen|krijgt|hoor|horen|hoort|"
+    r"wordt|worden|ontvang|ontvangt|ontvangen|zal|zullen|mag|mogen|do|does|did|will|can|must|should|would|is|are)\b)",
+    re.I,
+)
+
+
 # where one sentence of a question ends and the next begins ("… per jaar. Wanneer …?", not "€150.000")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
@@ -214,7 +221,8 @@ def fact_kind(text: str) -> FactKind:
 def _fact_kind(text: str) -> FactKind:
     conditional = _CONDITIONAL_WHEN.search(text) is not None
     if conditional:
-        text = _CONDITIONAL_WHEN.sub(" ", text)
+        # "wanneer is het ELV en wanneer respijtzorg?": the second "wanneer" is the first one's twin
+        text = _PARALLEL_WHEN.sub(" ", _CONDITIONAL_WHEN.sub(" ", text))
     for kind, rx in _FACT_PATTERNS:
         if rx.search(text):
             return kind

@@ -310,3 +310,30 @@ def test_english_function_words_are_no_topic_words_of_an_english_question() -> N
     assert "we" not in english.weights
     dutch = scorer.question_terms(understand("Wanneer sluiten we de overeenkomst?"))
     assert "we" in dutch.weights  # a Dutch question keeps its words
+
+
+def test_a_short_list_is_quoted_with_the_sentence_that_introduces_it_a_long_one_is_not() -> None:
+    from assistant.extractive import LIST_CHARS, list_after, split_units, with_neighbour
+
+    intro = "Neem uiterlijk 1 september contact met ons op. Lever dan informatie aan over de volgende aspecten:"
+    items = "een verklaring van de stijging;\n\nuw onderbouwde prognose."
+    text = f"{intro}\n\n{items}"
+    chunk = Chunk(id="c3", document="a.pdf", text=text, start=0, end=len(text))
+    units = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
+    date, colon, *listed = units
+    assert [u.text for u in with_neighbour(date, units, "date")] == [date.text, colon.text, *(u.text for u in listed)]
+    # a list passage of its own right after the introduction counts too; one too long to quote does not
+    long_text = "\n\n".join(["een punt dat heel lang is " * 4] * 6)
+    assert len(long_text) > LIST_CHARS
+    elsewhere = Chunk(id="c4", document="a.pdf", text=long_text, start=len(text) + 2, end=len(text) + 2 + len(long_text))
+    long_units = split_units(Hit(chunk=elsewhere, meta=META, score=1.0), 1)
+    head = split_units(Hit(chunk=Chunk(id="c5", document="a.pdf", text=intro, start=0, end=len(intro)), meta=META, score=1.0), 0)
+    assert list_after(head[-1], [*head, *long_units]) == []
+    assert list_after(colon, units) == listed
+
+
+def test_a_verb_of_having_is_no_topic_word() -> None:
+    scorer = _scorer_over([*TEXTS, "Wij kennen vijf diagnosegroepen.", "U kent de regels."])
+    terms = scorer.question_terms(understand("Welke diagnosegroepen kent de GRZ?"))
+    assert not set(scorer.tok("kent kennen")) & terms.weights.keys()
+    assert set(scorer.tok("diagnosegroepen")) <= terms.weights.keys()

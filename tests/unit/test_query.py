@@ -291,3 +291,11 @@ def test_a_follow_up_of_a_follow_up_asks_the_first_question_again() -> None:
     assert q.fact == "date" and q.fact_inherited
     assert "offerte" in q.query and "Salland" not in q.query and "Zilveren" not in q.query
     assert q.years == [2027]
+
+
+def test_hoelang_asks_a_duration_and_a_twin_when_keeps_the_first_ones_sense() -> None:
+    assert fact_kind("hoelang moet je bestaan voor een contract") == "duration"
+    # "wanneer is het ELV en wanneer respijtzorg?" asks in which case, twice
+    assert fact_kind("Wanneer is het ELV en wanneer respijtzorg uit de Wmo?") == "condition"
+    # … but "and when do we hear?" asks a date of its own
+    assert fact_kind("What happens when we exceed it and when do we hear?") == "date"
