@@ -205,6 +205,11 @@ _CHANGES_CHAPTER = re.compile(
 )
 
 
+# a word ending in a term after one of these is no compound of it: "prijsverschil" does not state
+# "schil" (the lemmatiser's reading of "geschil"), "ontwikkeling" not "wikkeling"
+_VERB_PREFIX = re.compile(r"(ver|be|ge|ont|her)$")
+
+
 @dataclass(frozen=True)
 class Terms:
     """A question's weighted stemmed terms, grouped into concepts: the words that say one
@@ -227,7 +232,8 @@ class Terms:
     def stated(self, tokens: Iterable[str]) -> dict[str, float]:
         """The terms the tokens state, each with how fully: 1 for the term itself, HEAD_WEIGHT
         for a compound ending in it ("volumeprognoses" states "prognoses", "kwaliteitskeurmerk"
-        "keurmerk"), which the tokenizer only splits into words it has seen on their own."""
+        "keurmerk"), which the tokenizer only splits into words it has seen on their own (not a
+        word that ends in it after a verb's prefix, `_VERB_PREFIX`)."""
         out: dict[str, float] = {}
         for tok in tokens:
             if tok in self.weights:
@@ -235,7 +241,11 @@ class Terms:
                 continue
             heads = self._heads.get(tok)
             if heads is None:
-                heads = tuple(t for t in self.weights if len(t) >= MIN_HEAD and len(tok) > len(t) and tok.endswith(t))
+                heads = tuple(
+                    t
+                    for t in self.weights
+                    if len(t) >= MIN_HEAD and len(tok) > len(t) and tok.endswith(t) and not _VERB_PREFIX.search(tok[: -len(t)])
+                )
                 self._heads[tok] = heads
             for t in heads:
                 out.setdefault(t, HEAD_WEIGHT)

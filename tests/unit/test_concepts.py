@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from assistant.extractive import Terms, Unit, UnitScorer
+from assistant.extractive import HEAD_WEIGHT, Terms, Unit, UnitScorer
 from assistant.glossary import synonym_groups
 from assistant.query import understand
 from index.keyword import Tokenizer
@@ -337,3 +337,9 @@ def test_a_verb_of_having_is_no_topic_word() -> None:
     terms = scorer.question_terms(understand("Welke diagnosegroepen kent de GRZ?"))
     assert not set(scorer.tok("kent kennen")) & terms.weights.keys()
     assert set(scorer.tok("diagnosegroepen")) <= terms.weights.keys()
+
+
+def test_a_word_ending_in_a_term_after_a_verbs_prefix_does_not_state_it() -> None:
+    terms = Terms.of({"schil": 1.0, "keurmerk": 1.0})
+    assert terms.stated(["kwaliteitskeurmerk"]) == {"keurmerk": HEAD_WEIGHT}
+    assert terms.stated(["prijsverschil"]) == {}  # "verschil", not a compound of "schil"
