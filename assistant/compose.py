@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .extractive import Unit
 
@@ -81,7 +82,13 @@ def not_found(lang: str, reason: str | None = None) -> str:
     return f"{base}: {reason}" if reason else f"{base}. Neem contact op met de zorginkoper van de verzekeraar."
 
 
-def clarify(lang: str) -> str:
+def clarify(lang: str, named: Sequence[str] = ()) -> str:
+    """Ask what is meant; about what the question named, if it named only insurers or care types."""
+    about = " en ".join(named) if lang == "nl" else " and ".join(named)
     if lang == "en":
+        if about:
+            return f"What would you like to know about {about}? For example a deadline, a condition or a threshold."
         return "Could you say what you would like to know, and for which insurer and type of care?"
+    if about:
+        return f"Wat wilt u weten over {about}? Bijvoorbeeld een deadline, een voorwaarde of een drempelbedrag."
     return "Wat wilt u precies weten, en voor welke zorgverzekeraar en welke zorgsoort?"

@@ -84,12 +84,12 @@ class Engine:
                 timings={"total_ms": _ms(t0)},
                 retrieved=[] if debug else None,
             )
-        if not self.scorer.has_content(q) and not q.insurers and not q.care_types:
+        if (not self.scorer.has_content(q) and not q.insurers and not q.care_types) or self.scorer.names_only(q):
             # nothing to search for ("hallo?", "en?"): ask what is meant instead of guessing
             return Answer(
                 question=question,
                 status="clarify",
-                answer=compose.clarify(q.language),
+                answer=compose.clarify(q.language, [*q.insurers, *q.care_types]),
                 language=q.language,
                 timings={"total_ms": _ms(t0)},
                 retrieved=[] if debug else None,

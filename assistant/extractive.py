@@ -363,6 +363,13 @@ class UnitScorer:
         """Whether the question names anything at all beyond question words and greetings."""
         return any(t not in self._generic for t in self.tok(q.query))
 
+    def names_only(self, q: Question) -> bool:
+        """Whether the question, resolved against the conversation, names nothing but insurers and
+        care types ("en bij Salland?" with no earlier question, "ZK GRZ?"): nothing to answer."""
+        return bool(q.insurers or q.care_types) and not any(
+            t not in self._generic for t in self.tok(strip_care(strip_names(q.query)))
+        )
+
     def question_terms(self, q: Question, expanded: str | None = None, groups: Sequence[str] = ()) -> Terms:
         """Stemmed topic terms of the question with idf weights; the terms the expansion adds
         (glossary, lexicon: `expanded`, by default the glossary's) weigh less. `groups` are

@@ -42,6 +42,7 @@ from .lexicon import Lexicon
 from .validity import mark_superseded
 
 __all__ = [
+    "EF_SEARCH",
     "INDEX_FORMAT",
     "IndexVersion",
     "chroma_client",
@@ -55,9 +56,15 @@ __all__ = [
 Progress = Callable[[str, int, int], None]
 
 # What a version holds; bumped when a version gains a part or its tokens change (2: the lexicon;
-# 3: keyword tokens lemmatised before stemming). An ingest rebuilds
-# a version of an older format even when no document changed.
-INDEX_FORMAT = 3
+# 3: keyword tokens lemmatised before stemming; 4: the vector index searched exhaustively, EF_SEARCH).
+# An ingest rebuilds a version of an older format even when no document changed.
+INDEX_FORMAT = 4
+
+# Candidates the vector index (HNSW) explores per query. Chroma's default (100) is approximate: with
+# 60-80 results asked, which passages came back varied from one process to the next, and so did the
+# answers. At this size a policy corpus of thousands of passages is searched exactly, and the same
+# question always gets the same answer.
+EF_SEARCH = 2000
 
 
 @dataclass
@@ -328,7 +335,9 @@ def _write_version(
     client = chroma_client(settings, tmp)
     try:
         collection = client.create_collection(
-            collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            collection_name,
+            configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
+            embedding_function=None,
         )
         step = 1000
         for i in range(0, len(all_chunks), step):

@@ -66,13 +66,15 @@ def test_an_index_of_an_older_format_is_rebuilt(fresh_settings, tmp_path: Path) 
     import shutil
 
     from index.search import get_searcher
-    from index.store import INDEX_FORMAT, current_version, ensure_index, ingest_paths
+    from index.store import EF_SEARCH, INDEX_FORMAT, current_version, ensure_index, ingest_paths
 
     small = _small_doc(tmp_path / "docs")
     ingest_paths([small], fresh_settings)
     old = current_version(fresh_settings)
     assert old is not None and old.format == INDEX_FORMAT
     assert len(get_searcher(fresh_settings).lexicon) > 0
+    # the vector index explores enough candidates to search exactly (the same answer every run)
+    assert get_searcher(fresh_settings).collection.configuration["hnsw"]["ef_search"] == EF_SEARCH
     manifest = json.loads((old.path / "manifest.json").read_text(encoding="utf-8"))
     manifest.pop("format")
     (old.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
