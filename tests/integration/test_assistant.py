@@ -119,6 +119,11 @@ def test_a_deadline_question_leads_with_the_deadline_of_its_topic(assistant: Any
 
 def test_empty_of_content_asks_back(assistant: Any) -> None:
     assert assistant.ask("hallo?").status == "clarify"
+    # a follow-up with nothing to follow asks what is wanted of the insurer it names
+    answer = assistant.ask("en bij Salland?")
+    assert answer.status == "clarify" and "Salland" in answer.answer
+    follow = assistant.ask("en bij Salland?", [Turn(role="user", content="Wanneer moet de offerte bij Zorg en Zekerheid binnen zijn?")])
+    assert follow.status == "answered" and follow.insurers == ["Salland"]
 
 
 def test_ask_json_prints_the_answer_fields(settings: Any) -> None:

@@ -343,3 +343,15 @@ def test_a_word_ending_in_a_term_after_a_verbs_prefix_does_not_state_it() -> Non
     terms = Terms.of({"schil": 1.0, "keurmerk": 1.0})
     assert terms.stated(["kwaliteitskeurmerk"]) == {"keurmerk": HEAD_WEIGHT}
     assert terms.stated(["prijsverschil"]) == {}  # "verschil", not a compound of "schil"
+
+
+def test_a_question_that_names_only_an_insurer_or_care_type_is_asked_back_about_it() -> None:
+    from assistant import compose
+
+    scorer = _scorer_over([*TEXTS, "Stuur uw offerte uiterlijk 1 oktober."])
+    assert scorer.names_only(understand("en bij Salland?"))
+    assert scorer.names_only(understand("ZK GRZ"))
+    assert not scorer.names_only(understand("Wanneer moet de offerte bij Salland binnen zijn?"))
+    assert not scorer.names_only(understand("hallo"))  # names nothing: the general question back
+    assert "Salland" in compose.clarify("nl", ["Salland"])
+    assert "Salland" in compose.clarify("en", ["Salland"])
