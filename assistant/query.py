@@ -242,10 +242,18 @@ _MEASURED = re.compile(
     r"(?:what|which)(?=\s+\w+\s+(?:percentage|rate|amount|fee)\b)|"  # "what surcharge percentage": the word before
     r"how\s+(?:high|large|big)\s+(?:is|are)|how\s+much|"
     r"(?:wanneer|op\s+welke\s+data|tot\s+wanneer|welke\s+datum)\s+(?:moet|moeten|wordt|worden)(?=\s+(?:de|het|ons|onze|mijn|uw)\s)|"
+    # "wanneer krijg ik de vragenlijst?", "when will ZZ send the reference tariff list?": the date of that thing
+    r"(?:wanneer|op\s+welke\s+datum)\s+(?:krijg|ontvang|krijgen|ontvangen|krijgt|ontvangt)\s+(?:ik|we|wij|u|je)|"
+    r"(?:wanneer|op\s+welke\s+datum)\s+(?:stuurt|verstuurt|publiceert|levert|deelt)(?:\s+(?:[\w&-]+\s+){0,2}?[\w&-]+(?=\s+(?:de|het|een|ons|onze|uw)\s))?|"
+    r"(?:when|on\s+what\s+date|by\s+what\s+date)\s+(?:will|does|do|is|are)\s+(?:[\w&-]+\s+){0,4}?"
+    r"(?:send|publish|deliver|share|provide|get|receive|announce)|"
     r"(?:uiterste|laatste)\s+(?:datum|dag)\s+(?:om|voor|van)|deadline\s+(?:for|voor)(?:\s+(?:submitting|sending|signing))?)\s+"
-    rf"{_ARTICLE}(?P<words>[^\W\d_][\w/-]*(?:\s+[^\W\d_][\w/-]*)?)",
+    rf"{_ARTICLE}(?:20\d\d\s+)?(?P<words>[^\W\d_][\w/-]*(?:\s+[^\W\d_][\w/-]*)?)",
     re.I,
 )
+
+
+_NOT_MEASURED = {"which", "what", "whether", "if", "who", "welke", "welk", "wat", "of", "wie", "wanneer", "when"}
 
 
 def measured(text: str) -> list[str]:
@@ -255,6 +263,8 @@ def measured(text: str) -> list[str]:
     if not m:
         return []
     words = m.group("words").split()
+    if words[0].lower() in _NOT_MEASURED:
+        return []  # "when will ZK publish which providers…": a clause, not a thing
     # the second word only after an adjective ("klinische ingrepen", "medisch specialisten"), not
     # the verb that follows a noun ("tariefafslag rekent", "opslag bovenop")
     return words if re.search(r"(isch|e|-)$", words[0]) and len(words[0]) > 3 else words[:1]

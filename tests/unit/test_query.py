@@ -299,3 +299,13 @@ def test_hoelang_asks_a_duration_and_a_twin_when_keeps_the_first_ones_sense() ->
     assert fact_kind("Wanneer is het ELV en wanneer respijtzorg uit de Wmo?") == "condition"
     # … but "and when do we hear?" asks a date of its own
     assert fact_kind("What happens when we exceed it and when do we hear?") == "date"
+
+
+def test_when_one_gets_or_is_sent_a_thing_measures_that_thing() -> None:
+    from assistant.query import measured, strip_names
+
+    assert measured("Wanneer krijg ik de vragenlijst?") == ["vragenlijst"]
+    assert measured("Wanneer stuurt Zorg en Zekerheid de referentietarieven?") == ["referentietarieven"]
+    assert measured(strip_names("On what date will Zorg en Zekerheid send the 2027 reference tariff list?"))[-1] == "tariff"
+    # "which providers are contracted" is a clause, not a thing whose date is asked
+    assert measured("When will Zilveren Kruis publish which providers are contracted?") == []
