@@ -115,6 +115,10 @@ class Engine:
         the groups of words that say one thing (a phrase with its synonyms or translations)."""
         text = expand(q.query)
         groups = synonym_groups(q.query)
+        split = self._split_unknown(q.query)
+        if split:
+            text = f"{text} {' '.join(w for heads, tail in split for w in (*heads, tail))}"
+            groups += [" ".join(heads) for heads, _ in split]  # any word ending in the first part states it
         if q.language == "en":
             near = translations(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
             extra = translated_terms(near)
@@ -122,6 +126,19 @@ class Engine:
                 text = f"{text} {' '.join(extra)}"
             groups += [f"{word} {' '.join(words)}" for word, words in near.items()]
         return text, groups
+
+    def _split_unknown(self, text: str) -> list[tuple[list[str], str]]:
+        """The compounds of the text that no passage uses, split into the passages' words
+        (`Tokenizer.split_unknown`): "aansprakelijkheidsverzekering" is said as "verzekerd voor
+        beroepsaansprakelijkheid"."""
+        tok = self.searcher.keyword.tokenizer
+        out = []
+        for word in dict.fromkeys(tok.words(text)):
+            if len(word) >= 10 and word.isalpha() and all(self.scorer.df.get(t, 0) == 0 for t in tok(word)):
+                split = tok.split_unknown(word)
+                if split:
+                    out.append(split)
+        return out
 
     def _without_scope_words(self, filters: Filters, terms: Terms) -> Terms:
         """A follow-up's terms without the code of a care type that every policy searched is only

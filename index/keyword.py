@@ -23,6 +23,8 @@ __all__ = ["KeywordIndex", "Tokenizer"]
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 _MIN_PART = 4
+# the most words a compound's unknown first part is matched by (`Tokenizer.split_unknown`)
+_MAX_HEADS = 4
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +72,24 @@ class Tokenizer:
             if head.endswith("s") and head[:-1] in self.vocabulary and tail in self.vocabulary:
                 return [head[:-1], tail]  # tussen-s: zorgverzekeraarsoverleg
         return []
+
+    def split_unknown(self, word: str) -> tuple[list[str], str] | None:
+        """A compound no passage uses, split into the passages' words: its last part as a word of
+        its own, and its first part as the words that end in it ("aansprakelijkheidsverzekering":
+        "verzekering" and "beroepsaansprakelijkheid"). None when no such split exists."""
+        if len(word) < 2 * _MIN_PART or not self.vocabulary or word in self.vocabulary:
+            return None
+        for i in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
+            head, tail = word[:i], word[i:]
+            if tail not in self.vocabulary:
+                continue
+            for h in dict.fromkeys([head, head[:-1] if head.endswith("s") else head]):  # tussen-s
+                if len(h) < _MIN_PART:
+                    continue
+                heads = sorted(v for v in self.vocabulary if v.endswith(h))[:_MAX_HEADS]
+                if heads:
+                    return heads, tail
+        return None
 
     def __call__(self, text: str) -> list[str]:
         stop = _stopwords()

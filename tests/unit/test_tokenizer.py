@@ -26,3 +26,10 @@ def test_numbers_are_kept_and_compounds_split_into_known_words() -> None:
     tok = Tokenizer({"omzet", "plafond"})
     assert tok("€ 100.000") == ["100000"]
     assert tok("omzetplafond")[1:] == tok("omzet plafond")
+
+
+def test_a_compound_no_passage_uses_splits_into_the_words_passages_use() -> None:
+    tok = Tokenizer({"verzekering", "beroepsaansprakelijkheid", "bedrijfs", "omzet"})
+    assert tok.split_unknown("aansprakelijkheidsverzekering") == (["beroepsaansprakelijkheid"], "verzekering")
+    assert tok.split_unknown("tariefafslag") is None  # neither part is a passage's word
+    assert tok.split_unknown("verzekering") is None  # a known word needs no split
