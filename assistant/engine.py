@@ -30,7 +30,7 @@ from .extractive import (
     with_neighbour,
 )
 from .glossary import expand, synonym_groups, translated_terms, translations
-from .query import FactKind, Question, fact_kind, understand
+from .query import FactKind, Question, fact_kind, refers_back, understand
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
 
@@ -176,10 +176,11 @@ class Engine:
         the rest of the question's words at half weight (they keep the part on topic)."""
         if not q.parts:
             return []
-        whole = terms.scaled(0.5)
         out: list[dict[str, tuple[Unit, FactKind]]] = []
         for part in q.parts:
             pq = replace(q, text=part, query=part, fact=fact_kind(part), parts=[])
+            # a part that points back ("… en wanneer moet hij klaar zijn?") is about what the rest names
+            whole = terms.scaled(1.0 if refers_back(part) else 0.5)
             part_terms = whole.merged(self.scorer.question_terms(pq, *self._expanded(pq)))
             best: dict[str, tuple[float, Unit]] = {}
             for u in units:

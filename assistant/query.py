@@ -64,7 +64,7 @@ _FOLLOWUP_START = re.compile(
 
 # words by which a short follow-up points at what was discussed before
 _REFERS_BACK = re.compile(
-    r"\b(dan|daar|daarvoor|daarna|dat|die|dit|hiervoor|this|that|it|they|them|then|there|back)\b", re.I
+    r"\b(dan|daar|daarvoor|daarna|dat|die|dit|hij|ze|zij|hiervoor|this|that|it|they|them|then|there|back)\b", re.I
 )
 
 _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
@@ -284,6 +284,11 @@ def strip_care(text: str) -> str:
     return " ".join(text.split())
 
 
+def refers_back(text: str) -> bool:
+    """Whether the text points at something said before it ("dan", "die", "it", "that")."""
+    return _REFERS_BACK.search(text) is not None
+
+
 def is_elliptical(text: str) -> bool:
     """A follow-up that only makes sense with the previous question ("en bij Salland?")."""
     content = re.sub(r"[^\w\s]", " ", strip_names(text)).split()
@@ -317,7 +322,7 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         prev_insurers = prev_insurers or find_insurers(p)
         prev_care = prev_care or find_care_types(p)
     elliptical = is_elliptical(question) or (
-        len(question.split()) <= 6 and bool(_REFERS_BACK.search(question))
+        len(question.split()) <= 6 and refers_back(question)
     )
     if elliptical:
         q.is_followup = True

@@ -309,3 +309,10 @@ def test_when_one_gets_or_is_sent_a_thing_measures_that_thing() -> None:
     assert measured(strip_names("On what date will Zorg en Zekerheid send the 2027 reference tariff list?"))[-1] == "tariff"
     # "which providers are contracted" is a clause, not a thing whose date is asked
     assert measured("When will Zilveren Kruis publish which providers are contracted?") == []
+
+
+def test_a_part_that_points_back_is_recognised() -> None:
+    from assistant.query import refers_back
+
+    assert refers_back("wanneer moet hij klaar zijn")
+    assert not refers_back("wanneer moet de vragenlijst klaar zijn")
