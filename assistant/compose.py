@@ -23,6 +23,17 @@ _EN_UNITS = {"weken": "weeks", "week": "week", "dagen": "days", "dag": "day", "w
              "maanden": "months", "maand": "month", "jaar": "years", "jaren": "years"}
 
 
+# the other Dutch words a value may hold ("twee weken", "eind september", "het derde kwartaal", "tweejarige")
+_EN_WORDS = {
+    "één": "one", "een": "one", "twee": "two", "drie": "three", "vier": "four", "vijf": "five", "zes": "six",
+    "zeven": "seven", "acht": "eight", "negen": "nine", "tien": "ten", "twaalf": "twelve",
+    "eenjarig": "one-year", "eenjarige": "one-year", "tweejarig": "two-year", "tweejarige": "two-year",
+    "driejarig": "three-year", "driejarige": "three-year", "meerjarig": "multi-year", "meerjarige": "multi-year",
+    "eind": "end of", "begin": "early", "medio": "mid", "kwartaal": "quarter", "het": "the", "eerste": "first",
+    "tweede": "second", "derde": "third", "vierde": "fourth", "uiterlijk": "by", "vóór": "before", "voor": "before",
+}
+
+
 def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | None:
     """The value a date/amount/percentage/duration question asks for, as the sentence states it."""
     if pattern is None:
@@ -32,8 +43,9 @@ def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | N
         return None
     value = " ".join(m.group(0).split()).rstrip(".,")
     if lang == "en":
-        for nl, en in {**_EN_MONTHS, **_EN_UNITS}.items():
-            value = re.sub(rf"\b{nl}\b", en, value, flags=re.I)
+        for nl, en in {**_EN_MONTHS, **_EN_UNITS, **_EN_WORDS}.items():
+            value = re.sub(rf"(?<!\w){nl}(?!\w)", en, value, flags=re.I)
+        value = re.sub(r"\b(one|1) (week|day|working day|month|year)s\b", r"\1 \2", value)
     return value
 
 

@@ -197,6 +197,17 @@ _KIND_WORDS: dict[str, set[str]] = {
 CHANGE_BONUS = 0.3
 # … and what a sentence that says something changes adds ("stopt per 2027", "is toegevoegd"), anywhere
 CHANGE_STATED = 0.25
+# A rule quoted in the changes chapter ("… zijn de volgende punten verwijderd: 'De zorgaanbieder spant zich
+# in…'") is quoted to say it was removed or reworded: it answers only a question about the changes
+QUOTED_CHANGE_PENALTY = 0.4
+_QUOTE_MARKS = "'‘’\"“”"
+
+
+def _is_quotation(text: str) -> bool:
+    """Whether the text is nothing but a quotation ("'De zorgaanbieder spant zich in…'."), not a
+    sentence about one ("'Een ZBC is minimaal twee jaar…' is niet langer een voorwaarde.")."""
+    t = text.strip().rstrip(".;,")
+    return len(t) > 2 and t[0] in _QUOTE_MARKS and t[-1] in _QUOTE_MARKS
 # (not "Aanvullingen en wijzigingen", which says that amendments may follow)
 _CHANGES_CHAPTER = re.compile(
     r"^(\d+\s+)?((belangrijkste|inhoudelijke)\s+)?(wijzigingen|veranderingen)\b|wat zijn de wijzigingen|"
@@ -509,6 +520,8 @@ class UnitScorer:
             s += CHANGE_BONUS
         if fact == "change" and _CHANGE.search(unit.text):
             s += CHANGE_STATED
+        if fact != "change" and _is_quotation(unit.text) and _CHANGES_CHAPTER.search(unit.hit.chunk.section.split(" › ")[0]):
+            s -= QUOTED_CHANGE_PENALTY  # a rule quoted in the changes chapter was removed or reworded there
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
             s += FACT_BONUS if rx.search(unit.text) else -NO_FACT_PENALTY

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from assistant.extractive import HEAD_WEIGHT, Terms, Unit, UnitScorer
 from assistant.glossary import synonym_groups
 from assistant.query import understand
@@ -355,3 +357,26 @@ def test_a_question_that_names_only_an_insurer_or_care_type_is_asked_back_about_
     assert not scorer.names_only(understand("hallo"))  # names nothing: the general question back
     assert "Salland" in compose.clarify("nl", ["Salland"])
     assert "Salland" in compose.clarify("en", ["Salland"])
+
+
+def test_an_english_answer_leads_with_the_value_in_english() -> None:
+    from assistant.compose import fact_value
+    from assistant.extractive import VALUE_PATTERN
+
+    assert fact_value(VALUE_PATTERN["duration"], "minimaal twee jaar volwaardig in bedrijf", "en") == "two years"
+    assert fact_value(VALUE_PATTERN["duration"], "binnen een jaar", "en") == "one year"
+    assert fact_value(VALUE_PATTERN["date"], "uiterlijk eind september", "en") == "end of September"
+    assert fact_value(VALUE_PATTERN["date"], "uiterlijk eind september", "nl") == "eind september"
+
+
+def test_a_rule_quoted_in_the_changes_chapter_answers_only_a_change_question() -> None:
+    from assistant.extractive import QUOTED_CHANGE_PENALTY
+
+    text = "'De zorgaanbieder spant zich in om patiënten te verwijzen naar ZorgkaartNederland.nl'."
+    chunk = Chunk(id="c6", document="a.pdf", text=text, start=0, end=len(text), section="1 Wat zijn de wijzigingen per 2027?")
+    quoted = Unit(Hit(chunk=chunk, meta=META, score=1.0), 0, 0, len(text), text)
+    body = Unit(Hit(chunk=chunk.model_copy(update={"section": "Kwaliteitseisen"}), meta=META, score=1.0), 0, 0, len(text), text)
+    scorer = _scorer_over([*TEXTS, text])
+    terms = scorer.question_terms(understand("Waar moet de zorgaanbieder patiënten naar verwijzen?"))
+    assert scorer.score(body, terms, "other") - scorer.score(quoted, terms, "other") == pytest.approx(QUOTED_CHANGE_PENALTY)
+    assert scorer.score(body, terms, "change") < scorer.score(quoted, terms, "change")  # the changes chapter answers changes
