@@ -207,6 +207,9 @@ class Engine:
         if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not self._states_value(q, ranked, terms):
             return self._not_found(question, lang, ranked)
         chosen = self._chosen(q, ranked, filters)
+        if q.fact in REQUIRED_PATTERN and not q.fact_inherited and len(chosen) > 1:
+            # each insurer's line states a value of what is asked, or is left out (the best one did, above)
+            chosen = [u for u in chosen if u is ranked[0] or self._states_value(q, [u], terms)]
         chosen.sort(key=lambda u: -u.score)
         citations: list[Citation] = []
         lines: list[str] = []

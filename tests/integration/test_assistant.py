@@ -166,3 +166,11 @@ def test_a_follow_up_that_switches_care_type_looks_for_the_same_fact_there(assis
     a2 = assistant.ask("en voor ZG?", [Turn(role="user", content=first), Turn(role="assistant", content=a1.answer)])
     assert a2.status == "answered"
     assert "**" in a2.answer and a2.answer.split("**")[1] in ("2 jaar", "tweejarige")  # leads with the term
+
+
+def test_a_policy_that_states_no_value_of_what_is_asked_gets_no_line(assistant: Any) -> None:
+    # the GRZ policy's "maximaal 10% … electieve orthopedie" is a percentage, but not of pre-surgery physiotherapy
+    answer = assistant.ask("Hoeveel procent van de patiënten met een knie- of heupprothese moet bij ZK in 2027 vooraf oefentherapie hebben gehad?")
+    assert answer.status == "answered"
+    assert {c.title for c in answer.citations} == {"Inkoopbeleid MSZ 2027"}
+    assert answer.answer.split("**")[1] == "75%"
