@@ -33,6 +33,7 @@ from .glossary import expand, synonym_groups, translated_terms, translations
 from .query import FactKind, Question, fact_kind, refers_back, understand
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
+from .tables import TableIndex
 
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
 # evidence is too weak to answer.
@@ -58,8 +59,10 @@ COVER_WEIGHT = 0.5
 MAX_QUOTES = 4
 # A condition, procedure or definition is quoted with its paragraph, up to this many characters.
 PARAGRAPH_CHARS = 900
-# At most this many characters are quoted per insurer (the best unit's quote always).
+# At most this many characters are quoted per insurer (the best unit's quote always), and this many
+# more for the rows of a table a quote refers to ("zie tabel 1")
 QUOTE_BUDGET = 1400
+TABLE_ALLOWANCE = 400
 
 
 class Engine:
@@ -69,6 +72,7 @@ class Engine:
         df: Counter[str] = Counter(searcher.keyword.doc_freq())
         self.scorer = UnitScorer(searcher.keyword.tokenizer, df, len(searcher.chunks))
         self.scope = Scope(searcher)
+        self.tables = TableIndex(searcher)
 
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
@@ -338,6 +342,13 @@ class Engine:
             groups.append(group)
             said.extend(_words(x) for x in group)
             size += chars
+        for group in list(groups):
+            # a quote points at a table ("… twee groepen in (zie tabel 1)"): quote the table's rows too
+            rows = self.tables.referenced_rows(group, group[0].rank)
+            if rows and not any(g[0].start < rows[-1].end and rows[0].start < g[-1].end for g in groups):
+                if size + sum(len(x.text) for x in rows) <= QUOTE_BUDGET + TABLE_ALLOWANCE:
+                    groups.append(rows)
+                break
         return groups[:1] + sorted(groups[1:], key=lambda g: g[0].start)
 
     def _supporting(self, best: Unit, ranked: list[Unit], terms: Terms) -> list[Unit]:
