@@ -16,6 +16,7 @@ from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, Retrieve
 
 from . import compose
 from .extractive import (
+    COUNT_PATTERN,
     REQUIRED_PATTERN,
     VALUE_KINDS,
     VALUE_PATTERN,
@@ -25,12 +26,13 @@ from .extractive import (
     best_units,
     is_heading,
     list_after,
+    other_provider,
     paragraph_of,
     split_units,
     with_neighbour,
 )
 from .glossary import expand, synonym_groups, translated_terms, translations
-from .query import FactKind, Question, fact_kind, refers_back, understand
+from .query import FactKind, Question, fact_kind, find_providers, refers_back, strip_names, understand
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
 from .tables import TableIndex
@@ -208,10 +210,13 @@ class Engine:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
             return self._not_found(question, lang, ranked)
-        if q.fact in REQUIRED_PATTERN and not q.fact_inherited and not self._states_value(q, ranked, terms):
+        if self._value_checked(q, terms) and not self._states_value(q, ranked, terms):
             return self._not_found(question, lang, ranked)
+        asked = set(find_providers(strip_names(q.query)))
+        if asked and other_provider(ranked[0], asked):
+            return self._not_found(question, lang, ranked)  # only another kind of provider's rule (ZBC for a dialysis centre)
         chosen = self._chosen(q, ranked, filters)
-        if q.fact in REQUIRED_PATTERN and not q.fact_inherited and len(chosen) > 1:
+        if self._value_checked(q, terms) and len(chosen) > 1:
             # each insurer's line states a value of what is asked, or is left out (the best one did, above)
             chosen = [u for u in chosen if u is ranked[0] or self._states_value(q, [u], terms)]
         chosen.sort(key=lambda u: -u.score)
@@ -250,13 +255,24 @@ class Engine:
             insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
         )
 
+    def _value_checked(self, q: Question, terms: Terms) -> bool:
+        """Whether the answer must state a value of the kind asked: a date, an amount… and a number
+        when the question says of what ("hoeveel fte medisch specialisten…"), not for a kind of
+        fact inherited by a follow-up."""
+        if q.fact_inherited:
+            return False
+        return q.fact in REQUIRED_PATTERN or (q.fact == "count" and bool(self.scorer.measured_terms(q, terms)))
+
     def _states_value(self, q: Question, ranked: list[Unit], terms: Terms) -> bool:
         """Whether one of the five best sentences states a value of the kind asked (a date, an
         amount…), matches the question well enough without that (MIN_VALUE_TOPIC, MIN_VALUE_SHARE)
         and names what the value is of, when the question says ("hoeveel procent tariefafslag")."""
         wanted = self.scorer.measured_terms(q, terms)
+        asked = set(find_providers(strip_names(q.query)))  # "een dialysecentrum": not the ZBC rule
+        required = REQUIRED_PATTERN.get(q.fact, COUNT_PATTERN)
         return any(
-            REQUIRED_PATTERN[q.fact].search(u.text)
+            required.search(u.text)
+            and not (asked and other_provider(u, asked))
             and self.scorer.without_fact(u, q.fact) >= MIN_VALUE_TOPIC
             and self.scorer.topic(u, terms) >= MIN_VALUE_SHARE
             and (not wanted or self.scorer.states_any(u, wanted))

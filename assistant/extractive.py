@@ -13,7 +13,7 @@ from index.keyword import Tokenizer
 from index.search import Hit
 
 from .glossary import expand, synonym_groups
-from .query import FactKind, Question, measured, strip_care, strip_names
+from .query import FactKind, Question, find_providers, measured, strip_care, strip_names
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -142,6 +142,9 @@ REQUIRED_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "phone": _PHONE,
     "web": _WEB,
 }
+
+# a count a sentence states: a number (not a year) or a number word ("twee", "tien")
+COUNT_PATTERN = re.compile(rf"{_NUMBER.pattern}|\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf)\b", re.I)
 
 # words that carry no topic: question words and the domain's ubiquitous terms
 _GENERIC = {
@@ -541,10 +544,26 @@ class UnitScorer:
 
 
 def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms) -> list[Unit]:
-    """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first."""
+    """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first;
+    a unit about another kind of provider than the question names (`other_provider`) scores less."""
+    asked = set(find_providers(strip_names(q.query)))
     for u in units:
         u.score = scorer.score(u, terms, q.fact)
+        if asked and other_provider(u, asked):
+            u.score -= OTHER_PROVIDER_PENALTY
     return sorted(units, key=lambda u: (-u.score, u.rank, u.start))
+
+
+# what a unit about another kind of provider than the question names loses ("Bij de ZBC zijn medisch
+# specialisten werkzaam met … minimaal 1,2 fte" for a question about a dialysis centre)
+OTHER_PROVIDER_PENALTY = 0.3
+
+
+def other_provider(unit: Unit, asked: set[str]) -> bool:
+    """Whether the unit, its section or its table or list context names kinds of provider and none
+    of those asked: a rule for ZBC's does not answer a question about dialysis centres."""
+    named = set(find_providers(f"{unit.hit.chunk.section} {_around(unit)} {unit.text}"))
+    return bool(named) and not named & asked
 
 
 VALUE_KINDS: frozenset[FactKind] = frozenset(

@@ -27,7 +27,10 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bcontracting\b|\bcontracted\b", "contractering gecontracteerd"),
     (r"\bnew providers?\b|\bnew care providers?\b|\bnewcomers?\b", "nieuwe zorgaanbieders niet-gecontracteerde"),
     (r"\bproviders?\b", "zorgaanbieder zorgaanbieders"),
-    (r"\bapply\b|\bapplication\b|\bregister\b|\bsign up\b", "aanmelden aanvragen aanvraag"),
+    # "apply for a contract", not "what requirements apply to…" (which asks what holds: "gelden")
+    (r"\bapply\b(?!\s+to\b)|\bapplication\b|\bregister\b|\bsign up\b", "aanmelden aanvragen aanvraag"),
+    (r"\bappl(y|ies)\s+to\b", "gelden geldt voor"),
+    (r"\bdialysis\b", "dialyse dialysecentra"),
     (r"\bsign(ed|ing)?\b", "ondertekenen getekende ondertekening"),
     (r"\brevenue ceiling\b|\bturnover ceiling\b|\bceiling\b|\bcap\b", "omzetplafond plafond"),
     (r"\brevenue\b|\bturnover\b", "omzet"),

@@ -46,6 +46,27 @@ CARE_ALIASES: list[tuple[str, str]] = [
     (r"\bjeugd(zorg|-ggz)\b", "JEUGD"),
 ]
 
+# kinds of provider whose rules a policy sets apart ("Minimum- en kwaliteitseisen – Dialysecentra"):
+# a rule for one kind does not answer a question about another
+PROVIDER_ALIASES: list[tuple[str, str]] = [
+    (r"\bzbc'?s?\b|zelfstandige?\s+behandelcentr|independent treatment cent|\bclinics?\b|\bkliniek(en)?\b", "ZBC"),
+    (r"dialyse|dialysis", "dialyse"),
+    (r"\bmsr\b|revalidatiecentr|medisch[- ]specialistische\s+revalidatie|rehabilitation cent", "MSR"),
+    (r"\bedc'?s?\b|eerstelijns\s+diagnostisch|diagnostic cent", "EDC"),
+    (r"trombose|thrombosis", "trombose"),
+    (r"audiolog", "audiologie"),
+    (r"radiotherap", "radiotherapie"),
+    (r"\bumc'?s?\b|academisch", "UMC"),
+    (r"ambulance|\brav'?s?\b", "ambulance"),
+    (r"geboortecentr|geboortezorg|birth cent", "geboortezorg"),
+]
+
+
+def find_providers(text: str) -> list[str]:
+    """The kinds of provider a text names ("dialysecentrum", "ZBC's")."""
+    return _named(PROVIDER_ALIASES, text)
+
+
 _EN_WORDS = {
     "what", "when", "which", "who", "how", "is", "are", "the", "does", "do", "for", "of", "must", "should",
     "can", "deadline", "new", "providers", "provider", "about", "there", "any", "and", "require", "required",

@@ -174,3 +174,13 @@ def test_a_policy_that_states_no_value_of_what_is_asked_gets_no_line(assistant: 
     assert answer.status == "answered"
     assert {c.title for c in answer.citations} == {"Inkoopbeleid MSZ 2027"}
     assert answer.answer.split("**")[1] == "75%"
+
+
+def test_a_rule_for_another_kind_of_provider_is_not_an_answer(assistant: Any) -> None:
+    answer = assistant.ask("Welke eisen gelden voor dialysecentra bij Zorg en Zekerheid?")
+    assert answer.status == "answered" and "dialysecentr" in answer.citations[0].quote.lower()
+    # Zorg en Zekerheid sets a minimum of specialists for ZBC's only: a count of what is asked, or nothing
+    for kind in ("een dialysecentrum", "een trombosedienst"):
+        question = f"Hoeveel fte specialisten heeft {kind} minimaal nodig voor een contract met Zorg en Zekerheid?"
+        assert assistant.ask(question).status == "not_found"
+    assert "1,2 fte" in assistant.ask("Hoeveel fte medisch specialisten moet een ZBC hebben bij Zorg en Zekerheid?").answer

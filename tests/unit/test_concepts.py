@@ -380,3 +380,18 @@ def test_a_rule_quoted_in_the_changes_chapter_answers_only_a_change_question() -
     terms = scorer.question_terms(understand("Waar moet de zorgaanbieder patiënten naar verwijzen?"))
     assert scorer.score(body, terms, "other") - scorer.score(quoted, terms, "other") == pytest.approx(QUOTED_CHANGE_PENALTY)
     assert scorer.score(body, terms, "change") < scorer.score(quoted, terms, "change")  # the changes chapter answers changes
+
+
+def test_a_rule_for_another_kind_of_provider_is_recognised() -> None:
+    from assistant.extractive import other_provider
+    from assistant.query import find_providers
+
+    assert find_providers("Hoeveel fte moet een dialysecentrum hebben?") == ["dialyse"]
+    assert find_providers("What requirements apply to dialysis centres?") == ["dialyse"]
+    assert find_providers("Wanneer moet de offerte binnen zijn?") == []
+    text = "Bij de ZBC zijn medisch specialisten werkzaam met een dienstverband van minimaal 1,2 fte."
+    chunk = Chunk(id="c7", document="a.pdf", text=text, start=0, end=len(text), section="Minimum- en kwaliteitseisen – ZBC's")
+    zbc = Unit(Hit(chunk=chunk, meta=META, score=1.0), 0, 0, len(text), text)
+    assert other_provider(zbc, {"dialyse"})
+    assert not other_provider(zbc, {"ZBC"})
+    assert not other_provider(_unit("Stuur uw offerte uiterlijk 1 oktober."), {"dialyse"})  # about no kind of provider
