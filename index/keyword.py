@@ -25,6 +25,8 @@ _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 _MIN_PART = 4
 # the most words a compound's unknown first part is matched by (`Tokenizer.split_unknown`)
 _MAX_HEADS = 4
+# … and the shortest first part matched by the words that begin with it
+_MIN_PREFIX = 7
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +78,8 @@ class Tokenizer:
     def split_unknown(self, word: str) -> tuple[list[str], str] | None:
         """A compound no passage uses, split into the passages' words: its last part as a word of
         its own, and its first part as the words that end in it ("aansprakelijkheidsverzekering":
-        "verzekering" and "beroepsaansprakelijkheid"). None when no such split exists."""
+        "verzekering" and "beroepsaansprakelijkheid") or else begin with it. None when no such
+        split exists."""
         if len(word) < 2 * _MIN_PART or not self.vocabulary or word in self.vocabulary:
             return None
         for i in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
@@ -86,7 +89,10 @@ class Tokenizer:
             for h in dict.fromkeys([head, head[:-1] if head.endswith("s") else head]):  # tussen-s
                 if len(h) < _MIN_PART:
                     continue
+                # the words that end in it ("beroepsaansprakelijkheid"), or else begin with it
+                # ("meerjarencontract": "meerjarenafspraak")
                 heads = sorted(v for v in self.vocabulary if v.endswith(h))[:_MAX_HEADS]
+                heads = heads or sorted(v for v in self.vocabulary if v.startswith(h) and len(h) >= _MIN_PREFIX)[:_MAX_HEADS]
                 if heads:
                     return heads, tail
         return None

@@ -33,3 +33,5 @@ def test_a_compound_no_passage_uses_splits_into_the_words_passages_use() -> None
     assert tok.split_unknown("aansprakelijkheidsverzekering") == (["beroepsaansprakelijkheid"], "verzekering")
     assert tok.split_unknown("tariefafslag") is None  # neither part is a passage's word
     assert tok.split_unknown("verzekering") is None  # a known word needs no split
+    # a first part no word ends in counts by the words that begin with it
+    assert Tokenizer({"meerjarenafspraak", "contract"}).split_unknown("meerjarencontract") == (["meerjarenafspraak"], "contract")
