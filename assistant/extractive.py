@@ -47,7 +47,8 @@ _DESTINATION = re.compile(
     r"|\b(?i:via|in|naar)\s+(?:(?i:de|het|ons|onze|uw)\s+)?[\w-]*(?i:portaal|formulier|module|VECOZO|website|mailbox)\w*"
     r"|\b(?i:via|naar)\s+[A-Z]{2,}\w*",
 )
-_NUMBER = re.compile(r"\b(?!20\d\d\b)\d+\b")  # a count, not a year
+# a count: not a year, a day of a month ("1 september"), an amount or a percentage
+_NUMBER = re.compile(rf"(?<![€\d.,])(?<!€ )\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)(?!\s*(?:%|{_MONTHS}|euro\b|miljoen\b))", re.I)
 # a sentence that says something changes: "stopt per 2027", "is toegevoegd", "niet langer", "vanaf 2027"
 _CHANGE = re.compile(
     r"\b(stopt|stoppen|vervalt|vervallen|niet langer|niet meer|voortaan|met ingang van|toegevoegd|gewijzigd|"

@@ -103,6 +103,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
                         r"\bwelke datum|\bop welke data\b|\b(tot|vanaf|per) wanneer\b", re.I)),
     # "welk aandeel", not "voor welke specialismen maximeert ZK het aandeel klinische ingrepen?"
     ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welke? (deel|aandeel)|hoe groot\b.{0,30}\baandeel|"
+                              r"\bhoeveel van (de|het|ons|onze|uw|mijn)\b|\bhow much of (the|our|my)\b|"
                               r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),
     # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
     ("amount", re.compile(r"hoeveel (euro|geld|bedraagt|bedragen|kost|kosten)\b|\bwat kost|hoe hoog is (de|het) (opslag|korting|afslag|vergoeding|budget|tarief|bedrag)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|\b(revenue|turnover)\b|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),

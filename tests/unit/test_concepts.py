@@ -395,3 +395,12 @@ def test_a_rule_for_another_kind_of_provider_is_recognised() -> None:
     assert other_provider(zbc, {"dialyse"})
     assert not other_provider(zbc, {"ZBC"})
     assert not other_provider(_unit("Stuur uw offerte uiterlijk 1 oktober."), {"dialyse"})  # about no kind of provider
+
+
+def test_a_count_is_no_day_of_a_month_amount_or_percentage() -> None:
+    from assistant.extractive import FACT_PATTERN
+
+    count = FACT_PATTERN["count"]
+    assert count.search("minimaal 2,0 fte") and count.search("een unit van minimaal 10 bedden")
+    for text in ("uiterlijk 1 september 2026", "€ 100.000", "85% van de overschrijding", "2 miljoen euro", "in 2027"):
+        assert not count.search(text), text

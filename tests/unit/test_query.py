@@ -316,3 +316,8 @@ def test_a_part_that_points_back_is_recognised() -> None:
 
     assert refers_back("wanneer moet hij klaar zijn")
     assert not refers_back("wanneer moet de vragenlijst klaar zijn")
+
+
+def test_how_much_of_something_asks_a_share() -> None:
+    assert fact_kind("Hoeveel van de zorg mag ik uitbesteden aan onderaannemers?") == "percentage"
+    assert fact_kind("How much of the care may we subcontract?") == "percentage"
