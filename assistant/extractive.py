@@ -338,11 +338,18 @@ def split_units(hit: Hit, rank: int) -> list[Unit]:
     return units
 
 
+# English words of an English question that the Dutch text has only as other words or in loan phrases:
+# "care" (only in "stepped care"), "last" (Dutch: burden), "door" (Dutch: by)
+_FALSE_FRIENDS = frozenset({"care", "last", "door", "deal", "kind", "spoor", "ten"})
+
+
 def _without_english_stopwords(text: str) -> str:
-    """The text without bm25s' longer English stop list (the index drops only the short one)."""
+    """The text without bm25s' longer English stop list (the index drops only the short one) and
+    the English words that are other words in the Dutch text (`_FALSE_FRIENDS`)."""
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-    return re.sub(r"[\w']+", lambda m: " " if m.group(0).lower() in STOPWORDS_EN_PLUS else m.group(0), text)
+    drop = frozenset(STOPWORDS_EN_PLUS) | _FALSE_FRIENDS
+    return re.sub(r"[\w']+", lambda m: " " if m.group(0).lower() in drop else m.group(0), text)
 
 
 # at most this many passage texts' tokens are remembered (a corpus of five policies has ~3,500)

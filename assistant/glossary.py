@@ -49,7 +49,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bmonths?\b", "maanden"),
     (r"\byears?\b|\bmulti-?year\b", "jaar meerjarig"),
     (r"\bchanges?d?\b|\bnew in\b|\bwhat's new\b|\bdifferent\b", "wijzigingen gewijzigd nieuw"),
-    (r"\bpublish(ed|es)?\b|\bpublication\b", "publicatie gepubliceerd"),
+    (r"\bpublish(ed|es)?\b|\bpublication\b", "publicatie gepubliceerd bekijk"),
     (r"\bhospitals?\b", "ziekenhuis ziekenhuizen"),
     (r"\bindependent treatment cent(er|re)s?\b|\bclinics?\b", "zbc zelfstandige behandelcentra kliniek"),
     (r"\bgeriatric rehabilitation\b", "geriatrische revalidatiezorg grz"),
@@ -58,6 +58,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bin operation\b|\b(been )?operating\b|\bin business\b", "in bedrijf volwaardig"),
     (r"\bemergency (care|department)\b|\ba&e\b|\b(?-i:ER)\b", "spoedeisende hulp seh acute zorg"),  # not the Dutch "er"
     (r"\bacute care\b", "acute zorg"),
+    (r"\bcare\b", "zorg"),
     (r"\bambulance\b", "ambulancezorg ambulance"),
     (r"\bphysiotherap\w*\b|\bphysical therapy\b", "fysiotherapie oefentherapie"),
     (r"\bknee\b", "knie"),

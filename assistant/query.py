@@ -106,7 +106,7 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
                               r"\bhoeveel van (de|het|ons|onze|uw|mijn)\b|\bhow much of (the|our|my)\b|"
                               r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),
     # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
-    ("amount", re.compile(r"hoeveel (euro|geld|bedraagt|bedragen|kost|kosten)\b|\bwat kost|hoe hoog is (de|het) (opslag|korting|afslag|vergoeding|budget|tarief|bedrag)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|\b(revenue|turnover)\b|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
+    ("amount", re.compile(r"hoeveel (euro|geld|bedraagt|bedragen|kost|kosten)\b|\bwat kost|hoe hoog is (de|het) (opslag|korting|afslag|vergoeding|budget|tarief|bedrag)|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|\b(revenue|turnover)\b(?!\s+(ceiling|cap|limit))|tarief|\btariffs?\b|drempel|threshold|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
     ("duration", re.compile(r"hoe\s?lang|hoe snel|hoeveel (werk)?(dagen|weken|maanden|jaar|jaren)\b|looptijd|\bduur\b|\bduurt\b|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|\bperiode\b", re.I)),
     ("date", re.compile(r"wanneer|deadline|datum|datums|\b(belangrijke|belangrijkste|welke|alle) data\b(?!\s+(moet|moeten|lever|aanlever|deel))|\bplanning\b|tijdpad|tijdlijn|\btimeline\b|\bschedule\b|key dates|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
     # an e-mail address, phone number or web address ("naar welk mailadres?", "telefoonnummer")
@@ -253,7 +253,7 @@ def _fact_kind(text: str) -> FactKind:
 
 # "hoeveel procent tariefafslag…", "hoe hoog is de opslag…", "what minimum percentage of biosimilars…":
 # the words after such a phrase name the thing whose value is asked
-_ARTICLE = r"(?:(?:de|het|een|the|a|an|van|of|aan|alle|all|onze|ons|uw|mijn|jullie|hun|our|your|my|their)\s+)*"
+_ARTICLE = r"(?:(?:de|het|een|the|a|an|van|of|aan|alle|all|onze|ons|uw|mijn|jullie|hun|haar|zijn|our|your|my|their|its|his|her)\s+)*"
 _MEASURED = re.compile(
     r"\b(?:hoeveel\s+(?:procent|euro|fte|bedraagt|bedragen|kost|kosten)|wat\s+kost|"
     r"welke?\s+(?:(?:maximaal|maximale|minimaal|minimale|hoogste|laagste)\s+)?(?:percentage|aandeel|bedrag|deel)|"

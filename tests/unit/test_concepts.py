@@ -404,3 +404,9 @@ def test_a_count_is_no_day_of_a_month_amount_or_percentage() -> None:
     assert count.search("minimaal 2,0 fte") and count.search("een unit van minimaal 10 bedden")
     for text in ("uiterlijk 1 september 2026", "€ 100.000", "85% van de overschrijding", "2 miljoen euro", "in 2027"):
         assert not count.search(text), text
+
+
+def test_an_english_word_that_is_another_dutch_word_is_no_topic_word() -> None:
+    scorer = _scorer_over([*TEXTS, "Stepped care bij knie- en heupartrose.", "Dit is een last voor de zorgaanbieder."])
+    terms = scorer.question_terms(understand("Does the insurer pay for care delivered last year?"))
+    assert not {"care", "last"} & terms.weights.keys()

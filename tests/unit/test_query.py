@@ -321,3 +321,11 @@ def test_a_part_that_points_back_is_recognised() -> None:
 def test_how_much_of_something_asks_a_share() -> None:
     assert fact_kind("Hoeveel van de zorg mag ik uitbesteden aan onderaannemers?") == "percentage"
     assert fact_kind("How much of the care may we subcontract?") == "percentage"
+
+
+def test_a_revenue_ceiling_is_no_amount_asked() -> None:
+    from assistant.query import measured
+
+    assert fact_kind("What happens if we exceed our revenue ceiling?") != "amount"
+    assert fact_kind("What is the minimum revenue for a new provider?") == "amount"
+    assert measured("When does Salland publish its purchasing policy?") == ["purchasing"]  # not "its"
