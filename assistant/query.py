@@ -352,7 +352,8 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         if q.care_types:
             base = strip_care(base)
         q.query = f"{base} {question}"
-        if q.fact == "other" and not re.search(rf"\b{_QUESTION_WORD}", question, re.I):
+        own = _FOLLOWUP_START.sub(" ", question, count=1)  # "what about Salland?" asks nothing of its own
+        if q.fact == "other" and not re.search(rf"\b{_QUESTION_WORD}", own, re.I):
             # "en bij Salland?" asks the same kind of fact; "en onder wiens leiding…?" asks its own
             q.fact = earlier.fact
             q.fact_inherited = True

@@ -329,3 +329,11 @@ def test_a_revenue_ceiling_is_no_amount_asked() -> None:
     assert fact_kind("What happens if we exceed our revenue ceiling?") != "amount"
     assert fact_kind("What is the minimum revenue for a new provider?") == "amount"
     assert measured("When does Salland publish its purchasing policy?") == ["purchasing"]  # not "its"
+
+
+def test_what_about_another_insurer_asks_the_same_kind_of_fact() -> None:
+    history = [Turn(role="user", content="Wanneer moet de offerte bij Zilveren Kruis binnen zijn?"), Turn(role="assistant", content="…")]
+    for follow_up in ("What about Salland?", "hoe zit het met Salland?"):
+        q = understand(follow_up, history)
+        assert q.fact == "date" and q.fact_inherited, follow_up
+    assert understand("en wat als ik te laat ben?", history).fact_inherited is False  # asks its own
