@@ -328,6 +328,7 @@ def test_a_revenue_ceiling_is_no_amount_asked() -> None:
 
     assert fact_kind("What happens if we exceed our revenue ceiling?") != "amount"
     assert fact_kind("What is the minimum revenue for a new provider?") == "amount"
+    assert fact_kind("Welke omzetgrens hanteert Zorg en Zekerheid voor audiologie?") == "amount"
     assert measured("When does Salland publish its purchasing policy?") == ["purchasing"]  # not "its"
 
 
