@@ -482,11 +482,14 @@ class UnitScorer:
         word it begins with (or, with none, as itself, which no sentence states). Empty when the
         question does not say what it measures."""
         wanted: set[str] = set()
+        modifiers: set[str] = set()
         kind = self._kind_for(q.fact)  # "surcharge percentage": the percentage is the kind of value, not what it is of
         for word in measured(strip_names(q.text)):
             toks = self.tok(word)
             if not toks:
                 continue
+            # a compound's first part says what kind of it, not what it is: "omzet" does not state "omzetplafond"
+            modifiers |= set(toks[1:-1]) - {toks[0], toks[-1]}
             if q.language == "nl" and all(self.df.get(t, 0) == 0 for t in toks):
                 # a Dutch word no passage uses: what it is of is what the policies' words it begins
                 # with say ("omzetgrens": omzet), or, with none, no passage states it ("tariefafslag")
@@ -495,7 +498,7 @@ class UnitScorer:
             wanted |= {t for t in toks if t in terms.weights and t not in self._generic | kind}
             # an English word the policies never use counts by the glossary's words for it ("surcharge": opslag)
             wanted |= {t for t in self.tok(expand(word)[len(word) :]) if t in terms.weights and t not in self._generic | kind}
-        return {t for c in terms.concepts if c & wanted for t in c} | wanted
+        return ({t for c in terms.concepts if c & wanted for t in c} | wanted) - modifiers
 
     def _known_start(self, word: str) -> set[str]:
         """The tokens of the longest start of `word` (at least MIN_HEAD letters) that passages use."""

@@ -410,3 +410,11 @@ def test_an_english_word_that_is_another_dutch_word_is_no_topic_word() -> None:
     scorer = _scorer_over([*TEXTS, "Stepped care bij knie- en heupartrose.", "Dit is een last voor de zorgaanbieder."])
     terms = scorer.question_terms(understand("Does the insurer pay for care delivered last year?"))
     assert not {"care", "last"} & terms.weights.keys()
+
+
+def test_what_a_compound_measures_is_its_head_not_its_first_part() -> None:
+    scorer = _scorer_over([*TEXTS, "Het omzetplafond is € 1.000.000.", "De omzet is € 150.000.", "Het plafond geldt."])
+    q = understand("Hoe hoog is het omzetplafond voor GRZ?")
+    wanted = scorer.measured_terms(q, scorer.question_terms(q))
+    assert set(scorer.tok("omzetplafond plafond")) <= wanted
+    assert not set(scorer.tok("omzet")) & wanted

@@ -338,3 +338,8 @@ def test_what_about_another_insurer_asks_the_same_kind_of_fact() -> None:
         q = understand(follow_up, history)
         assert q.fact == "date" and q.fact_inherited, follow_up
     assert understand("en wat als ik te laat ben?", history).fact_inherited is False  # asks its own
+
+
+def test_how_high_is_something_asks_an_amount() -> None:
+    assert fact_kind("Hoe hoog is de boete als we de wachttijden niet aanleveren?") == "amount"
+    assert fact_kind("How high is the surcharge?") == "amount"
