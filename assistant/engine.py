@@ -216,8 +216,9 @@ class Engine:
         if asked and other_provider(ranked[0], asked):
             return self._not_found(question, lang, ranked)  # only another kind of provider's rule (ZBC for a dialysis centre)
         chosen = self._chosen(q, ranked, filters)
-        if self._value_checked(q, terms) and len(chosen) > 1:
-            # each insurer's line states a value of what is asked, or is left out (the best one did, above)
+        if self._value_checked(q, terms) and len(chosen) > 1 and self.scorer.measured_terms(q, terms):
+            # when the question says what the value is of ("welk percentage knie- en heuppatiënten…"),
+            # each insurer's line states a value of that, or is left out (the best one did, above)
             chosen = [u for u in chosen if u is ranked[0] or self._states_value(q, [u], terms)]
         chosen.sort(key=lambda u: -u.score)
         citations: list[Citation] = []
