@@ -36,6 +36,7 @@ from .query import FactKind, Question, fact_kind, find_providers, refers_back, s
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
 from .tables import TableIndex
+from .validity import MAX_POLICIES, asks_validity, status_line, title_unit
 
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
 # evidence is too weak to answer.
@@ -101,6 +102,12 @@ class Engine:
                 retrieved=[] if debug else None,
             )
         filters = self.scope.filters(q, user_filters)
+        if asks_validity(q.text):
+            found = self._validity(question, q, filters)
+            if found is not None:
+                found.timings = {"total_ms": _ms(t0)}
+                found.retrieved = [] if debug else None
+                return found
         expanded, groups = self._expanded(q)
         terms = self.scorer.question_terms(q, expanded, groups)  # once: search, rerank and sentences share them
         if q.query != q.text:
@@ -114,6 +121,40 @@ class Engine:
         if debug:
             answer.retrieved = [_passage(h) for h in hits]
         return answer
+
+    def _validity(self, question: str, q: Question, filters: Filters) -> Answer | None:
+        """Whether the policies the question is about still hold, one line each, each quoting the
+        policy's title page; None when the question covers none or too many (`MAX_POLICIES`)."""
+        every = filters.model_copy(update={"include_outdated": True})  # the outdated ones above all
+        documents = sorted(self.searcher.allowed_documents(every), key=lambda d: (self.searcher.metas[d].insurer or "", d))
+        if not documents or len(documents) > MAX_POLICIES:
+            return None
+        lines: list[str] = []
+        citations: list[Citation] = []
+        notices: list[str] = []
+        for d in documents:
+            meta = self.searcher.metas[d]
+            unit = title_unit(self.searcher, d)
+            if unit is None:
+                continue
+            citations.append(self._citation(unit, len(citations) + 1))
+            status = status_line(meta, self.searcher.year, q.language)
+            lines.append(f"{meta.insurer} ({meta.title}): {status} — “{compose.display_quote(unit.text)}” [{len(citations)}]")
+            note = validity_notice(meta, self.searcher.year, q.language)
+            if note and note not in notices:
+                notices.append(note)
+        if not lines:
+            return None
+        text = lines[0] if len(lines) == 1 else compose.listed(q.language, lines, "policy" if len({c.insurer for c in citations}) == 1 else "named" if filters.insurers else "insurer")
+        return Answer(
+            question=question,
+            status="answered",
+            answer=text,
+            citations=citations,
+            notices=notices,
+            language=q.language,
+            insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
+        )
 
     def _expanded(self, q: Question) -> tuple[str, list[str]]:
         """The question with the policies' own words added: the glossary's, and for an English

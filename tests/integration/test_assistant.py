@@ -184,3 +184,13 @@ def test_a_rule_for_another_kind_of_provider_is_not_an_answer(assistant: Any) ->
         question = f"Hoeveel fte specialisten heeft {kind} minimaal nodig voor een contract met Zorg en Zekerheid?"
         assert assistant.ask(question).status == "not_found"
     assert "1,2 fte" in assistant.ask("Hoeveel fte medisch specialisten moet een ZBC hebben bij Zorg en Zekerheid?").answer
+
+
+def test_whether_a_policy_still_holds_is_answered_from_its_years(assistant: Any) -> None:
+    answer = assistant.ask("Is het ZG-beleid van Zilveren Kruis nog geldig?")
+    assert answer.status == "answered" and "verouderd" in answer.answer
+    assert answer.citations[0].title == "Inkoopbeleid Zintuiglijk Gehandicaptenzorg 2024-2025"
+    assert answer.citations[0].quote in answer.answer and answer.notices  # quoted from the title page
+    # asked of all of one insurer's policies: the outdated one is among them
+    every = assistant.ask("Welk inkoopbeleid van Zilveren Kruis is verouderd?")
+    assert len(every.citations) == 3 and sum(c.outdated for c in every.citations) == 1
