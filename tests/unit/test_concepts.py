@@ -420,3 +420,16 @@ def test_what_a_compound_measures_is_its_head_not_its_first_part() -> None:
     wanted = scorer.measured_terms(q, scorer.question_terms(q))
     assert set(tok.stems(["omzetplafond", "plafond"])) <= wanted
     assert not set(tok.stems(["omzet"])) & wanted
+
+
+def test_the_glossary_joins_a_separable_verb_and_knows_disagreement() -> None:
+    from assistant.glossary import expand
+
+    def added(text: str) -> str:
+        return expand(text)[len(text) :]
+
+    assert "aanvragen" in added("Hoe vraag ik als nieuwe zorgaanbieder een contract aan bij Zorg en Zekerheid?")
+    assert "aanmelden" in added("Wanneer meld ik me aan?")
+    assert "aanvragen" not in added("Welke vragen stelt ZK aan nieuwe aanbieders?")
+    assert "oneens" in added("Wat als ik het niet eens ben met het beleid?")
+    assert "geschil" not in added("Wat als ik het niet eens ben met het beleid?")  # its lemma "schil" matched "prijsverschillen"
