@@ -301,7 +301,7 @@ class Engine:
         """Whether the answer must state a value of the kind asked: a date, an amount… and a number
         when the question says of what ("hoeveel fte medisch specialisten…"), not for a kind of
         fact inherited by a follow-up."""
-        if q.fact_inherited:
+        if q.fact_inherited or q.yes_no:  # "Is er een vast tarief?" is answered by "een vast tarief"
             return False
         return q.fact in REQUIRED_PATTERN or (q.fact == "count" and bool(self.scorer.measured_terms(q, terms)))
 

@@ -150,6 +150,7 @@ class Question:
     inherited: bool = False
     fact_inherited: bool = False  # the kind of fact comes from the previous question
     parts: list[str] = field(default_factory=list)  # the sub-questions of a question of several parts
+    yes_no: bool = False  # "Is er een vast tarief voor ELV?": asks whether, not how much
 
 
 def detect_language(text: str) -> Literal["nl", "en"]:
@@ -226,6 +227,21 @@ _PARALLEL_WHEN = re.compile(
 
 # where one sentence of a question ends and the next begins ("… per jaar. Wanneer …?", not "€150.000")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+# a question that asks whether ("Is er een vast tarief…?", "Does Salland require…?"): an inverted verb
+# first and no question word anywhere
+_YES_NO = re.compile(
+    r"^\s*(?:is|zijn|heeft|hebben|kan|kunnen|mag|mogen|moet|moeten|krijg|krijgen|krijgt|geldt|gelden|komt|komen|"
+    r"wordt|worden|bestaat|does|do|is|are|can|may|must|will|should|has|have)\b",
+    re.I,
+)
+
+
+def is_yes_no(text: str) -> bool:
+    """Whether the question asks whether something holds rather than which value it has."""
+    asked = " ".join(p for p in _SENTENCE_BREAK.split(text.strip()) if p.endswith("?")) or text
+    return bool(_YES_NO.match(asked)) and not re.search(rf"\b{_QUESTION_WORD}", asked, re.I)
 
 
 def fact_kind(text: str) -> FactKind:
@@ -328,6 +344,7 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         years=find_years(question),
         fact=fact_kind(question),
         parts=split_parts(question),
+        yes_no=is_yes_no(question),
     )
     prev_users = [t.content for t in history if t.role == "user"]
     if not prev_users:

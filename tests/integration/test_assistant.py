@@ -194,3 +194,9 @@ def test_whether_a_policy_still_holds_is_answered_from_its_years(assistant: Any)
     # asked of all of one insurer's policies: the outdated one is among them
     every = assistant.ask("Welk inkoopbeleid van Zilveren Kruis is verouderd?")
     assert len(every.citations) == 3 and sum(c.outdated for c in every.citations) == 1
+
+
+def test_a_question_whether_a_rule_exists_needs_no_value(assistant: Any) -> None:
+    # "Is er een vast tarief…?" asks whether; the policy says so without an amount
+    answer = assistant.ask("Is er een vast tarief voor ELV bij ZK?")
+    assert answer.status == "answered" and "vast tarief" in answer.answer

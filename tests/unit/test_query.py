@@ -343,3 +343,13 @@ def test_what_about_another_insurer_asks_the_same_kind_of_fact() -> None:
 def test_how_high_is_something_asks_an_amount() -> None:
     assert fact_kind("Hoe hoog is de boete als we de wachttijden niet aanleveren?") == "amount"
     assert fact_kind("How high is the surcharge?") == "amount"
+
+
+def test_a_question_whether_something_holds_is_recognised() -> None:
+    from assistant.query import is_yes_no
+
+    assert is_yes_no("Is er een vast tarief voor ELV bij ZK?")
+    assert is_yes_no("Does Salland require HKZ certification?")
+    assert is_yes_no("Wij zijn een ZBC. Komen we in aanmerking?")  # the sentence that asks decides
+    assert not is_yes_no("Wanneer moet de offerte binnen zijn?")
+    assert not is_yes_no("Hoe hoog is het tarief?")
