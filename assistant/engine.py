@@ -166,6 +166,10 @@ class Engine:
         if split:
             text = f"{text} {' '.join(w for heads, tail in split for w in (*heads, tail))}"
             groups += [" ".join(heads) for heads, _ in split]  # any word ending in the first part states it
+        if q.language == "nl":
+            typos = self._near_spellings(q.query)
+            text = " ".join([text, *(w for words in typos.values() for w in words)])
+            groups += [f"{word} {' '.join(words)}" for word, words in typos.items()]
         if q.language == "en":
             near = translations(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
             extra = translated_terms(near)
@@ -185,6 +189,18 @@ class Engine:
                 split = tok.split_unknown(word)
                 if split:
                     out.append(split)
+        return out
+
+    def _near_spellings(self, text: str) -> dict[str, list[str]]:
+        """The passages' words one letter from a word of the text that no passage uses and that is
+        no compound of theirs (`Tokenizer.near_spellings`): a typo ("omzetplafon", "oferte")."""
+        tok = self.searcher.keyword.tokenizer
+        out: dict[str, list[str]] = {}
+        for word in dict.fromkeys(tok.words(text)):
+            if word.isalpha() and all(self.scorer.df.get(t, 0) == 0 for t in tok(word)) and not tok.split_unknown(word):
+                near = tok.near_spellings(word)
+                if near:
+                    out[word] = near
         return out
 
     def _without_scope_words(self, filters: Filters, terms: Terms) -> Terms:

@@ -493,7 +493,8 @@ class UnitScorer:
             if q.language == "nl" and all(self.df.get(t, 0) == 0 for t in toks):
                 # a Dutch word no passage uses: what it is of is what the policies' words it begins
                 # with say ("omzetgrens": omzet), or, with none, no passage states it ("tariefafslag")
-                wanted |= self._known_start(word) or {toks[0]}
+                near = self.tok.stems(self.tok.near_spellings(word.lower()))  # a typo: "oferte"
+                wanted |= set(near) or self._known_start(word) or {toks[0]}
             # a compound as itself or any of its words
             wanted |= {t for t in toks if t in terms.weights and t not in self._generic | kind}
             # an English word the policies never use counts by the glossary's words for it ("surcharge": opslag)

@@ -25,6 +25,8 @@ _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 _MIN_PART = 4
 # the most words a compound's unknown first part is matched by (`Tokenizer.split_unknown`)
 _MAX_HEADS = 4
+# the shortest word whose typos are looked for (shorter words have too many neighbours)
+_MIN_TYPO = 6
 # … and the shortest first part matched by the words that begin with it
 _MIN_PREFIX = 7
 
@@ -97,6 +99,13 @@ class Tokenizer:
                     return heads, tail
         return None
 
+    def near_spellings(self, word: str) -> list[str]:
+        """The passages' words one edit (a letter dropped, added, changed or two swapped) from a
+        word no passage uses: a typo in a question ("omzetplafon", "conceptovereenkomt")."""
+        if len(word) < _MIN_TYPO or not self.vocabulary or word in self.vocabulary:
+            return []
+        return sorted(v for v in self.vocabulary if abs(len(v) - len(word)) <= 1 and _one_edit(word, v))[:_MAX_HEADS]
+
     def __call__(self, text: str) -> list[str]:
         stop = _stopwords()
         tokens: list[str] = []
@@ -116,6 +125,18 @@ class Tokenizer:
     def stems(self, words: list[str]) -> list[str]:
         """Each word's token as this tokenizer makes it: its lemma, stemmed (no splitting)."""
         return list(self.stemmer.stemWords([_lemma(w) for w in words]))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether b is a with one letter dropped, added or changed, or two neighbours swapped."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 def build_vocabulary(texts: list[str]) -> set[str]:

@@ -200,3 +200,8 @@ def test_a_question_whether_a_rule_exists_needs_no_value(assistant: Any) -> None
     # "Is er een vast tarief…?" asks whether; the policy says so without an amount
     answer = assistant.ask("Is er een vast tarief voor ELV bij ZK?")
     assert answer.status == "answered" and "vast tarief" in answer.answer
+
+
+def test_a_typo_in_the_question_finds_the_policy_word(assistant: Any) -> None:
+    answer = assistant.ask("wanneer moet de oferte bij salland binnen zijn?")
+    assert answer.status == "answered" and "offerte" in answer.citations[0].quote

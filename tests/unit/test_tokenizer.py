@@ -35,3 +35,12 @@ def test_a_compound_no_passage_uses_splits_into_the_words_passages_use() -> None
     assert tok.split_unknown("verzekering") is None  # a known word needs no split
     # a first part no word ends in counts by the words that begin with it
     assert Tokenizer({"meerjarenafspraak", "contract"}).split_unknown("meerjarencontract") == (["meerjarenafspraak"], "contract")
+
+
+def test_a_typo_finds_the_passages_word_one_letter_away() -> None:
+    tok = Tokenizer({"offerte", "omzetplafond", "vragenlijst", "offertes"})
+    assert tok.near_spellings("oferte") == ["offerte"]  # a letter dropped
+    assert tok.near_spellings("omzetplafon") == ["omzetplafond"]
+    assert tok.near_spellings("vragenlijts") == ["vragenlijst"]  # two letters swapped
+    assert tok.near_spellings("offerte") == []  # a known word is no typo
+    assert tok.near_spellings("tarief") == []  # nothing one letter away
