@@ -292,7 +292,10 @@ class Engine:
                 n = len(citations) + 1
                 citations.append(self._citation(group[0], n, end_unit=group[-1]))
                 quotes.append((group, n))
-            value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang)
+            # the value is put first only when its sentence answers (the value check): "1 september 2026"
+            # from a sentence about new providers is quoted, not announced, for a question about more volume
+            leads = q.fact not in REQUIRED_PATTERN or q.fact_inherited or self._states_value(q, [u], terms)
+            value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang) if leads else None
             lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quotes, value))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
             if note and note not in notices:
