@@ -35,6 +35,7 @@ from .glossary import expand, synonym_groups, translated_terms, translations
 from .query import FactKind, Question, fact_kind, find_providers, refers_back, strip_names, understand
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
+from .spelling import typos, unknown_compounds
 from .tables import TableIndex
 from .validity import MAX_POLICIES, asks_validity, status_line, title_unit
 
@@ -145,16 +146,7 @@ class Engine:
                 notices.append(note)
         if not lines:
             return None
-        text = lines[0] if len(lines) == 1 else compose.listed(q.language, lines, "policy" if len({c.insurer for c in citations}) == 1 else "named" if filters.insurers else "insurer")
-        return Answer(
-            question=question,
-            status="answered",
-            answer=text,
-            citations=citations,
-            notices=notices,
-            language=q.language,
-            insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
-        )
+        return _answered(question, q.language, lines, citations, notices, named=bool(filters.insurers))
 
     def _expanded(self, q: Question) -> tuple[str, list[str]]:
         """The question with the policies' own words added: the glossary's, and for an English
@@ -162,14 +154,14 @@ class Engine:
         the groups of words that say one thing (a phrase with its synonyms or translations)."""
         text = expand(q.query)
         groups = synonym_groups(q.query)
-        split = self._split_unknown(q.query)
+        split = unknown_compounds(self.searcher.keyword.tokenizer, self.scorer.df, q.query)
         if split:
             text = f"{text} {' '.join(w for heads, tail in split for w in (*heads, tail))}"
             groups += [" ".join(heads) for heads, _ in split]  # any word ending in the first part states it
         if q.language == "nl":
-            typos = self._near_spellings(q.query)
-            text = " ".join([text, *(w for words in typos.values() for w in words)])
-            groups += [f"{word} {' '.join(words)}" for word, words in typos.items()]
+            typo = typos(self.searcher.keyword.tokenizer, self.scorer.df, q.query)
+            text = " ".join([text, *(w for words in typo.values() for w in words)])
+            groups += [f"{word} {' '.join(words)}" for word, words in typo.items()]
         if q.language == "en":
             near = translations(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
             extra = translated_terms(near)
@@ -177,31 +169,6 @@ class Engine:
                 text = f"{text} {' '.join(extra)}"
             groups += [f"{word} {' '.join(words)}" for word, words in near.items()]
         return text, groups
-
-    def _split_unknown(self, text: str) -> list[tuple[list[str], str]]:
-        """The compounds of the text that no passage uses, split into the passages' words
-        (`Tokenizer.split_unknown`): "aansprakelijkheidsverzekering" is said as "verzekerd voor
-        beroepsaansprakelijkheid"."""
-        tok = self.searcher.keyword.tokenizer
-        out = []
-        for word in dict.fromkeys(tok.words(text)):
-            if len(word) >= 10 and word.isalpha() and all(self.scorer.df.get(t, 0) == 0 for t in tok(word)):
-                split = tok.split_unknown(word)
-                if split:
-                    out.append(split)
-        return out
-
-    def _near_spellings(self, text: str) -> dict[str, list[str]]:
-        """The passages' words one letter from a word of the text that no passage uses and that is
-        no compound of theirs (`Tokenizer.near_spellings`): a typo ("omzetplafon", "oferte")."""
-        tok = self.searcher.keyword.tokenizer
-        out: dict[str, list[str]] = {}
-        for word in dict.fromkeys(tok.words(text)):
-            if word.isalpha() and all(self.scorer.df.get(t, 0) == 0 for t in tok(word)) and not tok.split_unknown(word):
-                near = tok.near_spellings(word)
-                if near:
-                    out[word] = near
-        return out
 
     def _without_scope_words(self, filters: Filters, terms: Terms) -> Terms:
         """A follow-up's terms without the code of a care type that every policy searched is only
@@ -300,21 +267,7 @@ class Engine:
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
             if note and note not in notices:
                 notices.append(note)
-        if len(lines) == 1:
-            text = compose.single(lang, lines[0])
-        elif len({u.hit.meta.insurer for u in chosen}) == 1:
-            text = compose.listed(lang, lines, "policy")
-        else:
-            text = compose.listed(lang, lines, "named" if filters.insurers else "insurer")
-        return Answer(
-            question=question,
-            status="answered",
-            answer=text,
-            citations=citations,
-            notices=notices,
-            language=lang,
-            insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
-        )
+        return _answered(question, lang, lines, citations, notices, named=bool(filters.insurers))
 
     def _value_checked(self, q: Question, terms: Terms) -> bool:
         """Whether the answer must state a value of the kind asked: a date, an amount… and a number
@@ -523,6 +476,28 @@ def _distinct_chunks(units: list[Unit]) -> list[Unit]:
             seen.add(u.hit.chunk.id)
             out.append(u)
     return out
+
+
+def _answered(
+    question: str, lang: Literal["nl", "en"], lines: list[str], citations: list[Citation], notices: list[str], named: bool
+) -> Answer:
+    """An answer of one line, or of one line per policy of one insurer, or per insurer (`named`:
+    the question named them)."""
+    if len(lines) == 1:
+        text = compose.single(lang, lines[0])
+    elif len({c.insurer for c in citations}) == 1:
+        text = compose.listed(lang, lines, "policy")
+    else:
+        text = compose.listed(lang, lines, "named" if named else "insurer")
+    return Answer(
+        question=question,
+        status="answered",
+        answer=text,
+        citations=citations,
+        notices=notices,
+        language=lang,
+        insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
+    )
 
 
 def _passage(h: Hit) -> RetrievedPassage:

@@ -1,0 +1,33 @@
+"""A question's words that no passage uses, said in the passages' words: a compound split into
+the words its parts are ("aansprakelijkheidsverzekering") and a typo ("omzetplafon")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from index.keyword import Tokenizer
+
+# the shortest word split as a compound no passage uses
+MIN_COMPOUND = 10
+
+
+def _unknown_words(tok: Tokenizer, df: Mapping[str, int], text: str) -> list[str]:
+    """The words of the text (each once) whose tokens no passage has."""
+    return [w for w in dict.fromkeys(tok.words(text)) if w.isalpha() and all(df.get(t, 0) == 0 for t in tok(w))]
+
+
+def unknown_compounds(tok: Tokenizer, df: Mapping[str, int], text: str) -> list[tuple[list[str], str]]:
+    """The compounds of the text that no passage uses, split into the passages' words
+    (`Tokenizer.split_unknown`): "aansprakelijkheidsverzekering" is said as "verzekerd voor
+    beroepsaansprakelijkheid"."""
+    return [split for w in _unknown_words(tok, df, text) if len(w) >= MIN_COMPOUND and (split := tok.split_unknown(w))]
+
+
+def typos(tok: Tokenizer, df: Mapping[str, int], text: str) -> dict[str, list[str]]:
+    """The passages' words one edit from a word of the text that no passage uses and that is no
+    compound of theirs (`Tokenizer.near_spellings`): a typo ("omzetplafon", "oferte")."""
+    out: dict[str, list[str]] = {}
+    for w in _unknown_words(tok, df, text):
+        if not tok.split_unknown(w) and (near := tok.near_spellings(w)):
+            out[w] = near
+    return out
