@@ -203,7 +203,8 @@ class Engine:
     ) -> list[dict[str, tuple[Unit, FactKind]]]:
         """For a question of several parts ("wanneer moet ik bellen en wat moet ik aanleveren?"),
         each part's best unit per insurer: scored on the part's own words and kind of fact, with
-        the rest of the question's words at half weight (they keep the part on topic)."""
+        the rest of the question's words at half weight (they keep the part on topic), or in full
+        when the part points back at them ("… en wanneer moet hij klaar zijn?")."""
         if not q.parts:
             return []
         out: list[dict[str, tuple[Unit, FactKind]]] = []
