@@ -25,9 +25,13 @@ MAX_POLICIES = 6
 TITLE_PASSAGES = 3
 
 
+# … about a policy, not a contract or an offer ("Is mijn contract nog geldig?" asks what the policy says)
+_POLICY = re.compile(r"beleid|\bpolic(y|ies)\b|\bdocument", re.I)
+
+
 def asks_validity(text: str) -> bool:
     """Whether the question asks if a policy still holds, not what it says."""
-    return _ASKS_VALIDITY.search(text) is not None
+    return _ASKS_VALIDITY.search(text) is not None and _POLICY.search(text) is not None
 
 
 def _years(meta: DocumentMeta) -> str:

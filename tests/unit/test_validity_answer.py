@@ -16,7 +16,7 @@ def _meta(years: list[int], superseded_by: str | None = None) -> DocumentMeta:
 def test_a_validity_question_is_recognised() -> None:
     for text in ("Is het ZG-beleid van Zilveren Kruis nog geldig?", "Is the ZG policy still valid?", "Welk beleid is verouderd?"):
         assert asks_validity(text), text
-    for text in ("Wanneer moet de offerte binnen zijn?", "Hoe lang is het contractvoorstel geldig?"):
+    for text in ("Wanneer moet de offerte binnen zijn?", "Hoe lang is het contractvoorstel geldig?", "Is mijn contract nog geldig?"):
         assert not asks_validity(text), text
 
 
