@@ -32,7 +32,7 @@ from .extractive import (
     with_neighbour,
 )
 from .glossary import expand, synonym_groups, translated_terms, translations
-from .query import FactKind, Question, fact_kind, find_providers, refers_back, strip_names, understand
+from .query import FactKind, Question, asked_providers, fact_kind, refers_back, understand
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
 from .spelling import typos, unknown_compounds
@@ -237,7 +237,7 @@ class Engine:
             return self._not_found(question, lang, ranked)
         if self._value_checked(q, terms) and not self._states_value(q, ranked, terms):
             return self._not_found(question, lang, ranked)
-        asked = set(find_providers(strip_names(q.query)))
+        asked = asked_providers(q)
         if asked and other_provider(ranked[0], asked):
             return self._not_found(question, lang, ranked)  # only another kind of provider's rule (ZBC for a dialysis centre)
         chosen = self._chosen(q, ranked, filters)
@@ -283,7 +283,7 @@ class Engine:
         amount…), matches the question well enough without that (MIN_VALUE_TOPIC, MIN_VALUE_SHARE)
         and names what the value is of, when the question says ("hoeveel procent tariefafslag")."""
         wanted = self.scorer.measured_terms(q, terms)
-        asked = set(find_providers(strip_names(q.query)))  # "een dialysecentrum": not the ZBC rule
+        asked = asked_providers(q)  # "een dialysecentrum": not the ZBC rule
         required = REQUIRED_PATTERN.get(q.fact, COUNT_PATTERN)
         return any(
             required.search(u.text)

@@ -13,7 +13,7 @@ from index.keyword import Tokenizer
 from index.search import Hit
 
 from .glossary import expand, synonym_groups
-from .query import FactKind, Question, find_providers, measured, strip_care, strip_names
+from .query import FactKind, Question, asked_providers, find_providers, measured, strip_care, strip_names
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -558,7 +558,7 @@ class UnitScorer:
 def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms) -> list[Unit]:
     """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first;
     a unit about another kind of provider than the question names (`other_provider`) scores less."""
-    asked = set(find_providers(strip_names(q.query)))
+    asked = asked_providers(q)
     for u in units:
         u.score = scorer.score(u, terms, q.fact)
         if asked and other_provider(u, asked):

@@ -67,6 +67,12 @@ def find_providers(text: str) -> list[str]:
     return _named(PROVIDER_ALIASES, text)
 
 
+def asked_providers(q: Question) -> set[str]:
+    """The kinds of provider a question is about: a follow-up's own ("And for dialysis centres?"
+    after a question about ZBC's) replace the earlier question's."""
+    return set(find_providers(strip_names(q.text)) or find_providers(strip_names(q.query)))
+
+
 _EN_WORDS = {
     "what", "when", "which", "who", "how", "is", "are", "the", "does", "do", "for", "of", "must", "should",
     "can", "deadline", "new", "providers", "provider", "about", "there", "any", "and", "require", "required",

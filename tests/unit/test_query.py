@@ -353,3 +353,11 @@ def test_a_question_whether_something_holds_is_recognised() -> None:
     assert is_yes_no("Wij zijn een ZBC. Komen we in aanmerking?")  # the sentence that asks decides
     assert not is_yes_no("Wanneer moet de offerte binnen zijn?")
     assert not is_yes_no("Hoe hoog is het tarief?")
+
+
+def test_a_follow_ups_own_kind_of_provider_replaces_the_earlier_one() -> None:
+    from assistant.query import asked_providers
+
+    history = [Turn(role="user", content="Wat is bij Zorg en Zekerheid de minimale omzet voor een nieuwe ZBC?"), Turn(role="assistant", content="…")]
+    assert asked_providers(understand("en voor een nieuwe MSR-instelling?", history)) == {"MSR"}
+    assert asked_providers(understand("en bij Salland?", history)) == {"ZBC"}  # names none: the earlier one holds
