@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from index.keyword import Tokenizer
 from index.search import Hit
@@ -343,12 +344,17 @@ def split_units(hit: Hit, rank: int) -> list[Unit]:
 _FALSE_FRIENDS = frozenset({"care", "last", "door", "deal", "kind", "spoor", "ten"})
 
 
+@cache
+def _english_drop() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS) | _FALSE_FRIENDS
+
+
 def _without_english_stopwords(text: str) -> str:
     """The text without bm25s' longer English stop list (the index drops only the short one) and
     the English words that are other words in the Dutch text (`_FALSE_FRIENDS`)."""
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-    drop = frozenset(STOPWORDS_EN_PLUS) | _FALSE_FRIENDS
+    drop = _english_drop()
     return re.sub(r"[\w']+", lambda m: " " if m.group(0).lower() in drop else m.group(0), text)
 
 

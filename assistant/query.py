@@ -239,14 +239,19 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 # first and no question word anywhere
 _YES_NO = re.compile(
     r"^\s*(?:is|zijn|heeft|hebben|kan|kunnen|mag|mogen|moet|moeten|krijg|krijgen|krijgt|geldt|gelden|komt|komen|"
-    r"wordt|worden|bestaat|does|do|is|are|can|may|must|will|should|has|have)\b",
+    r"wordt|worden|bestaat|does|do|are|can|may|must|will|should|has|have)\b",
     re.I,
 )
 
 
+def _asking(text: str) -> str:
+    """The sentences of a question that ask (end in "?"), without the situation around them."""
+    return " ".join(p for p in _SENTENCE_BREAK.split(text.strip()) if p.endswith("?"))
+
+
 def is_yes_no(text: str) -> bool:
     """Whether the question asks whether something holds rather than which value it has."""
-    asked = " ".join(p for p in _SENTENCE_BREAK.split(text.strip()) if p.endswith("?")) or text
+    asked = _asking(text) or text
     return bool(_YES_NO.match(asked)) and not re.search(rf"\b{_QUESTION_WORD}", asked, re.I)
 
 
@@ -254,7 +259,7 @@ def fact_kind(text: str) -> FactKind:
     """The kind of fact a question asks. "Wij zijn een audiologisch centrum met €150.000 omzet.
     Wanneer krijgen we ons contractvoorstel?" asks a date: the sentences that ask decide, and
     the situation around them only when they name no kind of fact."""
-    asked = " ".join(p for p in _SENTENCE_BREAK.split(text.strip()) if p.endswith("?"))
+    asked = _asking(text)
     if asked and asked.strip() != text.strip():
         kind = _fact_kind(asked)
         if kind != "other":
