@@ -37,7 +37,7 @@ from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
 from .spelling import typos, unknown_compounds
 from .tables import TableIndex
-from .validity import MAX_POLICIES, asks_validity, status_line, title_unit
+from .validity import MAX_POLICIES, asks_validity, asks_version, status_line, title_unit
 
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
 # evidence is too weak to answer.
@@ -135,7 +135,7 @@ class Engine:
         notices: list[str] = []
         for d in documents:
             meta = self.searcher.metas[d]
-            unit = title_unit(self.searcher, d)
+            unit = title_unit(self.searcher, d, version=asks_version(q.text))
             if unit is None:
                 continue
             citations.append(self._citation(unit, len(citations) + 1))

@@ -1,4 +1,5 @@
-"""Questions about whether a policy still holds ("Is het ZG-beleid van Zilveren Kruis nog geldig?"):
+"""Questions about whether a policy still holds ("Is het ZG-beleid van Zilveren Kruis nog geldig?")
+or which version of it is current ("Welke versie van het inkoopbeleid MSZ 2027 geldt nu?"):
 answered from the policies' own years and versions, each quoted from the policy's title page."""
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ _ASKS_VALIDITY = re.compile(
     r"(still|currently)\s+(valid|current|in\s+force|applicable|up[- ]to[- ]date)|outdated|out\s+of\s+date|expired)\b",
     re.I,
 )
+# "welke versie …", "which version …", "de laatste versie": the version of a policy
+_ASKS_VERSION = re.compile(
+    r"\b((welke|laatste|nieuwste|recentste|actuele|huidige|meest\s+recente)\s+versie|versienummer|"
+    r"(which|what|latest|newest|current|most\s+recent)\s+version|version\s+number)\b",
+    re.I,
+)
+_VERSION_LINE = re.compile(r"\bversie\b:?\s*\d", re.I)
+_NL_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 # a validity answer covers at most this many policies (a question about all of them asks for a list)
 MAX_POLICIES = 6
 # the title page: the first passages of a policy, where its name and years stand
@@ -30,8 +40,27 @@ _POLICY = re.compile(r"beleid|\bpolic(y|ies)\b|\bdocument", re.I)
 
 
 def asks_validity(text: str) -> bool:
-    """Whether the question asks if a policy still holds, not what it says."""
-    return _ASKS_VALIDITY.search(text) is not None and _POLICY.search(text) is not None
+    """Whether the question asks if a policy still holds, or which version of it is current,
+    not what it says."""
+    asks = _ASKS_VALIDITY.search(text) is not None or asks_version(text)
+    return asks and _POLICY.search(text) is not None
+
+
+def asks_version(text: str) -> bool:
+    return _ASKS_VERSION.search(text) is not None
+
+
+def _version(meta: DocumentMeta, lang: Literal["nl", "en"]) -> str:
+    """The policy's version and its date ("versie 1.1 van 1 juni 2026"), as far as it states them."""
+    if not meta.version:
+        return ""
+    out = f"version {meta.version}" if lang == "en" else f"versie {meta.version}"
+    try:
+        y, m, d = (int(x) for x in (meta.published or "").split("-"))
+    except ValueError:
+        return out
+    month = (_EN_MONTHS if lang == "en" else _NL_MONTHS)[m - 1]
+    return f"{out} {'of' if lang == 'en' else 'van'} {d} {month} {y}"
 
 
 def _years(meta: DocumentMeta) -> str:
@@ -50,13 +79,18 @@ def status_line(meta: DocumentMeta, year: int, lang: Literal["nl", "en"]) -> str
     else:
         state = "current" if lang == "en" else "actueel"
     covers = (f"covers {years}" if lang == "en" else f"geldt voor {years}") if years else ""
-    return f"**{state}**" + (f" — {covers}" if covers else "")
+    return " — ".join(x for x in (f"**{state}**", covers, _version(meta, lang)) if x)
 
 
-def title_unit(searcher: HybridSearcher, document: str) -> Unit | None:
-    """The first sentence of the policy's title page that states its years (or its title)."""
+def title_unit(searcher: HybridSearcher, document: str, version: bool = False) -> Unit | None:
+    """The first sentence of the policy's title page that states its years (or its title); with
+    `version`, the one that states its version ("Versie 1.1 1 juni 2026"), where there is one."""
     meta = searcher.metas[document]
     chunks = sorted((c for c in searcher.chunks if c.document == document), key=lambda c: c.start)[:TITLE_PASSAGES]
     units = [u for c in chunks for u in split_units(Hit(chunk=c, meta=meta, score=0.0), 0)]
+    if version and meta.version:
+        stated = next((u for u in units if _VERSION_LINE.search(u.text) and meta.version in u.text), None)
+        if stated is not None:
+            return stated
     marks: Sequence[str] = [str(y) for y in meta.years] or [meta.title]
     return next((u for u in units if any(m in u.text for m in marks)), None)

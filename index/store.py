@@ -31,7 +31,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from ingest.metadata import load_catalog
-from ingest.pipeline import ParsedDocument, discover, parse_file
+from ingest.pipeline import PARSER_VERSION, ParsedDocument, discover, parse_file
 from inkoopwijzer.errors import IndexBusyError, IngestError, StoreUnavailableError
 from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import Chunk, DocumentMeta, IngestFailure, IngestReport
@@ -80,12 +80,20 @@ class IndexVersion:
     def collection_name(self) -> str:
         return f"inkoopwijzer_{self.name}".replace(".", "_")
 
-    @property
-    def format(self) -> int:
+    def _manifest(self, key: str) -> int:
         try:
-            return int(json.loads((self.path / "manifest.json").read_text(encoding="utf-8")).get("format", 1))
+            return int(json.loads((self.path / "manifest.json").read_text(encoding="utf-8")).get(key, 1))
         except (OSError, ValueError):
             return 1
+
+    @property
+    def format(self) -> int:
+        return self._manifest("format")
+
+    @property
+    def parser(self) -> int:
+        """The `PARSER_VERSION` that cut this version's passages."""
+        return self._manifest("parser")
 
     def chunks(self) -> list[Chunk]:
         with (self.path / "chunks.jsonl").open(encoding="utf-8") as fh:
@@ -275,7 +283,7 @@ def _ingest_locked(
         pages[name] = doc.pages
 
     changed = report.added or report.updated or report.removed
-    if old is not None and not changed and old.format >= INDEX_FORMAT:
+    if old is not None and not changed and old.format >= INDEX_FORMAT and old.parser >= PARSER_VERSION:
         report.documents = len(state)
         report.chunks = sum(len(c) for _, c, _, _ in state.values())
         report.index_version = old.name
@@ -358,7 +366,7 @@ def _write_version(
     finally:
         del client
     (tmp / "manifest.json").write_text(
-        json.dumps({"version": name, "format": INDEX_FORMAT, "chunks": len(all_chunks), "embedding": embedder.name}), encoding="utf-8"
+        json.dumps({"version": name, "format": INDEX_FORMAT, "parser": PARSER_VERSION, "chunks": len(all_chunks), "embedding": embedder.name}), encoding="utf-8"
     )
     os.replace(tmp, final)
     _switch(base, name)
@@ -444,11 +452,16 @@ def _rebuild(names: list[str], settings: Settings, wait: float) -> IngestReport:
 
 
 def ensure_index(settings: Settings, progress: Progress | None = None) -> IngestReport | None:
-    """Build the index from the shipped corpus when none exists, or rebuild one of an older
-    format; None when a current one exists."""
+    """Build the index from the shipped corpus when none exists; parse its documents again
+    when an older parser cut them (from their source files, where these still exist); rebuild
+    one of an older format from what it holds. None when the current one is up to date."""
     current = current_version(settings)
-    if current is not None and current.format >= INDEX_FORMAT:
+    if current is not None and current.format >= INDEX_FORMAT and current.parser >= PARSER_VERSION:
         return None
+    if current is not None and current.parser < PARSER_VERSION:
+        sources = [Path(s) for s in current.sources.values() if s and Path(s).is_file()]
+        if sources:
+            return ingest_paths(sources, settings, progress=progress, wait=600.0, remove_missing=False)
     if current is not None:
         return upgrade_index(settings)
     return ingest_paths([settings.corpus_dir], settings, progress=progress, wait=600.0)

@@ -322,18 +322,13 @@ def load_pdf(path: Path, max_pages: int = 2000) -> RawDocument:
 
 
 def _join_across_pages(before: list[Block], page_blocks: list[Block]) -> list[Block]:
-    """A paragraph that runs over a page break continues in the first block of the next page."""
+    """A table that runs over a page break keeps its header and caption on the next page.
+
+    (A paragraph broken by the page break is mended for every format alike, in
+    `structure.join_broken_sentences`.)"""
     if not before or not page_blocks:
         return page_blocks
     last, first = before[-1], page_blocks[0]
-    if (
-        last.kind in ("para", "list")
-        and first.kind == "para"
-        and not re.search(r"[.:;!?)]$", last.text)
-        and first.text[:1].islower()
-    ):
-        last.text = f"{last.text} {first.text}"
-        return page_blocks[1:]
     if last.kind == "table_row" and first.kind == "table_row" and not first.table_header:
         for b in page_blocks:
             if b.kind != "table_row":

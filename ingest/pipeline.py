@@ -16,8 +16,12 @@ from . import metadata as md
 from .blocks import RawDocument
 from .chunker import make_chunks
 from .pdf import load_pdf
-from .structure import drop_toc, place_blocks
+from .structure import drop_toc, join_broken_sentences, place_blocks
 from .text import load_docx, load_html, load_text
+
+# Bumped when parsing the same file gives different passages (2: a sentence broken over two
+# blocks is mended). An index parsed by an older parser is parsed again from its source files.
+PARSER_VERSION = 2
 
 SUPPORTED = {".pdf", ".txt", ".md", ".markdown", ".docx", ".html", ".htm"}
 
@@ -79,7 +83,7 @@ def parse_file(
             "too_large",
         )
     raw = _load(path, max_pages)
-    blocks = drop_toc(raw.blocks)
+    blocks = join_broken_sentences(drop_toc(raw.blocks))
     text, placed = place_blocks(blocks)
     if len(text.strip()) < 20:
         raise IngestError(f"{path.name}: no usable text found.", "empty")

@@ -4,7 +4,7 @@ and lay the blocks out as one document text with offsets."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .blocks import Block
 
@@ -21,6 +21,33 @@ class PlacedBlock:
     start: int
     end: int
     section: str
+
+
+_UNFINISHED = re.compile(r"[^.:;!?)\]…'\"”]$")
+_FOOTNOTE = re.compile(r"^\s*([¹²³⁴-⁹⁰]|\[\d+\]|\d+\)\s)")
+
+
+def join_broken_sentences(blocks: list[Block]) -> list[Block]:
+    """Mend a sentence the source broke into two blocks (a page break, a stray blank line).
+
+    A paragraph or list item that stops without closing punctuation, followed by a
+    paragraph or bold run that starts in lower case, is one sentence: the second part
+    joins the first (which keeps its page). A footnote is never continued."""
+    out: list[Block] = []
+    for b in blocks:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.kind in ("para", "list")
+            and b.kind in ("para", "statement")
+            and _UNFINISHED.search(last.text.rstrip())
+            and not _FOOTNOTE.match(last.text)
+            and b.text[:1].islower()
+        ):
+            out[-1] = replace(last, text=f"{last.text.rstrip()} {b.text.lstrip()}")
+            continue
+        out.append(b)
+    return out
 
 
 def drop_toc(blocks: list[Block]) -> list[Block]:

@@ -49,12 +49,12 @@ def ingest(
     settings = _settings()
     current = current_version(settings)
     if if_missing and current is not None:
-        # an index of an older format is rebuilt from what it holds (no re-parsing)
+        # an index of an older format is rebuilt; one cut by an older parser is parsed again
         upgraded = ensure_index(settings)
         if upgraded is None:
             typer.echo(f"index present ({current.name}); nothing to do")
             return
-        typer.echo(f"index {current.name} was of an older format; rebuilt it")
+        typer.echo(f"index {current.name} was built by an older version; rebuilt it")
         typer.echo(f"documents {upgraded.documents}, passages {upgraded.chunks} (index {upgraded.index_version})")
         return
     targets = list(paths or [settings.corpus_dir])

@@ -90,6 +90,36 @@ def test_an_index_of_an_older_format_is_rebuilt(fresh_settings, tmp_path: Path) 
     assert ensure_index(fresh_settings) is None  # now current: nothing to do
 
 
+def test_an_index_cut_by_an_older_parser_is_parsed_again(fresh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """When parsing changes (PARSER_VERSION), `ensure_index` (what `make run` calls) parses the
+    documents again from their source files instead of keeping the old passages."""
+    import json
+
+    from index.store import current_version, ensure_index, ingest_paths
+    from ingest.pipeline import PARSER_VERSION
+
+    small = _small_doc(tmp_path / "docs")
+    ingest_paths([small], fresh_settings)
+    old = current_version(fresh_settings)
+    assert old is not None and old.parser == PARSER_VERSION
+    assert ensure_index(fresh_settings) is None
+    # stand in for passages an older parser cut: one passage lost, and no parser recorded
+    lines = (old.path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+    n_chunks = len(lines)
+    (old.path / "chunks.jsonl").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    manifest = json.loads((old.path / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("parser")
+    (old.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert old.parser == 1
+
+    report = ensure_index(fresh_settings)
+    assert report is not None and report.updated == 1
+    new = current_version(fresh_settings)
+    assert new is not None and new.name != old.name and new.parser == PARSER_VERSION
+    assert len(new.chunks()) == n_chunks
+    assert ensure_index(fresh_settings) is None
+
+
 def test_second_ingest_waits_or_refuses(fresh_settings) -> None:  # type: ignore[no-untyped-def]
     from index.store import ingest_paths
 
@@ -211,7 +241,7 @@ def test_make_runs_ingest_if_missing_rebuilds_an_older_format(fresh_settings, tm
 
     result = CliRunner().invoke(app, ["ingest", "--if-missing"])
     assert result.exit_code == 0, result.output
-    assert "older format" in result.output
+    assert "built by an older version" in result.output
     new = current_version(fresh_settings)
     assert new is not None and new.name != old.name and new.format == INDEX_FORMAT
 

@@ -128,3 +128,18 @@ def test_a_broken_file_does_not_stop_the_good_ones(fresh_settings, tmp_path: Pat
     assert all(Path(f.path).name in f.error for f in report.failed)
     version = current_version(fresh_settings)
     assert version is not None and [d.document for d in version.documents] == ["003_2c4c2530db87d994.pdf"]
+
+
+def test_sentences_the_source_broke_over_blocks_are_whole_in_one_passage() -> None:
+    """The published documents break some sentences over a page or paragraph break; a quote
+    must never stop at 'samen met de patiënt tot' or open with 'zorgpaden (diagnoses) u ...'."""
+    by_stem = {p.stem[:3]: p for p in PDFS}
+    cases = {
+        "000": ["de vragenlijst sluit op maandag 21 juli 2026 om 23:59) de tijd", "voor welke zorgpaden (diagnoses) u de OZP"],
+        "004": ["Passende zorg is zorg die samen met de patiënt tot stand komt."],
+    }
+    for stem, sentences in cases.items():
+        doc = parse_file(by_stem[stem])
+        for sentence in sentences:
+            assert any(sentence in " ".join(c.text.split()) for c in doc.chunks), sentence
+        assert not any(c.section.split(" › ")[-1][:1].islower() for c in doc.chunks)
