@@ -32,6 +32,7 @@ from .extractive import (
     with_neighbour,
 )
 from .glossary import expand, synonym_groups, translated_terms, translations
+from .lists import ListIndex
 from .query import FactKind, Question, asked_providers, fact_kind, refers_back, understand
 from .rerank import RERANK_CANDIDATES, rerank
 from .scope import Scope
@@ -77,6 +78,7 @@ class Engine:
         self.scorer = UnitScorer(searcher.keyword.tokenizer, df, len(searcher.chunks))
         self.scope = Scope(searcher)
         self.tables = TableIndex(searcher)
+        self.lists = ListIndex(searcher)
 
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
@@ -355,6 +357,7 @@ class Engine:
                 group = paragraph_of(unit, units, PARAGRAPH_CHARS)
             if len(group) > 1 and group[-1].text.rstrip().endswith(":"):
                 group += list_after(group[-1], units)  # the list the quote ends by introducing
+            group = self.lists.opening(group[0]) + group  # … or the list it is the rest of
             overlapping = [i for i, g in enumerate(groups) if g[0].start < group[-1].end and group[0].start < g[-1].end]
             if overlapping:
                 # a part's list around the best sentence: quote the union, once

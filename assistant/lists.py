@@ -1,0 +1,45 @@
+"""A list the chunker cut in two: a quote that starts in the second half gets the list's
+opening (its introduction and first items) from the passage before, so "ZORG-ID Smart …;
+Twiin …" is quoted as what it is, the rest of "… voldoet u minimaal aan: Mitz …; NEN 7510 …"."""
+
+from __future__ import annotations
+
+from index.search import Hit, HybridSearcher
+from inkoopwijzer.types import Chunk
+
+from .extractive import LIST_CHARS, LIST_GAP, LIST_ITEMS, Unit, split_units
+
+
+class ListIndex:
+    """The passages of each document in order, to find the one a list continues from."""
+
+    def __init__(self, searcher: HybridSearcher) -> None:
+        self.searcher = searcher
+        self._by_document: dict[str, list[Chunk]] = {}
+
+    def _passages(self, document: str) -> list[Chunk]:
+        found = self._by_document.get(document)
+        if found is None:
+            found = sorted((c for c in self.searcher.chunks if c.document == document), key=lambda c: c.start)
+            self._by_document[document] = found
+        return found
+
+    def opening(self, first: Unit) -> list[Unit]:
+        """The introduction and items before `first`, when `first` opens a passage that continues
+        a list (the chunker carried the list's introduction into its context) and that opening is
+        short (LIST_ITEMS, LIST_CHARS); else none."""
+        chunk = first.hit.chunk
+        intro = chunk.context.strip()
+        if chunk.kind != "list" or not intro.endswith(":") or first.start - chunk.start > LIST_GAP:
+            return []
+        before = [c for c in self._passages(chunk.document) if c.end <= chunk.start]
+        if not before or chunk.start - before[-1].end > LIST_GAP:
+            return []
+        units = split_units(Hit(chunk=before[-1], meta=first.hit.meta, score=0.0), first.rank)
+        start = next((i for i in range(len(units) - 1, -1, -1) if units[i].text.endswith(":") and units[i].text in intro), None)
+        if start is None:
+            return []
+        items = units[start:]
+        if len(items) - 1 > LIST_ITEMS or sum(len(u.text) for u in items) > LIST_CHARS:
+            return []
+        return items

@@ -1,0 +1,41 @@
+"""A list cut over two passages (assistant.lists)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from assistant.extractive import split_units
+from assistant.lists import ListIndex
+from index.search import Hit
+from inkoopwijzer.types import Chunk, DocumentMeta
+
+META = DocumentMeta(document="a.pdf", doc_id="a", title="Inkoopbeleid MSZ", insurer="Zilveren Kruis", content_hash="x")
+INTRO = "Voor een meerjarenafspraak voldoet u minimaal aan:"
+FIRST = f"Wilt u een meerjarenafspraak?\n\n{INTRO}\n\nMitz voor toestemming\n\nNEN 7510 (gecertificeerd)"
+REST = "ZORG-ID Smart: u maakt hiervan gebruik.\n\nTwiin afsprakenstelsel: u bent hierop aangesloten"
+TEXT = f"{FIRST}\n\n{REST}"
+
+
+def _index(context: str = INTRO, gap: int = 2) -> tuple[ListIndex, Chunk]:
+    first = Chunk(id="first", document="a.pdf", text=FIRST, start=0, end=len(FIRST), kind="list")
+    start = len(FIRST) + gap
+    rest = Chunk(id="rest", document="a.pdf", text=REST, context=context, start=start, end=start + len(REST), kind="list")
+    searcher = SimpleNamespace(chunks=[rest, first])
+    return ListIndex(searcher), rest  # type: ignore[arg-type]
+
+
+def test_the_rest_of_a_list_gets_its_introduction_and_first_items() -> None:
+    lists, rest = _index()
+    first_unit = split_units(Hit(chunk=rest, meta=META, score=1.0), 0)[0]
+    opening = lists.opening(first_unit)
+    assert [u.text for u in opening] == [INTRO, "Mitz voor toestemming", "NEN 7510 (gecertificeerd)"]
+    assert all(TEXT[u.start : u.end] == u.text for u in opening)  # verbatim, with the document's offsets
+
+
+def test_no_opening_for_a_later_item_a_passage_of_its_own_or_a_far_passage() -> None:
+    lists, rest = _index()
+    assert lists.opening(split_units(Hit(chunk=rest, meta=META, score=1.0), 0)[1]) == []  # not where the passage opens
+    no_intro, rest = _index(context="")
+    assert no_intro.opening(split_units(Hit(chunk=rest, meta=META, score=1.0), 0)[0]) == []
+    far, rest = _index(gap=200)
+    assert far.opening(split_units(Hit(chunk=rest, meta=META, score=1.0), 0)[0]) == []
