@@ -300,8 +300,11 @@ def _ingest_locked(
 def _chunks_changed(old: IndexVersion | None, name: str, doc: ParsedDocument) -> bool:
     if old is None:
         return True
-    old_ids = {c.id for c in old.chunks() if c.document == name}
-    return old_ids != {c.id for c in doc.chunks}
+    # a passage's id is its text and place; its context, section and page count too (they are searched and cited)
+    def key(c: Chunk) -> tuple[object, ...]:
+        return (c.id, c.context, c.section, c.page, c.page_end, c.kind)
+
+    return {key(c) for c in old.chunks() if c.document == name} != {key(c) for c in doc.chunks}
 
 
 def _write_version(

@@ -120,6 +120,28 @@ def test_an_index_cut_by_an_older_parser_is_parsed_again(fresh_settings, tmp_pat
     assert ensure_index(fresh_settings) is None
 
 
+def test_a_passage_whose_context_changed_is_indexed_again(fresh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A passage's context (a list's introduction, a table's header) is searched: when parsing
+    gives the same text with another context, the next ingest writes it, not 'unchanged'."""
+    import json
+
+    from index.store import current_version, ingest_paths
+
+    small = _small_doc(tmp_path / "docs")
+    ingest_paths([small], fresh_settings)
+    old = current_version(fresh_settings)
+    assert old is not None
+    rows = [json.loads(x) for x in (old.path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows[0]["context"] = "een oude inleiding:"
+    (old.path / "chunks.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    report = ingest_paths([small], fresh_settings)
+    assert report.updated == 1 and report.unchanged == 0
+    new = current_version(fresh_settings)
+    assert new is not None and new.name != old.name
+    assert all(c.context != "een oude inleiding:" for c in new.chunks())
+
+
 def test_second_ingest_waits_or_refuses(fresh_settings) -> None:  # type: ignore[no-untyped-def]
     from index.store import ingest_paths
 
