@@ -631,6 +631,19 @@ def paragraph_of(unit: Unit, units: list[Unit], max_chars: int) -> list[Unit]:
 NEXT_CHARS = 110
 
 
+# … and with the next sentence of its paragraph, up to this long, when that states another value of
+# the kind asked (a schedule's next step)
+STEP_CHARS = 250
+
+
+def _next_step(unit: Unit, nxt: Unit, fact: FactKind) -> bool:
+    pattern = VALUE_PATTERN.get(fact)
+    if pattern is None or len(nxt.text) > STEP_CHARS:
+        return False
+    found = {m.group(0) for m in pattern.finditer(nxt.text)}
+    return bool(found - {m.group(0) for m in pattern.finditer(unit.text)})
+
+
 def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
     """A quote of one unit, plus the next one when the first only introduces it (ends with
     ':' or is a bare statement heading its explanation) or when it is short (NEXT_CHARS)."""
@@ -649,6 +662,8 @@ def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
         out.append(same[idx + 1])
     elif idx + 1 < len(same) and not _paragraph_break(unit, same[idx + 1]) and len(same[idx + 1].text) <= NEXT_CHARS:
         out.append(same[idx + 1])  # a short next sentence of its paragraph: the condition or exception that goes with it
+    elif idx + 1 < len(same) and not _paragraph_break(unit, same[idx + 1]) and _next_step(unit, same[idx + 1], fact):
+        out.append(same[idx + 1])  # the next step of a schedule: "ontvangt op 9 juni …" → "U heeft tot uiterlijk 22 juli …"
     if len(out) == 2 and out[1].text.rstrip().endswith(":"):
         out.extend(list_after(out[1], units))  # … and the list that one introduces ("Lever … aan over de volgende aspecten:")
     return out

@@ -244,6 +244,23 @@ def test_a_value_is_quoted_with_the_short_sentence_that_follows_it_in_its_paragr
     assert with_neighbour(offer, units, "date") == [offer]  # a long next sentence is not quoted
 
 
+def test_a_date_is_quoted_with_the_next_step_of_its_schedule() -> None:
+    """The next sentence of the paragraph, when it states another date (up to STEP_CHARS): "you
+    receive it on 9 June" goes with "you have until 22 July to fill it in"."""
+    from assistant.extractive import NEXT_CHARS, STEP_CHARS, split_units, with_neighbour
+
+    receive = "Als u voldoet aan de basisvoorwaarden uit fase 1, dan ontvangt u op 9 juni 2026 de vragenlijst in VECOZO."
+    until = "U heeft tot uiterlijk 22 juli 2026 (de vragenlijst sluit op maandag 21 juli 2026 om 23:59) de tijd om de vragenlijst in te vullen."
+    same = "U ontvangt op 9 juni 2026 ook een bevestiging per e-mail van de afdeling Zorginkoop van uw verzekeraar, met een toelichting."
+    assert NEXT_CHARS < len(until) <= STEP_CHARS and len(same) > NEXT_CHARS
+    for nxt, quoted in ((until, True), (same, False)):  # a repeat of the same date is no next step
+        text = f"{receive} {nxt}"
+        chunk = Chunk(id="c9", document="a.pdf", text=text, start=0, end=len(text))
+        first, second = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
+        assert [u.text for u in with_neighbour(first, [first, second], "date")] == ([receive, nxt] if quoted else [receive])
+        assert with_neighbour(first, [first, second], "condition") == [first]  # only for a value asked
+
+
 def test_a_sentence_that_points_back_has_the_sentence_before_it_as_context() -> None:
     text = "Lever een CO2-routekaart aan bij het Expertisecentrum. Hiervoor is de deadline 1 januari 2024."
     chunk = Chunk(id="c2", document="a.pdf", text=text, start=0, end=len(text))
