@@ -34,7 +34,7 @@ from .extractive import (
 from .glossary import expand, synonym_groups, translated_terms, translations
 from .lists import ListIndex
 from .query import FactKind, Question, asked_providers, fact_kind, refers_back, understand
-from .rerank import RERANK_CANDIDATES, rerank
+from .rerank import RERANK_CANDIDATES, rerank, top_passages
 from .scope import Scope
 from .spelling import typos, unknown_compounds
 from .tables import TableIndex
@@ -196,9 +196,9 @@ class Engine:
             insurers = sorted({self.searcher.metas[d].insurer or "" for d in allowed} - {""})
         if len(insurers) > 1:
             per = self.searcher.search_per_insurer(q.query, filters, insurers, n, q.language, keyword_query=kq)
-            hits = [h for found in per.values() for h in rerank(found, self.scorer, q, terms)[:k]]
+            hits = [h for found in per.values() for h in top_passages(rerank(found, self.scorer, q, terms), k)]
             return sorted(hits, key=lambda h: -h.score)
-        return rerank(self.searcher.search(q.query, filters, n, q.language, keyword_query=kq), self.scorer, q, terms)[:k]
+        return top_passages(rerank(self.searcher.search(q.query, filters, n, q.language, keyword_query=kq), self.scorer, q, terms), k)
 
     def _part_bests(
         self, q: Question, units: list[Unit], terms: Terms
@@ -292,7 +292,7 @@ class Engine:
             and not (asked and other_provider(u, asked))
             and self.scorer.without_fact(u, q.fact) >= MIN_VALUE_TOPIC
             and self.scorer.topic(u, terms) >= MIN_VALUE_SHARE
-            and (not wanted or self.scorer.states_any(u, wanted))
+            and (not wanted or self.scorer.states_any(u, wanted, required))
             for u in ranked[:5]
         )
 

@@ -362,6 +362,11 @@ def _without_english_stopwords(text: str) -> str:
 TOKEN_CACHE_SIZE = 100_000
 
 
+# a value states what the question says it is of when a word for that stands within this many
+# (content) words of it
+VALUE_WINDOW = 12
+
+
 class UnitScorer:
     """Scores candidate units for a question: topic overlap (idf-weighted, stemmed),
     the kind of fact asked (a date for a deadline question...), and passage rank."""
@@ -516,11 +521,23 @@ class UnitScorer:
                 return set(toks)
         return set()
 
-    def states_any(self, unit: Unit, wanted: set[str]) -> bool:
+    def states_any(self, unit: Unit, wanted: set[str], value: re.Pattern[str] | None = None) -> bool:
         """Whether the unit, the table header or list introduction it belongs to, or what it
-        points back at ("Deze informatie stuurt u uiterlijk…"), states one of `wanted`."""
-        found = Terms.of({t: 1.0 for t in wanted}).stated(self.tok(f"{unit.text} {_around(unit)} {_pointed_at(unit, whole=True)}"))
-        return bool(found)
+        points back at ("Deze informatie stuurt u uiterlijk…"), states one of `wanted`. With a
+        `value` pattern, a sentence of prose states it near a value (VALUE_WINDOW words) and not
+        only in its list's introduction: "€ 15.000.000" in a list of conditions introduced by
+        "nacalculatie tegen netto-inkoopkosten + opslag" is not the surcharge. A table row is one
+        statement: its cells and header go together."""
+        want = Terms.of({t: 1.0 for t in wanted})
+        table = unit.hit.chunk.kind == "table" or "\t" in unit.text
+        if value is None or table:
+            return bool(want.stated(self.tok(f"{unit.text} {_around(unit)} {_pointed_at(unit, whole=True)}")))
+        if want.stated(self.tok(_pointed_at(unit, whole=True))):
+            return True
+        return any(
+            want.stated([*self.tok(unit.text[: m.start()])[-VALUE_WINDOW:], *self.tok(unit.text[m.end() :])[:VALUE_WINDOW]])
+            for m in value.finditer(unit.text)
+        )
 
     def concepts_in(self, unit: Unit, terms: Terms) -> set[int]:
         """The question's concepts (indices into `terms.concepts`) the unit's own text states."""

@@ -34,3 +34,10 @@ def rerank(hits: list[Hit], scorer: UnitScorer, q: Question, terms: Terms) -> li
         h.score = fused[i]
         h.extra["sentence_score"] = round(best[i], 4)
     return [hits[i] for i in sorted(range(len(hits)), key=lambda i: -fused[i])]
+
+
+def top_passages(hits: list[Hit], k: int) -> list[Hit]:
+    """The k best reranked passages, and the keyword search's best when it is not among them: a
+    passage only BM25 ranks high ("2,0 fte" in a list the dense ranking puts past its candidates)
+    is answered from, not pushed out by the fusion."""
+    return hits[:k] + [h for h in hits[k:] if h.keyword_rank == 1]

@@ -21,6 +21,9 @@ from .validity import is_outdated, reference_year
 
 __all__ = ["Hit", "HybridSearcher", "SearchWeights", "get_searcher"]
 
+# the keyword search's best this many passages are returned even when the fusion ranks them below k
+KEYWORD_KEEP = 1
+
 
 @dataclass
 class SearchWeights:
@@ -98,7 +101,8 @@ class HybridSearcher:
         lang: str = "nl",
         keyword_query: str | None = None,
     ) -> list[Hit]:
-        """Top-k passages for `query` (dense) and `keyword_query` (BM25; default: the query)."""
+        """Top-k passages for `query` (dense) and `keyword_query` (BM25; default: the query), and
+        the keyword search's best KEYWORD_KEEP after them where the fusion ranks them lower."""
         allowed = self.allowed_documents(filters)
         if not allowed:
             return []
@@ -171,8 +175,13 @@ class HybridSearcher:
         dense_rank = {cid: r + 1 for r, cid in enumerate(dense_ids)}
         dense_sim = dict(dense)
         kw_rank = {cid: r + 1 for r, cid in enumerate(kw_ids)}
+        top = [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1])[:k]]
+        # the keyword search's best passages always stay candidates: a passage only it finds (the one
+        # that names "2,0 fte" when the dense ranking puts it past its candidates) loses the fusion
+        top += [cid for cid in kw_ids[:KEYWORD_KEEP] if cid not in top]
         hits = []
-        for cid, s in sorted(fused.items(), key=lambda kv: -kv[1])[:k]:
+        for cid in top:
+            s = fused[cid]
             c = self.chunks[self.position[cid]]
             hits.append(
                 Hit(

@@ -205,3 +205,22 @@ def test_a_question_whether_a_rule_exists_needs_no_value(assistant: Any) -> None
 def test_a_typo_in_the_question_finds_the_policy_word(assistant: Any) -> None:
     answer = assistant.ask("wanneer moet de oferte bij salland binnen zijn?")
     assert answer.status == "answered" and "offerte" in answer.citations[0].quote
+
+
+def test_a_passage_only_the_keyword_search_ranks_high_is_answered_from(assistant: Any) -> None:
+    # "2,0 fte" stands in a long list the dense ranking puts past its candidates; BM25 ranks it first
+    answer = assistant.ask("Hoeveel fte medisch specialisten eist Salland?")
+    assert answer.status == "answered" and "2,0 fte" in answer.citations[0].quote
+
+
+def test_which_version_of_a_policy_is_current_is_answered_from_its_title_page(assistant: Any) -> None:
+    answer = assistant.ask("Welke versie van het inkoopbeleid van Zorg en Zekerheid is de actuele?")
+    assert answer.status == "answered" and "versie 1.1 van 1 juni 2026" in answer.answer
+    assert answer.citations[0].quote.startswith("Versie 1.1")
+
+
+def test_a_value_near_only_the_list_introduction_naming_it_is_not_its_value(assistant: Any) -> None:
+    # the policy names "netto-inkoopkosten + opslag" but no height of the surcharge; the
+    # € 15.000.000 in its list of conditions is a revenue threshold
+    trap = assistant.ask("Hoe hoog is de opslag bovenop de netto-inkoopkosten bij een NIP-afspraak add-ons bij Zilveren Kruis?")
+    assert trap.status == "not_found" and "15.000.000" not in trap.answer

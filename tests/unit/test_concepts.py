@@ -302,6 +302,30 @@ def test_what_a_value_is_of_may_be_named_in_the_sentence_a_pointing_sentence_poi
     assert not scorer.states_any(_unit("Stuur de offerte uiterlijk 1 november 2026 op."), {"sjabloon"})
 
 
+def test_a_value_states_what_it_is_of_only_near_it_or_through_its_table_header() -> None:
+    """With the value's pattern: a word of the question ten words from the amount does not make the
+    amount its value, a list's introduction does not either, but a table row's header does."""
+    from assistant.extractive import VALUE_PATTERN, VALUE_WINDOW
+
+    amount = VALUE_PATTERN["amount"]
+    near = "De opslag bedraagt € 150 per traject."
+    far = "Voor de opslag gelden " + "aanvullende strenge voorwaarden " * (VALUE_WINDOW // 2 + 1) + "zoals een omzet van € 15.000.000."
+    scorer = _scorer_over([*TEXTS, near, far])
+    assert scorer.states_any(_unit(near), {"opslag"}, amount)
+    assert not scorer.states_any(_unit(far), {"opslag"}, amount)
+    assert scorer.states_any(_unit(far), {"opslag"})  # without a value pattern: anywhere in it
+
+    intro = "Extra voorwaarden voor nacalculatie tegen netto-inkoopkosten + opslag"
+    item = "Uw verwachte omzet bedraagt meer dan € 15.000.000."
+    listed = Chunk(id="l1", document="a.pdf", text=f"{intro}\n\n{item}", start=0, end=len(intro) + 2 + len(item), kind="list")
+    unit = Unit(Hit(chunk=listed, meta=META, score=1.0), 0, len(intro) + 2, listed.end, item)
+    assert scorer.states_any(unit, {"opslag"}) and not scorer.states_any(unit, {"opslag"}, amount)
+
+    row = "Regulier\t€ 1.000.000"
+    table = Chunk(id="t1", document="a.pdf", text=row, context="Type\tOpslag", start=0, end=len(row), kind="table")
+    assert scorer.states_any(Unit(Hit(chunk=table, meta=META, score=1.0), 0, 0, len(row), row), {"opslag"}, amount)
+
+
 def test_an_unknown_dutch_compound_is_measured_by_the_known_word_it_begins_with() -> None:
     texts = [*TEXTS, "Grote zorgaanbieder: omzet groter dan € 1.000.000.", "Een tarief voor de zorg."]
     scorer = _scorer_over(texts)

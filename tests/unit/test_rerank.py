@@ -6,7 +6,7 @@ from collections import Counter
 
 from assistant.extractive import UnitScorer
 from assistant.query import understand
-from assistant.rerank import rerank
+from assistant.rerank import rerank, top_passages
 from index.keyword import Tokenizer
 from index.search import Hit
 from inkoopwijzer.types import Chunk, DocumentMeta
@@ -75,3 +75,12 @@ def test_a_heading_repeated_in_the_text_is_recognised() -> None:
     # a bold statement that is a sentence (Zilveren Kruis's headings) states a fact: no heading
     assert not is_heading(unit("Uw aanbod ontvangt u uiterlijk 30 september.", "A › Uw aanbod ontvangt u uiterlijk 30 september."))
     assert not is_heading(unit("Monitoren contractafspraken", "Inkoopkader"))
+
+
+def test_the_keyword_searchs_best_passage_is_kept_beyond_k() -> None:
+    hits = _hits()
+    hits[2].keyword_rank = 1
+    assert [h.chunk.id for h in top_passages(hits, 1)] == ["c0", "c2"]
+    assert [h.chunk.id for h in top_passages(hits, 3)] == ["c0", "c1", "c2"]  # already in: not twice
+    hits[2].keyword_rank = 2
+    assert [h.chunk.id for h in top_passages(hits, 1)] == ["c0"]
