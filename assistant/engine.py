@@ -36,7 +36,7 @@ from .lists import ListIndex
 from .query import FactKind, Question, asked_providers, fact_kind, refers_back, understand
 from .rerank import RERANK_CANDIDATES, rerank, top_passages
 from .scope import Scope
-from .spelling import typos, unknown_compounds
+from .spelling import known_starts, typos, unknown_compounds
 from .tables import TableIndex
 from .validity import MAX_POLICIES, asks_validity, asks_version, status_line, title_unit
 
@@ -161,6 +161,9 @@ class Engine:
             text = f"{text} {' '.join(w for heads, tail in split for w in (*heads, tail))}"
             groups += [" ".join(heads) for heads, _ in split]  # any word ending in the first part states it
         if q.language == "nl":
+            starts = known_starts(self.searcher.keyword.tokenizer, self.scorer.df, q.query)
+            text = " ".join([text, *starts.values()])
+            groups += [f"{word} {start}" for word, start in starts.items()]
             typo = typos(self.searcher.keyword.tokenizer, self.scorer.df, q.query)
             text = " ".join([text, *(w for words in typo.values() for w in words)])
             groups += [f"{word} {' '.join(words)}" for word, words in typo.items()]

@@ -185,6 +185,8 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bopzeg\w*|\bbeëindig\w*|\bstoppen\b|\bontbind\w*", "opzeggen opzegging beëindigen ontbinden"),
     (r"\bverleng\w*", "verlengen verlenging"),
     (r"\bwachtlijst\w*|\bwachttijd\w*", "wachttijden wachtlijst treeknormen wachtlijstbemiddeling"),
+    # a field of care and its provider's adjective (the lemmatiser keeps them apart)
+    (r"\baudiolog\w*|\baudiology\b", "audiologie audiologisch audiologische"),
     (r"\b(in|op|toe)?stur\w*|\bversturen\b|\bindien(en|t|ing)\b|\baanlever\w*|\bleveren\b",
      "aanleveren indienen sturen"),
     (r"\beisen\b|\bcriteria\b|\bvoorwaarden?\b|\bvereisten?\b", "voorwaarden eisen criteria voldoen"),

@@ -1,5 +1,6 @@
 """A question's words that no passage uses, said in the passages' words: a compound split into
-the words its parts are ("aansprakelijkheidsverzekering") and a typo ("omzetplafon")."""
+the words its parts are ("aansprakelijkheidsverzekering"), a typo ("omzetplafon"), and a
+compound of which only the start is a word of the passages ("omzetgrens": "omzet")."""
 
 from __future__ import annotations
 
@@ -30,4 +31,22 @@ def typos(tok: Tokenizer, df: Mapping[str, int], text: str) -> dict[str, list[st
     for w in _unknown_words(tok, df, text):
         if not tok.split_unknown(w) and (near := tok.near_spellings(w)):
             out[w] = near
+    return out
+
+
+# the shortest start of an unknown compound taken as what it is about
+MIN_START = 5
+
+
+def known_starts(tok: Tokenizer, df: Mapping[str, int], text: str) -> dict[str, str]:
+    """For each compound of the text that no passage uses, cannot be split into the passages'
+    words and is no typo of one: the longest start of it (at least MIN_START letters) that is a
+    word of the passages. "omzetgrens" is about "omzet" ("minder dan €300.000 omzet")."""
+    out: dict[str, str] = {}
+    for w in _unknown_words(tok, df, text):
+        if len(w) < MIN_COMPOUND or tok.split_unknown(w) or tok.near_spellings(w):
+            continue
+        start = next((w[:i] for i in range(len(w) - 1, MIN_START - 1, -1) if w[:i] in tok.vocabulary), None)
+        if start is not None:
+            out[w] = start
     return out

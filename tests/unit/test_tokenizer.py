@@ -44,3 +44,17 @@ def test_a_typo_finds_the_passages_word_one_letter_away() -> None:
     assert tok.near_spellings("vragenlijts") == ["vragenlijst"]  # two letters swapped
     assert tok.near_spellings("offerte") == []  # a known word is no typo
     assert tok.near_spellings("tarief") == []  # nothing one letter away
+
+
+def test_a_compound_of_which_only_the_start_is_known_is_about_that_start() -> None:
+    from collections import Counter
+
+    from assistant.spelling import known_starts
+
+    vocabulary = {"omzet", "audiologie", "verzekering", "beroepsaansprakelijkheid", "offerte"}
+    tok = Tokenizer(vocabulary)
+    df = Counter(t for w in vocabulary for t in tok(w))
+    text = "Wat is de omzetgrens, de aansprakelijkheidsverzekering en de offertedatumm?"
+    # "omzetgrens": "grens" is no passage's word, so no split; its start "omzet" is
+    assert known_starts(tok, df, text) == {"omzetgrens": "omzet", "offertedatumm": "offerte"}
+    assert known_starts(tok, df, "Wat is de omzet?") == {}  # a known word is itself
