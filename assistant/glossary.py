@@ -161,6 +161,8 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bplafond\b", "omzetplafond"),
     (r"\bhoe\s?lang\b", "looptijd periode duur"),
     (r"telefoonnummer|telefonisch|\bphone\b|\bbellen\b|\bcall\b", "bel bellen telefoon telefonisch contact"),
+    (r"\baanspreekpunt\w*|\bcontactpersoon\w*|\bcontact persons?\b|\bpoint of contact\b|\bbij wie\b|\bwho (do|should|can) (i|we)\b",
+     "contact contactformulier bel zorginkoper"),
     (r"mailadres|e-?mail\b|\bmailen\b", "e-mail e-mailadres mail sturen"),
     (r"website|webpagina|web page", "website kijk contactformulier"),
     (r"\b(onder)?teken(en|t)\b|\b(onder)?getekend\w*|\bondertekening\b", "ondertekenen getekende ondertekening getekend"),

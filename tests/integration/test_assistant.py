@@ -224,3 +224,8 @@ def test_a_value_near_only_the_list_introduction_naming_it_is_not_its_value(assi
     # € 15.000.000 in its list of conditions is a revenue threshold
     trap = assistant.ask("Hoe hoog is de opslag bovenop de netto-inkoopkosten bij een NIP-afspraak add-ons bij Zilveren Kruis?")
     assert trap.status == "not_found" and "15.000.000" not in trap.answer
+
+
+def test_who_to_contact_is_answered_with_the_policys_contact(assistant: Any) -> None:
+    answer = assistant.ask("Wie is het aanspreekpunt voor zorginkoop MSZ bij Salland?")
+    assert answer.status == "answered" and "zorginkoop.MSZ@salland.nl" in answer.answer
