@@ -360,6 +360,11 @@ class Engine:
                 group = paragraph_of(unit, units, PARAGRAPH_CHARS)
             if len(group) > 1 and group[-1].text.rstrip().endswith(":"):
                 group += list_after(group[-1], units)  # the list the quote ends by introducing
+            if group[-1].text.rstrip().endswith(":"):
+                items = self.lists.following(group[-1])  # … in the next passage, where it fits
+                grown = sum(len(x.text) for x in [*group, *items])
+                if grown <= PARAGRAPH_CHARS and (not groups or size + grown <= QUOTE_BUDGET):
+                    group += items
             group = self.lists.opening(group[0]) + group  # … or the list it is the rest of
             overlapping = [i for i, g in enumerate(groups) if g[0].start < group[-1].end and group[0].start < g[-1].end]
             if overlapping:

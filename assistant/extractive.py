@@ -582,11 +582,18 @@ def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms)
     """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first;
     a unit about another kind of provider than the question names (`other_provider`) scores less."""
     asked = asked_providers(q)
+    listed = Terms.of({t: 1.0 for t in scorer.tok(q.enumerated)}) if q.enumerated else None
     for u in units:
         u.score = scorer.score(u, terms, q.fact)
         if asked and other_provider(u, asked):
             u.score -= OTHER_PROVIDER_PENALTY
+        if listed is not None and u.text.rstrip().endswith(":") and listed.stated(scorer.tok(u.text)):
+            u.score += LIST_INTRO_BONUS  # "GRZ wordt gekenmerkt door 5 diagnosegroepen, …:" for "welke diagnosegroepen?"
     return sorted(units, key=lambda u: (-u.score, u.rank, u.start))
+
+
+# what a sentence introducing a list of what a "welke …?" question asks for adds
+LIST_INTRO_BONUS = 0.3
 
 
 # what a unit about another kind of provider than the question names loses ("Bij de ZBC zijn medisch

@@ -1,6 +1,8 @@
 """A list the chunker cut in two: a quote that starts in the second half gets the list's
 opening (its introduction and first items) from the passage before, so "ZORG-ID Smart …;
-Twiin …" is quoted as what it is, the rest of "… voldoet u minimaal aan: Mitz …; NEN 7510 …"."""
+Twiin …" is quoted as what it is, the rest of "… voldoet u minimaal aan: Mitz …; NEN 7510 …";
+and a quote that ends with a list's introduction at the end of its passage ("We stellen de
+volgende eisen aan het behandelplan:") gets the list's first items from the next passage."""
 
 from __future__ import annotations
 
@@ -43,3 +45,22 @@ class ListIndex:
         if len(items) - 1 > LIST_ITEMS or sum(len(u.text) for u in items) > LIST_CHARS:
             return []
         return items
+
+    def following(self, intro: Unit) -> list[Unit]:
+        """The items after `intro`, a unit ending in ':' that ends its passage, from the next
+        passage: up to the next introduction, as many as LIST_ITEMS and LIST_CHARS allow (a
+        quote of the introduction alone says nothing)."""
+        chunk = intro.hit.chunk
+        if not intro.text.rstrip().endswith(":") or chunk.end - intro.end > LIST_GAP:
+            return []
+        after = [c for c in self._passages(chunk.document) if c.start >= chunk.end]
+        if not after or after[0].start - chunk.end > LIST_GAP:
+            return []
+        items: list[Unit] = []
+        size = 0
+        for u in split_units(Hit(chunk=after[0], meta=intro.hit.meta, score=0.0), intro.rank):
+            if u.text.rstrip().endswith(":") or len(items) == LIST_ITEMS or (items and size + len(u.text) > LIST_CHARS):
+                break
+            items.append(u)
+            size += len(u.text)
+        return items if size <= LIST_CHARS else []

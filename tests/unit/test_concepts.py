@@ -474,3 +474,21 @@ def test_the_glossary_joins_a_separable_verb_and_knows_disagreement() -> None:
     assert "aanvragen" not in added("Welke vragen stelt ZK aan nieuwe aanbieders?")
     assert "oneens" in added("Wat als ik het niet eens ben met het beleid?")
     assert "geschil" not in added("Wat als ik het niet eens ben met het beleid?")  # its lemma "schil" matched "prijsverschillen"
+
+
+def test_a_sentence_introducing_the_list_a_which_question_asks_for_scores_more() -> None:
+    from assistant.extractive import LIST_INTRO_BONUS, best_units
+
+    intro = "GRZ wordt gekenmerkt door 5 diagnosegroepen, ieder met een eigen zorg- en tijdspad:"
+    other = "Per diagnosegroep gelden eigen tarieven en een eigen zorgpad."
+    scorer = _scorer_over([*TEXTS, intro, other])
+    q = understand("Welke diagnosegroepen kent de GRZ?")
+    terms = scorer.question_terms(q)
+    units = [_unit(intro), _unit(other)]
+    ranked = best_units(units, scorer, q, terms)
+    assert ranked[0].text == intro
+    assert ranked[0].score == pytest.approx(scorer.score(_unit(intro), terms, q.fact) + LIST_INTRO_BONUS)
+    # a question for one thing gives no bonus
+    single = understand("Wat is de diagnosegroep met de meeste trajecten?")
+    plain = best_units([_unit(intro)], scorer, single, scorer.question_terms(single))[0]
+    assert plain.score == pytest.approx(scorer.score(_unit(intro), scorer.question_terms(single), single.fact))

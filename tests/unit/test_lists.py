@@ -39,3 +39,21 @@ def test_no_opening_for_a_later_item_a_passage_of_its_own_or_a_far_passage() -> 
     assert no_intro.opening(split_units(Hit(chunk=rest, meta=META, score=1.0), 0)[0]) == []
     far, rest = _index(gap=200)
     assert far.opening(split_units(Hit(chunk=rest, meta=META, score=1.0), 0)[0]) == []
+
+
+def test_an_introduction_that_ends_its_passage_gets_the_first_items_of_the_next() -> None:
+    from assistant.extractive import LIST_CHARS
+
+    intro_text = "We stellen de volgende eisen aan het behandelplan:"
+    items = ["Het behandelplan bevat een vaste structuur.", "Aard en omvang zijn onderdeel van het plan.", "x" * LIST_CHARS]
+    head = f"Het behandelplan vormt de basis. {intro_text}"
+    body = "\n\n".join(items)
+    first = Chunk(id="a", document="a.pdf", text=head, start=0, end=len(head))
+    nxt = Chunk(id="b", document="a.pdf", text=body, start=len(head) + 2, end=len(head) + 2 + len(body), kind="list")
+    lists = ListIndex(SimpleNamespace(chunks=[first, nxt]))  # type: ignore[arg-type]
+    intro = split_units(Hit(chunk=first, meta=META, score=1.0), 0)[-1]
+    assert intro.text == intro_text
+    # as many items as LIST_CHARS allows: the third would pass it
+    assert [u.text for u in lists.following(intro)] == items[:2]
+    plain = split_units(Hit(chunk=first, meta=META, score=1.0), 0)[0]
+    assert lists.following(plain) == []  # no introduction
