@@ -14,7 +14,7 @@ from index.keyword import Tokenizer
 from index.search import Hit
 
 from .glossary import expand, synonym_groups
-from .query import FactKind, Question, asked_providers, find_providers, measured, strip_care, strip_names
+from .query import FactKind, Question, asked_providers, find_care_types, find_providers, measured, strip_care, strip_names
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -580,12 +580,16 @@ class UnitScorer:
 
 def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms) -> list[Unit]:
     """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first;
-    a unit about another kind of provider than the question names (`other_provider`) scores less."""
+    a unit about another kind of provider (`other_provider`) or, in a policy of several care types,
+    another care type (`other_care`) than the question names scores less."""
     asked = asked_providers(q)
     listed = Terms.of({t: 1.0 for t in scorer.tok(q.enumerated)}) if q.enumerated else None
+    cares = set(q.care_types)
     for u in units:
         u.score = scorer.score(u, terms, q.fact)
         if asked and other_provider(u, asked):
+            u.score -= OTHER_PROVIDER_PENALTY
+        if cares and other_care(u, cares):
             u.score -= OTHER_PROVIDER_PENALTY
         if listed is not None and u.text.rstrip().endswith(":") and listed.stated(scorer.tok(u.text)):
             u.score += LIST_INTRO_BONUS  # "GRZ wordt gekenmerkt door 5 diagnosegroepen, …:" for "welke diagnosegroepen?"
@@ -605,6 +609,17 @@ def other_provider(unit: Unit, asked: set[str]) -> bool:
     """Whether the unit, its section or its table or list context names kinds of provider and none
     of those asked: a rule for ZBC's does not answer a question about dialysis centres."""
     named = set(find_providers(f"{unit.hit.chunk.section} {_around(unit)} {unit.text}"))
+    return bool(named) and not named & asked
+
+
+def other_care(unit: Unit, asked: set[str]) -> bool:
+    """Whether the unit, in a policy of several care types, is about another of them than the
+    question asks: its section, list or table context or text names only others ("Bijlage 2:
+    Financieel beleid GRZ" does not answer a question about ELV)."""
+    covered = set(unit.hit.meta.care_types)
+    if len(covered) < 2 or not covered & asked:
+        return False
+    named = set(find_care_types(f"{unit.hit.chunk.section} {_around(unit)} {unit.text}")) & covered
     return bool(named) and not named & asked
 
 

@@ -325,7 +325,13 @@ _MEASURED = re.compile(
 )
 
 
-_NOT_MEASURED = {"which", "what", "whether", "if", "who", "welke", "welk", "wat", "of", "wie", "wanneer", "when"}
+_NOT_MEASURED = {
+    "which", "what", "whether", "if", "who", "welke", "welk", "wat", "of", "wie", "wanneer", "when",
+    # a verb: "hoeveel procent mag ik boven…" names no thing right after asking
+    "mag", "mogen", "moet", "moeten", "kan", "kunnen", "wordt", "worden", "is", "zijn", "heeft", "hebben",
+    "zal", "zullen", "krijg", "krijgt", "krijgen", "gaat", "gaan", "can", "may", "must", "should", "will",
+    "does", "do", "are", "has", "have",
+}
 
 
 def measured(text: str) -> list[str]:

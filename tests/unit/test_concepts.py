@@ -438,6 +438,22 @@ def test_a_rule_for_another_kind_of_provider_is_recognised() -> None:
     assert not other_provider(_unit("Stuur uw offerte uiterlijk 1 oktober."), {"dialyse"})  # about no kind of provider
 
 
+def test_in_a_policy_of_several_care_types_a_rule_for_another_one_is_recognised() -> None:
+    from assistant.extractive import other_care
+
+    both = META.model_copy(update={"care_types": ["GRZ", "ELV"]})
+    text = "Deze aanpassing van het omzetplafond wordt gedaan boven de 10%."
+    grz = Chunk(id="g1", document="a.pdf", text=text, start=0, end=len(text), section="Bijlage 2: Financieel beleid GRZ")
+    unit = Unit(Hit(chunk=grz, meta=both, score=1.0), 0, 0, len(text), text)
+    assert other_care(unit, {"ELV"}) and not other_care(unit, {"GRZ"})
+    elv = "Bij reguliere ELV-zorgaanbieders vergoeden wij de productie tot 50% boven het omzetplafond."
+    plain = Chunk(id="g2", document="a.pdf", text=elv, start=0, end=len(elv), section="Tarieven en volume")
+    assert not other_care(Unit(Hit(chunk=plain, meta=both, score=1.0), 0, 0, len(elv), elv), {"ELV"})
+    # a policy of one care type: its section's care type says nothing
+    one = META.model_copy(update={"care_types": ["GRZ"]})
+    assert not other_care(Unit(Hit(chunk=grz, meta=one, score=1.0), 0, 0, len(text), text), {"ELV"})
+
+
 def test_a_count_is_no_day_of_a_month_amount_or_percentage() -> None:
     from assistant.extractive import FACT_PATTERN
 

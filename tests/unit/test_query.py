@@ -373,3 +373,10 @@ def test_a_question_for_a_list_names_the_plural_noun_it_wants() -> None:
     # one thing asked: no list
     for text in ("Welke omzetgrens hanteert Zorg en Zekerheid?", "Which process applies?", "Wanneer moet de offerte binnen zijn?"):
         assert enumerated(text) is None, text
+
+
+def test_a_verb_after_asking_a_value_names_nothing_measured() -> None:
+    from assistant.query import measured
+
+    assert measured("Hoeveel procent mag ik boven mijn omzetplafond ELV declareren?") == []
+    assert measured("Hoeveel procent tariefafslag rekent Zilveren Kruis?") == ["tariefafslag"]
