@@ -14,7 +14,16 @@ from index.keyword import Tokenizer
 from index.search import Hit
 
 from .glossary import expand, synonym_groups
-from .query import FactKind, Question, asked_providers, find_care_types, find_providers, measured, strip_care, strip_names
+from .query import (
+    FactKind,
+    Question,
+    asked_providers,
+    find_care_types,
+    find_providers,
+    measured,
+    strip_care,
+    strip_names,
+)
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
