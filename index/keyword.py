@@ -99,10 +99,11 @@ class Tokenizer:
                     return heads, tail
         return None
 
-    def near_spellings(self, word: str) -> list[str]:
+    def near_spellings(self, word: str, known: bool = False) -> list[str]:
         """The passages' words one edit (a letter dropped, added, changed or two swapped) from a
-        word no passage uses: a typo in a question ("omzetplafon", "conceptovereenkomt")."""
-        if len(word) < _MIN_TYPO or not self.vocabulary or word in self.vocabulary:
+        word no passage uses: a typo in a question ("omzetplafon", "conceptovereenkomt"); with
+        `known`, also from a word they use (their own variant spelling of it)."""
+        if len(word) < _MIN_TYPO or not self.vocabulary or (word in self.vocabulary and not known):
             return []
         return sorted(v for v in self.vocabulary if abs(len(v) - len(word)) <= 1 and _one_edit(word, v))[:_MAX_HEADS]
 

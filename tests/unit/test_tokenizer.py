@@ -58,3 +58,14 @@ def test_a_compound_of_which_only_the_start_is_known_is_about_that_start() -> No
     # "omzetgrens": "grens" is no passage's word, so no split; its start "omzet" is
     assert known_starts(tok, df, text) == {"omzetgrens": "omzet", "offertedatumm": "offerte"}
     assert known_starts(tok, df, "Wat is de omzet?") == {}  # a known word is itself
+
+
+def test_a_word_the_passages_use_rarely_also_counts_by_their_more_frequent_spelling() -> None:
+    from collections import Counter
+
+    from assistant.spelling import typos
+
+    tok = Tokenizer({"meerjarenafspraak", "meerjarenafpraak", "offerte"})
+    df = Counter({"meerjarenafspraak": 1, "meerjarenafpraak": 6, "offerte": 9})
+    assert typos(tok, df, "Wat zijn de voorwaarden voor een meerjarenafspraak?") == {"meerjarenafspraak": ["meerjarenafpraak"]}
+    assert typos(tok, df, "Wanneer moet de offerte binnen zijn?") == {}  # a common word is itself
