@@ -122,6 +122,8 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bnegotiat\w*\b|\btalks\b|\bmeetings?\b|\bdiscussions?\b", "gesprekken inkoopgesprekken gesprek onderhandelen"),
     (r"\bpurchasing process\b|\bprocurement process\b|\bcontracting process\b", "inkoopproces contracteerproces"),
     (r"\bmarket share\b", "marktaandeel"),
+    (r"\breference (period|years?)\b|\bbase (period|years?)\b", "referentieperiode referentiejaar"),
+    (r"\breference (prices?|tariffs?|rates?)( lists?)?\b", "referentietarieven referentieprijzen referentieprijslijst"),
     (r"\bmarket[- ](based|conform\w*|rates?|prices?)\b", "marktconform marktconforme"),
     (r"\bbudget[- ]neutral\b|\bcost[- ]neutral\b", "budgetneutraal"),
     (r"\bcompared (with|to)\b|\bversus\b|\bvs\.?\b", "ten opzichte van versus"),
