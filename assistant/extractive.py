@@ -504,7 +504,7 @@ class UnitScorer:
         wanted: set[str] = set()
         modifiers: set[str] = set()
         kind = self._kind_for(q.fact)  # "surcharge percentage": the percentage is the kind of value, not what it is of
-        for word in measured(strip_names(q.text)):
+        for word in measured(strip_care(strip_names(q.text))):
             toks = self.tok(word)
             if not toks:
                 continue

@@ -157,6 +157,8 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bcontract\b", "overeenkomst zorgovereenkomst contract contracteren gecontracteerd"),
     (r"\baanmelden\b|\binschrijven\b", "aanmelden aanvragen aanvraag overeenkomst"),
     (r"\bnieuwe\s+(zorg)?aanbieders?\b", "niet-gecontracteerde ongecontracteerde"),
+    (r"\bongecontracteerd\w*|\bniet[- ]gecontracteerd\w*|\bnon-?contracted\b|\bwithout (a )?contract\b|\bno contract\b",
+     "niet-gecontracteerde ongecontracteerde"),
     # a separable verb split by the question ("Hoe vraag ik … een contract aan?", "meld ik me … aan")
     (r"\bvraa?g\w*(?:\s+[\w-]+){0,6}?\s+aan(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b))", "aanvragen aanvraag"),
     (r"\bmeld\w*(?:\s+[\w-]+){0,6}?\s+aan(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b))", "aanmelden aanvragen aanvraag"),

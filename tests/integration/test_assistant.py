@@ -229,3 +229,8 @@ def test_a_value_near_only_the_list_introduction_naming_it_is_not_its_value(assi
 def test_who_to_contact_is_answered_with_the_policys_contact(assistant: Any) -> None:
     answer = assistant.ask("Wie is het aanspreekpunt voor zorginkoop MSZ bij Salland?")
     assert answer.status == "answered" and "zorginkoop.MSZ@salland.nl" in answer.answer
+
+
+def test_ongecontracteerd_finds_the_policys_niet_gecontracteerd(assistant: Any) -> None:
+    answer = assistant.ask("Wat gebeurt er met ongecontracteerde zorg bij Salland?")
+    assert answer.status == "answered" and "niet-gecontracteerde" in answer.citations[0].quote.lower()
