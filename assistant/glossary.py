@@ -55,7 +55,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bgeriatric rehabilitation\b", "geriatrische revalidatiezorg grz"),
     (r"\bshort[- ]term stay\b|\bprimary care stay\b|\bfirst-line stay\b", "eerstelijnsverblijf elv"),
     (r"\bsensory disab\w+\b", "zintuiglijk gehandicaptenzorg"),
-    (r"\bin operation\b|\b(been )?operating\b|\bin business\b", "in bedrijf volwaardig"),
+    (r"\bin operation\b|\b(been )?operating\b|\bin business\b|\boperational\b", "in bedrijf volwaardig operationeel"),
     (r"\bemergency (care|department)\b|\ba&e\b|\b(?-i:ER)\b", "spoedeisende hulp seh acute zorg"),  # not the Dutch "er"
     (r"\bacute care\b", "acute zorg"),
     (r"\bcare\b", "zorg"),
@@ -190,6 +190,8 @@ EXPANSIONS: list[tuple[str, str]] = [
      "escalatie escalatieladder moeizaam oneens"),
     (r"\bopzeg\w*|\bbeëindig\w*|\bstoppen\b|\bontbind\w*", "opzeggen opzegging beëindigen ontbinden"),
     (r"\bverleng\w*", "verlengen verlenging"),
+    # how long a provider has existed ("hoe lang moet je bestaan"): the policies say "operationeel", "in bedrijf"
+    (r"\bbestaa?n\b|\bbestaat\b|\bbestond\w*|\boperationeel\b|\bin bedrijf\b", "operationeel in bedrijf volwaardig"),
     (r"\bwachtlijst\w*|\bwachttijd\w*", "wachttijden wachtlijst treeknormen wachtlijstbemiddeling"),
     # a field of care and its provider's adjective (the lemmatiser keeps them apart)
     (r"\baudiolog\w*|\baudiology\b", "audiologie audiologisch audiologische"),
