@@ -49,6 +49,19 @@ def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | N
     return value
 
 
+def count_value(pattern: re.Pattern[str], text: str, lang: str) -> str | None:
+    """The number a "hoeveel …?" question asks, as the sentence states it: with the word it
+    counts in Dutch ("10 bedden", "2,0 fte"), the number alone in English."""
+    m = pattern.search(text)
+    if not m:
+        return None
+    value = m.group(0)
+    if lang == "en":
+        return _EN_WORDS.get(value.lower(), value)
+    noun = re.match(r"\s+([^\W\d_][\w-]*)", text[m.end() :])
+    return f"{value} {noun.group(1)}" if noun else value
+
+
 def line_for(
     insurer: str | None, title: str, quotes: list[tuple[list[Unit], int]], value: str | None = None
 ) -> str:

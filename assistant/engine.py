@@ -269,6 +269,8 @@ class Engine:
             # from a sentence about new providers is quoted, not announced, for a question about more volume
             leads = q.fact not in REQUIRED_PATTERN or q.fact_inherited or self._states_value(q, [u], terms)
             value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang) if leads else None
+            if q.fact == "count" and self._value_checked(q, terms) and self._states_value(q, [u], terms):
+                value = compose.count_value(COUNT_PATTERN, u.text, lang)  # "hoeveel bedden?": "10 bedden"
             lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quotes, value))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
             if note and note not in notices:

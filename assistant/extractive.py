@@ -58,7 +58,13 @@ _DESTINATION = re.compile(
     r"|\b(?i:via|naar)\s+[A-Z]{2,}\w*",
 )
 # a count: not a year, a day of a month ("1 september"), an amount or a percentage
-_NUMBER = re.compile(rf"(?<![€\d.,])(?<!€ )\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)(?!\s*(?:%|{_MONTHS}|euro\b|miljoen\b))", re.I)
+# a number that names a part of a text ("bijlage 3", "hoofdstuk 5", "fase 2") counts nothing
+_REFERENCE_WORDS = ("bijlage", "hoofdstuk", "paragraaf", "tabel", "artikel", "fase", "stap", "versie", "figuur", "pagina",
+                    "annex", "chapter", "section", "table", "phase", "step", "version", "page")
+_NOT_REFERENCE = "".join(f"(?<!{w} )" for w in _REFERENCE_WORDS)
+_NUMBER = re.compile(
+    rf"(?<![€\d.,])(?<!€ ){_NOT_REFERENCE}\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)(?!\s*(?:%|{_MONTHS}|euro\b|miljoen\b))", re.I
+)
 # a sentence that says something changes: "stopt per 2027", "is toegevoegd", "niet langer", "vanaf 2027"
 _CHANGE = re.compile(
     r"\b(stopt|stoppen|vervalt|vervallen|niet langer|niet meer|voortaan|met ingang van|toegevoegd|gewijzigd|"

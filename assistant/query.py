@@ -319,7 +319,10 @@ _MEASURED = re.compile(
     r"(?:wanneer|op\s+welke\s+datum)\s+(?:stuurt|verstuurt|publiceert|levert|deelt)(?:\s+(?:[\w&-]+\s+){0,2}?[\w&-]+(?=\s+(?:de|het|een|ons|onze|uw)\s))?|"
     r"(?:when|on\s+what\s+date|by\s+what\s+date)\s+(?:will|does|do|is|are)\s+(?:[\w&-]+\s+){0,4}?"
     r"(?:send|publish|deliver|share|provide|get|receive|announce)|"
-    r"(?:uiterste|laatste)\s+(?:datum|dag)\s+(?:om|voor|van)|deadline\s+(?:for|voor)(?:\s+(?:submitting|sending|signing))?)\s+"
+    r"(?:uiterste|laatste)\s+(?:datum|dag)\s+(?:om|voor|van)|deadline\s+(?:for|voor)(?:\s+(?:submitting|sending|signing))?|"
+    # "hoeveel bedden…": the count of that thing (a Dutch compound is one word; an English noun
+    # phrase's head is its last word, which this does not find)
+    r"hoeveel)\s+"
     rf"{_ARTICLE}(?:20\d\d\s+)?(?P<words>[^\W\d_][\w/-]*(?:\s+[^\W\d_][\w/-]*)?)",
     re.I,
 )
@@ -331,6 +334,8 @@ _NOT_MEASURED = {
     "mag", "mogen", "moet", "moeten", "kan", "kunnen", "wordt", "worden", "is", "zijn", "heeft", "hebben",
     "zal", "zullen", "krijg", "krijgt", "krijgen", "gaat", "gaan", "can", "may", "must", "should", "will",
     "does", "do", "are", "has", "have",
+    # the unit of the value asked, not what it is of ("hoeveel weken…")
+    "weken", "week", "dagen", "dag", "werkdagen", "maanden", "maand", "jaar", "jaren", "keer", "uur", "uren",
 }
 
 

@@ -234,3 +234,11 @@ def test_who_to_contact_is_answered_with_the_policys_contact(assistant: Any) -> 
 def test_ongecontracteerd_finds_the_policys_niet_gecontracteerd(assistant: Any) -> None:
     answer = assistant.ask("Wat gebeurt er met ongecontracteerde zorg bij Salland?")
     assert answer.status == "answered" and "niet-gecontracteerde" in answer.citations[0].quote.lower()
+
+
+def test_a_count_of_something_is_led_with_it_and_a_count_no_sentence_states_is_not_found(assistant: Any) -> None:
+    asked = assistant.ask("Hoeveel bedden moet een Korsakov-unit hebben bij ZK?")
+    assert asked.status == "answered" and "**10 bedden**" in asked.answer
+    # the policy names its efficiency categories but never how many: "bijlage 3" is no count
+    trap = assistant.ask("Hoeveel doelmatigheidscategorieën hanteert ZK voor grote ELV-aanbieders?")
+    assert trap.status == "not_found"

@@ -508,3 +508,22 @@ def test_a_sentence_introducing_the_list_a_which_question_asks_for_scores_more()
     single = understand("Wat is de diagnosegroep met de meeste trajecten?")
     plain = best_units([_unit(intro)], scorer, single, scorer.question_terms(single))[0]
     assert plain.score == pytest.approx(scorer.score(_unit(intro), scorer.question_terms(single), single.fact))
+
+
+def test_a_number_naming_a_part_of_the_text_counts_nothing() -> None:
+    from assistant.extractive import COUNT_PATTERN
+
+    for text in ("vindt u in bijlage 3: financieel beleid ELV", "zie hoofdstuk 5.2", "in fase 2 wordt beoordeeld", "Tabel 1."):
+        assert not COUNT_PATTERN.search(text), text
+    assert COUNT_PATTERN.search("een unit van minimaal 10 bedden") and COUNT_PATTERN.search("vijf diagnosegroepen")
+
+
+def test_a_count_is_led_with_what_it_counts_in_dutch_and_alone_in_english() -> None:
+    from assistant.compose import count_value
+    from assistant.extractive import COUNT_PATTERN
+
+    text = "De afdeling beschikt over een unit van minimaal 10 bedden met bekwaam personeel."
+    assert count_value(COUNT_PATTERN, text, "nl") == "10 bedden"
+    assert count_value(COUNT_PATTERN, text, "en") == "10"
+    assert count_value(COUNT_PATTERN, "Er zijn vijf diagnosegroepen.", "en") == "five"
+    assert count_value(COUNT_PATTERN, "Geen getal hier.", "nl") is None

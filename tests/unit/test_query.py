@@ -380,3 +380,11 @@ def test_a_verb_after_asking_a_value_names_nothing_measured() -> None:
 
     assert measured("Hoeveel procent mag ik boven mijn omzetplafond ELV declareren?") == []
     assert measured("Hoeveel procent tariefafslag rekent Zilveren Kruis?") == ["tariefafslag"]
+
+
+def test_hoeveel_names_what_is_counted_but_not_a_unit_of_time() -> None:
+    from assistant.query import measured
+
+    assert measured("Hoeveel bedden moet een Korsakov-unit hebben?") == ["bedden"]
+    assert measured("Hoeveel doelmatigheidscategorieën hanteert ZK?") == ["doelmatigheidscategorieën"]
+    assert measured("Binnen hoeveel weken beslist Zorg en Zekerheid?") == []
