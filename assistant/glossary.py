@@ -190,6 +190,8 @@ EXPANSIONS: list[tuple[str, str]] = [
      "escalatie escalatieladder moeizaam oneens"),
     (r"\bopzeg\w*|\bbeëindig\w*|\bstoppen\b|\bontbind\w*", "opzeggen opzegging beëindigen ontbinden"),
     (r"\bverleng\w*", "verlengen verlenging"),
+    # a separable verb the policies split ("besteedt maximaal 30% van de zorg uit")
+    (r"\buitbeste\w*|\bonderaanne\w*", "uitbesteden besteedt onderaannemers onderaanneming"),
     # how long a provider has existed ("hoe lang moet je bestaan"): the policies say "operationeel", "in bedrijf"
     (r"\bbestaa?n\b|\bbestaat\b|\bbestond\w*|\boperationeel\b|\bin bedrijf\b", "operationeel in bedrijf volwaardig"),
     (r"\bwachtlijst\w*|\bwachttijd\w*", "wachttijden wachtlijst treeknormen wachtlijstbemiddeling"),
