@@ -27,24 +27,28 @@ def unknown_compounds(tok: Tokenizer, df: Mapping[str, int], text: str) -> list[
 def typos(tok: Tokenizer, df: Mapping[str, int], text: str) -> dict[str, list[str]]:
     """The passages' words one edit from a word of the text that no passage uses and that is no
     compound of theirs (`Tokenizer.near_spellings`): a typo ("omzetplafon", "oferte"); and, for a
-    word the passages use at most RARE times, their more frequent spelling of it (a policy that
-    writes "meerjarenafpraak" six times and "meerjarenafspraak" once)."""
+    long word the passages use at most RARE times, their more frequent spelling of it with a
+    letter more or less (a policy that writes "meerjarenafpraak" six times, "meerjarenafspraak"
+    once)."""
     out: dict[str, list[str]] = {}
     for w in _unknown_words(tok, df, text):
         if not tok.split_unknown(w) and (near := tok.near_spellings(w)):
             out[w] = near
     for w in dict.fromkeys(tok.words(text)):
         seen = _df(tok, df, w)
-        if w in out or not w.isalpha() or not 0 < seen <= RARE:
+        if w in out or not w.isalpha() or len(w) < MIN_VARIANT or not 0 < seen <= RARE:
             continue
-        variants = [v for v in tok.near_spellings(w, known=True) if _df(tok, df, v) > seen]
+        # a letter left out or added ("meerjarenafpraak"), not another word ("tekenen", "rekenen")
+        variants = [v for v in tok.near_spellings(w, known=True) if len(v) != len(w) and _df(tok, df, v) > seen]
         if variants:
             out[w] = variants
     return out
 
 
-# a word the passages use at most this often may be their rarer spelling of a more frequent word
+# a word the passages use at most this often, this long at least ("selectieve" is no "electieve"),
+# may be their rarer spelling of a more frequent word
 RARE = 2
+MIN_VARIANT = 12
 
 
 def _df(tok: Tokenizer, df: Mapping[str, int], word: str) -> int:
