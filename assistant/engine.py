@@ -25,15 +25,13 @@ from .extractive import (
     UnitScorer,
     best_units,
     is_heading,
-    list_after,
     other_provider,
-    paragraph_of,
     split_units,
-    with_neighbour,
 )
 from .glossary import expand, synonym_groups, translated_terms, translations
 from .lists import ListIndex
 from .query import FactKind, Question, asked_providers, fact_kind, refers_back, understand
+from .quotes import list_after, paragraph_of, with_neighbour
 from .rerank import RERANK_CANDIDATES, rerank, top_passages
 from .scope import Scope
 from .spelling import known_starts, typos, unknown_compounds

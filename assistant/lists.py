@@ -9,7 +9,8 @@ from __future__ import annotations
 from index.search import Hit, HybridSearcher
 from inkoopwijzer.types import Chunk
 
-from .extractive import LIST_CHARS, LIST_GAP, LIST_ITEMS, Unit, split_units
+from .extractive import Unit, split_units
+from .quotes import LIST_CHARS, LIST_GAP, LIST_ITEMS
 
 
 class ListIndex:

@@ -228,7 +228,8 @@ def test_a_sentences_topic_score_leaves_out_what_the_kind_of_value_added_or_took
 
 
 def test_a_value_is_quoted_with_the_short_sentence_that_follows_it_in_its_paragraph() -> None:
-    from assistant.extractive import NEXT_CHARS, split_units, with_neighbour
+    from assistant.extractive import split_units
+    from assistant.quotes import NEXT_CHARS, with_neighbour
 
     long_next = "Deze afspraak " + "geldt voor alle zorgaanbieders in alle regio's van het land " * 3 + "zonder uitzondering."
     assert len(long_next) > NEXT_CHARS
@@ -247,7 +248,8 @@ def test_a_value_is_quoted_with_the_short_sentence_that_follows_it_in_its_paragr
 def test_a_date_is_quoted_with_the_next_step_of_its_schedule() -> None:
     """The next sentence of the paragraph, when it states another date (up to STEP_CHARS): "you
     receive it on 9 June" goes with "you have until 22 July to fill it in"."""
-    from assistant.extractive import NEXT_CHARS, STEP_CHARS, split_units, with_neighbour
+    from assistant.extractive import split_units
+    from assistant.quotes import NEXT_CHARS, STEP_CHARS, with_neighbour
 
     receive = "Als u voldoet aan de basisvoorwaarden uit fase 1, dan ontvangt u op 9 juni 2026 de vragenlijst in VECOZO."
     until = "U heeft tot uiterlijk 22 juli 2026 (de vragenlijst sluit op maandag 21 juli 2026 om 23:59) de tijd om de vragenlijst in te vullen."
@@ -356,7 +358,8 @@ def test_english_function_words_are_no_topic_words_of_an_english_question() -> N
 
 
 def test_a_short_list_is_quoted_with_the_sentence_that_introduces_it_a_long_one_is_not() -> None:
-    from assistant.extractive import LIST_CHARS, list_after, split_units, with_neighbour
+    from assistant.extractive import split_units
+    from assistant.quotes import LIST_CHARS, list_after, with_neighbour
 
     intro = "Neem uiterlijk 1 september contact met ons op. Lever dan informatie aan over de volgende aspecten:"
     items = "een verklaring van de stijging;\n\nuw onderbouwde prognose."

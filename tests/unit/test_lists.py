@@ -42,7 +42,7 @@ def test_no_opening_for_a_later_item_a_passage_of_its_own_or_a_far_passage() -> 
 
 
 def test_an_introduction_that_ends_its_passage_gets_the_first_items_of_the_next() -> None:
-    from assistant.extractive import LIST_CHARS
+    from assistant.quotes import LIST_CHARS
 
     intro_text = "We stellen de volgende eisen aan het behandelplan:"
     items = ["Het behandelplan bevat een vaste structuur.", "Aard en omvang zijn onderdeel van het plan.", "x" * LIST_CHARS]
