@@ -190,6 +190,9 @@ EXPANSIONS: list[tuple[str, str]] = [
      "escalatie escalatieladder moeizaam oneens"),
     (r"\bopzeg\w*|\bbeëindig\w*|\bstoppen\b|\bontbind\w*", "opzeggen opzegging beëindigen ontbinden"),
     (r"\bverleng\w*", "verlengen verlenging"),
+    # more room under a revenue ceiling, as each policy words it
+    (r"\bophog\w*|\bverhog\w* van (het|mijn|ons|uw) (omzet)?plafond|\bverruim\w*|\bbijkop\w*|\bbijcontract\w*|\bextra (omzet|budget|volume)\b",
+     "verruiming bijkopen bijcontracteren aanvullende afspraken"),
     # a separable verb the policies split ("besteedt maximaal 30% van de zorg uit")
     (r"\buitbeste\w*|\bonderaanne\w*", "uitbesteden besteedt onderaannemers onderaanneming"),
     # how long a provider has existed ("hoe lang moet je bestaan"): the policies say "operationeel", "in bedrijf"
