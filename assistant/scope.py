@@ -49,7 +49,7 @@ class Scope:
             # may be history the current policy talks about ("sinds 2025")
             if latest is not None and min(q.years) > latest:
                 covered = sorted({y for m in docs for y in m.years})
-                span = f"{covered[0]}–{covered[-1]}" if covered else "?"
+                span = (str(covered[0]) if covered[0] == covered[-1] else f"{covered[0]}–{covered[-1]}") if covered else "?"
                 return (
                     f"the documents on that type of care cover {span}, not {', '.join(map(str, q.years))}."
                     if lang == "en"

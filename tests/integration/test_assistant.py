@@ -74,6 +74,9 @@ def test_uncovered_insurer_care_type_and_year_are_not_found(assistant: Any) -> N
         answer = assistant.ask(q)
         assert answer.status == "not_found", q
         assert not answer.citations
+    # the years the documents do cover, as a year or a span ("2027", not "2027–2027")
+    later = assistant.ask("Wat zijn de voorwaarden voor het MSZ-contract 2029 bij Salland?")
+    assert later.status == "not_found" and "gelden voor 2027, niet voor 2029" in later.answer
 
 
 def test_outdated_policy_answers_with_a_notice(assistant: Any) -> None:
