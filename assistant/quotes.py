@@ -18,6 +18,14 @@ def _paragraph_break(a: Unit, b: Unit) -> bool:
     return "\n\n" in text[a.end - base : b.start - base]
 
 
+def _new_row(a: Unit, b: Unit) -> bool:
+    """Whether `b` starts another row of a table than `a` ends in (a row is its own fact)."""
+    if a.hit.chunk.kind != "table":
+        return False
+    base = a.hit.chunk.start
+    return "\n" in a.hit.chunk.text[a.end - base : b.start - base]
+
+
 def paragraph_of(unit: Unit, units: list[Unit], max_chars: int) -> list[Unit]:
     """The unit with its paragraph around it (units of the same passage not separated by a
     blank line), as far as `max_chars` allows: the sentences after it first, then those before.
@@ -77,7 +85,7 @@ def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
         out.extend(same[idx + 1 : idx + 7])  # the list it introduces
     elif is_statement:
         out.extend(same[idx + 1 : idx + 3])  # a heading statement: its explanation holds the facts
-    elif idx + 1 < len(same) and len(unit.text) < 60:
+    elif idx + 1 < len(same) and len(unit.text) < 60 and not _new_row(unit, same[idx + 1]):
         out.append(same[idx + 1])
     elif idx + 1 < len(same) and not _paragraph_break(unit, same[idx + 1]) and len(same[idx + 1].text) <= NEXT_CHARS:
         out.append(same[idx + 1])  # a short next sentence of its paragraph: the condition or exception that goes with it

@@ -530,3 +530,17 @@ def test_a_count_is_led_with_what_it_counts_in_dutch_and_alone_in_english() -> N
     assert count_value(COUNT_PATTERN, text, "en") == "10"
     assert count_value(COUNT_PATTERN, "Er zijn vijf diagnosegroepen.", "en") == "five"
     assert count_value(COUNT_PATTERN, "Geen getal hier.", "nl") is None
+
+
+def test_a_short_sentence_in_a_table_row_is_not_quoted_with_the_next_row() -> None:
+    from assistant.extractive import split_units
+    from assistant.quotes import with_neighbour
+
+    text = (
+        "1 oktober 2026\tZorgaanbieder biedt eerste offerte aan. Zorgverzekeraar reageert binnen zes weken.\n\n"
+        "11 november 2026\tUiterste datum van ondertekening"
+    )
+    chunk = Chunk(id="t9", document="a.pdf", text=text, start=0, end=len(text), kind="table")
+    units = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
+    reacts = next(u for u in units if u.text.startswith("Zorgverzekeraar"))
+    assert with_neighbour(reacts, units, "duration") == [reacts]  # the next row is another fact
