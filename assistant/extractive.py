@@ -142,7 +142,8 @@ def _beyond_policy(text: str, last_year: int) -> bool:
 VALUE_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "date": _DATE,
     "amount": re.compile(r"€\s?\d[\d.,]*(\s?(miljoen|mln|duizend))?|\d[\d.,]*\s*(euro|miljoen|mln)\b", re.I),
-    "percentage": re.compile(r"\d+([.,]\d+)?\s?%"),
+    # a range is one value: "15-30%", "15 tot 30 procent" ("30%" alone would misstate it)
+    "percentage": re.compile(r"\d+([.,]\d+)?\s?%?\s?(?:-|–|tot|à)\s?\d+([.,]\d+)?\s?%|\d+([.,]\d+)?\s?%"),
     "duration": _DURATION,
     "frequency": _FREQUENCY,
     "email": _EMAIL,

@@ -544,3 +544,12 @@ def test_a_short_sentence_in_a_table_row_is_not_quoted_with_the_next_row() -> No
     units = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
     reacts = next(u for u in units if u.text.startswith("Zorgverzekeraar"))
     assert with_neighbour(reacts, units, "duration") == [reacts]  # the next row is another fact
+
+
+def test_a_range_of_percentages_leads_as_one_value() -> None:
+    from assistant.compose import fact_value
+    from assistant.extractive import VALUE_PATTERN
+
+    pct = VALUE_PATTERN["percentage"]
+    assert fact_value(pct, "U richt zich op een inclusie van 15-30% van de GRZ-verzekerden.", "nl") == "15-30%"
+    assert fact_value(pct, "minimaal 75% van de patiënten", "nl") == "75%"
