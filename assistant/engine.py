@@ -34,7 +34,7 @@ from .query import FactKind, Question, asked_providers, fact_kind, refers_back, 
 from .quotes import list_after, paragraph_of, with_neighbour
 from .rerank import RERANK_CANDIDATES, rerank, top_passages
 from .scope import Scope
-from .spelling import known_starts, typos, unknown_compounds
+from .spelling import respell
 from .tables import TableIndex
 from .validity import MAX_POLICIES, asks_validity, asks_version, status_line, title_unit
 
@@ -154,17 +154,13 @@ class Engine:
         the groups of words that say one thing (a phrase with its synonyms or translations)."""
         text = expand(q.query)
         groups = synonym_groups(q.query)
-        split = unknown_compounds(self.searcher.keyword.tokenizer, self.scorer.df, q.query)
-        if split:
-            text = f"{text} {' '.join(w for heads, tail in split for w in (*heads, tail))}"
-            groups += [" ".join(heads) for heads, _ in split]  # any word ending in the first part states it
-        if q.language == "nl":
-            starts = known_starts(self.searcher.keyword.tokenizer, self.scorer.df, q.query)
-            text = " ".join([text, *starts.values()])
-            groups += [f"{word} {start}" for word, start in starts.items()]
-            typo = typos(self.searcher.keyword.tokenizer, self.scorer.df, q.query)
-            text = " ".join([text, *(w for words in typo.values() for w in words)])
-            groups += [f"{word} {' '.join(words)}" for word, words in typo.items()]
+        spelled = respell(self.searcher.keyword.tokenizer, self.scorer.df, q.query, dutch=q.language == "nl")
+        if spelled.splits:
+            text = f"{text} {' '.join(w for heads, tail in spelled.splits for w in (*heads, tail))}"
+            groups += [" ".join(heads) for heads, _ in spelled.splits]  # any word ending in the first part states it
+        text = " ".join([text, *spelled.starts.values(), *(w for words in spelled.typos.values() for w in words)])
+        groups += [f"{word} {start}" for word, start in spelled.starts.items()]
+        groups += [f"{word} {' '.join(words)}" for word, words in spelled.typos.items()]
         if q.language == "en":
             near = translations(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
             extra = translated_terms(near)
@@ -238,13 +234,14 @@ class Engine:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
             return self._not_found(question, lang, ranked)
-        if self._value_checked(q, terms) and not self._states_value(q, ranked, terms):
+        checked = self._value_checked(q, terms)  # measured once: it tokenises what the value is of
+        if checked and not self._states_value(q, ranked, terms):
             return self._not_found(question, lang, ranked)
         asked = asked_providers(q)
         if asked and other_provider(ranked[0], asked):
             return self._not_found(question, lang, ranked)  # only another kind of provider's rule (ZBC for a dialysis centre)
         chosen = self._chosen(q, ranked, filters)
-        if self._value_checked(q, terms) and len(chosen) > 1 and self.scorer.measured_terms(q, terms):
+        if checked and len(chosen) > 1 and self.scorer.measured_terms(q, terms):
             # when the question says what the value is of ("welk percentage knie- en heuppatiënten…"),
             # each insurer's line states a value of that, or is left out (the best one did, above)
             chosen = [u for u in chosen if u is ranked[0] or self._states_value(q, [u], terms)]
@@ -267,7 +264,7 @@ class Engine:
             # from a sentence about new providers is quoted, not announced, for a question about more volume
             leads = q.fact not in REQUIRED_PATTERN or q.fact_inherited or self._states_value(q, [u], terms)
             value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang) if leads else None
-            if q.fact == "count" and self._value_checked(q, terms) and self._states_value(q, [u], terms):
+            if q.fact == "count" and checked and self._states_value(q, [u], terms):
                 value = compose.count_value(COUNT_PATTERN, u.text, lang)  # "hoeveel bedden?": "10 bedden"
             lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quotes, value))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)

@@ -49,23 +49,23 @@ def test_a_typo_finds_the_passages_word_one_letter_away() -> None:
 def test_a_compound_of_which_only_the_start_is_known_is_about_that_start() -> None:
     from collections import Counter
 
-    from assistant.spelling import known_starts
+    from assistant.spelling import respell
 
     vocabulary = {"omzet", "audiologie", "verzekering", "beroepsaansprakelijkheid", "offerte"}
     tok = Tokenizer(vocabulary)
     df = Counter(t for w in vocabulary for t in tok(w))
     text = "Wat is de omzetgrens, de aansprakelijkheidsverzekering en de offertedatumm?"
     # "omzetgrens": "grens" is no passage's word, so no split; its start "omzet" is
-    assert known_starts(tok, df, text) == {"omzetgrens": "omzet", "offertedatumm": "offerte"}
-    assert known_starts(tok, df, "Wat is de omzet?") == {}  # a known word is itself
+    assert respell(tok, df, text).starts == {"omzetgrens": "omzet", "offertedatumm": "offerte"}
+    assert respell(tok, df, "Wat is de omzet?").starts == {}  # a known word is itself
 
 
 def test_a_word_the_passages_use_rarely_also_counts_by_their_more_frequent_spelling() -> None:
     from collections import Counter
 
-    from assistant.spelling import typos
+    from assistant.spelling import respell
 
     tok = Tokenizer({"meerjarenafspraak", "meerjarenafpraak", "offerte"})
     df = Counter({"meerjarenafspraak": 1, "meerjarenafpraak": 6, "offerte": 9})
-    assert typos(tok, df, "Wat zijn de voorwaarden voor een meerjarenafspraak?") == {"meerjarenafspraak": ["meerjarenafpraak"]}
-    assert typos(tok, df, "Wanneer moet de offerte binnen zijn?") == {}  # a common word is itself
+    assert respell(tok, df, "Wat zijn de voorwaarden voor een meerjarenafspraak?").typos == {"meerjarenafspraak": ["meerjarenafpraak"]}
+    assert respell(tok, df, "Wanneer moet de offerte binnen zijn?").typos == {}  # a common word is itself
