@@ -7,25 +7,16 @@ volgende eisen aan het behandelplan:") gets the list's first items from the next
 from __future__ import annotations
 
 from index.search import Hit, HybridSearcher
-from inkoopwijzer.types import Chunk
 
 from .extractive import Unit, split_units
 from .quotes import LIST_CHARS, LIST_GAP, LIST_ITEMS
 
 
 class ListIndex:
-    """The passages of each document in order, to find the one a list continues from."""
+    """Finds, among a document's passages in order, the one a list continues from or into."""
 
     def __init__(self, searcher: HybridSearcher) -> None:
         self.searcher = searcher
-        self._by_document: dict[str, list[Chunk]] = {}
-
-    def _passages(self, document: str) -> list[Chunk]:
-        found = self._by_document.get(document)
-        if found is None:
-            found = sorted((c for c in self.searcher.chunks if c.document == document), key=lambda c: c.start)
-            self._by_document[document] = found
-        return found
 
     def opening(self, first: Unit) -> list[Unit]:
         """The introduction and items before `first`, when `first` opens a passage that continues
@@ -35,7 +26,7 @@ class ListIndex:
         intro = chunk.context.strip()
         if chunk.kind != "list" or not intro.endswith(":") or first.start - chunk.start > LIST_GAP:
             return []
-        before = [c for c in self._passages(chunk.document) if c.end <= chunk.start]
+        before = [c for c in self.searcher.by_document[chunk.document] if c.end <= chunk.start]
         if not before or chunk.start - before[-1].end > LIST_GAP:
             return []
         units = split_units(Hit(chunk=before[-1], meta=first.hit.meta, score=0.0), first.rank)
@@ -54,7 +45,7 @@ class ListIndex:
         chunk = intro.hit.chunk
         if not intro.text.rstrip().endswith(":") or chunk.end - intro.end > LIST_GAP:
             return []
-        after = [c for c in self._passages(chunk.document) if c.start >= chunk.end]
+        after = [c for c in self.searcher.by_document[chunk.document] if c.start >= chunk.end]
         if not after or after[0].start - chunk.end > LIST_GAP:
             return []
         items: list[Unit] = []

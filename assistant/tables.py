@@ -32,7 +32,7 @@ class TableIndex:
         found = self._by_document.get(document)
         if found is None:
             text = self.searcher.version.text(document)
-            tables = sorted((c for c in self.searcher.chunks if c.document == document and c.kind == "table"), key=lambda c: c.start)
+            tables = [c for c in self.searcher.by_document[document] if c.kind == "table"]
             found = {}
             for m in _CAPTION.finditer(text):
                 table = next((c for c in tables if 0 <= c.start - m.end() <= CAPTION_GAP), None)

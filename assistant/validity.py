@@ -86,7 +86,7 @@ def title_unit(searcher: HybridSearcher, document: str, version: bool = False) -
     """The first sentence of the policy's title page that states its years (or its title); with
     `version`, the one that states its version ("Versie 1.1 1 juni 2026"), where there is one."""
     meta = searcher.metas[document]
-    chunks = sorted((c for c in searcher.chunks if c.document == document), key=lambda c: c.start)[:TITLE_PASSAGES]
+    chunks = searcher.by_document[document][:TITLE_PASSAGES]
     units = [u for c in chunks for u in split_units(Hit(chunk=c, meta=meta, score=0.0), 0)]
     if version and meta.version:
         stated = next((u for u in units if _VERSION_LINE.search(u.text) and meta.version in u.text), None)

@@ -19,10 +19,18 @@ from .lexicon import Lexicon
 from .store import IndexVersion, chroma_client, current_version
 from .validity import is_outdated, reference_year
 
-__all__ = ["Hit", "HybridSearcher", "SearchWeights", "get_searcher"]
+__all__ = ["Hit", "HybridSearcher", "SearchWeights", "by_document", "get_searcher"]
 
 # the keyword search's best this many passages are returned even when the fusion ranks them below k
 KEYWORD_KEEP = 1
+
+
+def by_document(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
+    """Each document's passages in reading order."""
+    out: dict[str, list[Chunk]] = {}
+    for c in sorted(chunks, key=lambda c: c.start):
+        out.setdefault(c.document, []).append(c)
+    return out
 
 
 @dataclass
@@ -58,6 +66,7 @@ class HybridSearcher:
         self.weights = weights or SearchWeights()
         self.chunks = version.chunks()
         self.position = {c.id: i for i, c in enumerate(self.chunks)}
+        self.by_document = by_document(self.chunks)  # for what a quote needs around it: a list, a table, a title page
         self.metas = {d.document: d for d in version.documents}
         self.keyword = KeywordIndex.load(version.path / "bm25")
         self.lexicon = Lexicon.load(version.path / "lexicon")

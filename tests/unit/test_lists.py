@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from assistant.extractive import split_units
 from assistant.lists import ListIndex
-from index.search import Hit
+from index.search import Hit, by_document
 from inkoopwijzer.types import Chunk, DocumentMeta
 
 META = DocumentMeta(document="a.pdf", doc_id="a", title="Inkoopbeleid MSZ", insurer="Zilveren Kruis", content_hash="x")
@@ -20,7 +20,7 @@ def _index(context: str = INTRO, gap: int = 2) -> tuple[ListIndex, Chunk]:
     first = Chunk(id="first", document="a.pdf", text=FIRST, start=0, end=len(FIRST), kind="list")
     start = len(FIRST) + gap
     rest = Chunk(id="rest", document="a.pdf", text=REST, context=context, start=start, end=start + len(REST), kind="list")
-    searcher = SimpleNamespace(chunks=[rest, first])
+    searcher = SimpleNamespace(by_document=by_document([rest, first]))
     return ListIndex(searcher), rest  # type: ignore[arg-type]
 
 
@@ -50,7 +50,7 @@ def test_an_introduction_that_ends_its_passage_gets_the_first_items_of_the_next(
     body = "\n\n".join(items)
     first = Chunk(id="a", document="a.pdf", text=head, start=0, end=len(head))
     nxt = Chunk(id="b", document="a.pdf", text=body, start=len(head) + 2, end=len(head) + 2 + len(body), kind="list")
-    lists = ListIndex(SimpleNamespace(chunks=[first, nxt]))  # type: ignore[arg-type]
+    lists = ListIndex(SimpleNamespace(by_document=by_document([first, nxt])))  # type: ignore[arg-type]
     intro = split_units(Hit(chunk=first, meta=META, score=1.0), 0)[-1]
     assert intro.text == intro_text
     # as many items as LIST_CHARS allows: the third would pass it

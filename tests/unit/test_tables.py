@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.extractive import split_units
 from assistant.tables import TableIndex
-from index.search import Hit
+from index.search import Hit, by_document
 from inkoopwijzer.types import Chunk, DocumentMeta
 
 META = DocumentMeta(document="a.pdf", doc_id="a", title="Inkoopbeleid", insurer="Zilveren Kruis", content_hash="x")
@@ -24,7 +24,7 @@ def _chunk(text: str, kind: Any = "text") -> Chunk:
 
 def _index() -> tuple[TableIndex, Chunk]:
     intro, table = _chunk(INTRO), _chunk(ROWS, "table")
-    searcher = SimpleNamespace(version=SimpleNamespace(text=lambda _doc: TEXT), chunks=[intro, table])
+    searcher = SimpleNamespace(version=SimpleNamespace(text=lambda _doc: TEXT), by_document=by_document([intro, table]))
     return TableIndex(searcher), intro  # type: ignore[arg-type]
 
 
