@@ -178,6 +178,8 @@ _GENERIC = {
     "where", "wie", "who", "belangrijk", "belangrijke", "belangrijkste", "important", "main", "volgens",
     # a verb of having ("welke diagnosegroepen kent de GRZ?"): the question's nouns are its topic
     "ken", "kent", "kennen",
+    # an auxiliary ("moet … hebben gehad", "hebben we … nodig"): the verb of having says nothing of the topic
+    "heb", "hebt", "heeft", "hebben", "gehad",
 }
 
 
@@ -568,8 +570,8 @@ class UnitScorer:
         m = _DEFINES.match(unit.text)
         return m is not None and any(t in terms.weights for t in self.tok(m.group("subject")))
 
-    def score(self, unit: Unit, terms: Terms, fact: FactKind) -> float:
-        s = self.topic(unit, terms)
+    def score(self, unit: Unit, terms: Terms, fact: FactKind, topic: float | None = None) -> float:
+        s = self.topic(unit, terms) if topic is None else topic
         if fact == "definition" and self.defines(unit, terms):
             s += DEFINITION_BONUS
         if fact == "change" and _CHANGES_CHAPTER.search(unit.hit.chunk.section.split(" › ")[0]):
@@ -599,19 +601,26 @@ class UnitScorer:
 def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms) -> list[Unit]:
     """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first;
     a unit about another kind of provider (`other_provider`) or, in a policy of several care types,
-    another care type (`other_care`) than the question names scores less."""
+    another care type (`other_care`) than the question names scores less. A unit that states none
+    of the question's concepts, nor does its context, is left out: a value of the kind asked alone
+    ("25% marktaandeel" for the share of knee and hip patients) answers nothing."""
     asked = asked_providers(q)
     listed = Terms.of({t: 1.0 for t in scorer.tok(q.enumerated)}) if q.enumerated else None
     cares = set(q.care_types)
+    kept = []
     for u in units:
-        u.score = scorer.score(u, terms, q.fact)
+        topic = scorer.topic(u, terms)
+        if topic <= 0:
+            continue
+        kept.append(u)
+        u.score = scorer.score(u, terms, q.fact, topic)
         if asked and other_provider(u, asked):
             u.score -= OTHER_PROVIDER_PENALTY
         if cares and other_care(u, cares):
             u.score -= OTHER_PROVIDER_PENALTY
         if listed is not None and u.text.rstrip().endswith(":") and listed.stated(scorer.tok(u.text)):
             u.score += LIST_INTRO_BONUS  # "GRZ wordt gekenmerkt door 5 diagnosegroepen, …:" for "welke diagnosegroepen?"
-    return sorted(units, key=lambda u: (-u.score, u.rank, u.start))
+    return sorted(kept, key=lambda u: (-u.score, u.rank, u.start))
 
 
 # what a sentence introducing a list of what a "welke …?" question asks for adds

@@ -553,3 +553,17 @@ def test_a_range_of_percentages_leads_as_one_value() -> None:
     pct = VALUE_PATTERN["percentage"]
     assert fact_value(pct, "U richt zich op een inclusie van 15-30% van de GRZ-verzekerden.", "nl") == "15-30%"
     assert fact_value(pct, "minimaal 75% van de patiënten", "nl") == "75%"
+
+
+def test_a_unit_stating_nothing_the_question_asks_about_is_no_candidate() -> None:
+    from assistant.extractive import best_units
+
+    share = "De nieuwe ZBC heeft minimaal 25% marktaandeel bij de zorgverzekeraar."
+    knee = "Minimaal 75% van de patiënten met een knievervanging heeft vooraf fysiotherapie gehad."
+    scorer = _scorer_over([*TEXTS, share, knee])
+    q = understand("Hoeveel procent van de kniepatiënten moet vooraf fysiotherapie hebben gehad?")
+    terms = scorer.question_terms(q)
+    assert scorer.topic(_unit(share), terms) == 0  # a percentage, of something else
+    ranked = best_units([_unit(share), _unit(knee)], scorer, q, terms)
+    assert [u.text for u in ranked] == [knee]
+    assert best_units([_unit(share)], scorer, q, terms) == []
