@@ -23,6 +23,7 @@ from .query import (
     find_care_types,
     find_providers,
     measured,
+    roles,
     strip_care,
     strip_names,
 )
@@ -191,6 +192,9 @@ EXPANSION_WEIGHT = 0.5
 HEAD_WEIGHT = 0.8
 MIN_HEAD = 5
 KIND_WORD_WEIGHT = 0.25
+# what the noun by which the asker says what kind of provider they are weighs ("Moet ik als ZBC een
+# VMS hebben?": the sentence about the VMS answers, not one about ZBC's)
+ROLE_WEIGHT = 0.5
 # what a follow-up's words taken from the earlier question weigh when it asks something of its own
 INHERITED_WEIGHT = 0.3
 # the words by which a question names the kind of fact it asks rather than its topic: "binnen
@@ -459,6 +463,8 @@ class UnitScorer:
             weights[t] *= KIND_WORD_WEIGHT
         for t in weights.keys() & kind_words:  # "welke data…?", "wat is er nieuw?": the kind of fact, not the topic
             weights[t] *= KIND_WORD_WEIGHT
+        for t in weights.keys() & set(self.tok(" ".join(roles(q.text)))):  # "als ZBC": who asks, not what
+            weights[t] *= ROLE_WEIGHT
         # the glossary's words for the earlier question's words weigh as those do
         inherited: set[str] = set()
         if asked_own:

@@ -353,6 +353,24 @@ def measured(text: str) -> list[str]:
     return words if re.search(r"(isch|e|-)$", words[0]) and len(words[0]) > 3 else words[:1]
 
 
+# "als ZBC", "as a new provider": the asker says what kind of provider they are, the setting of the
+# question rather than what it asks about ("Moet ik als ZBC bij Salland een VMS hebben?")
+_ROLE = re.compile(
+    r"\b(?:als|as)\s+(?:(?:een|an?|nieuwe?|kleine?|grote?|new|small|large|zelfstandige?|independent)\s+)*"
+    r"(?P<noun>[^\W\d_][\w'’-]*)",
+    re.I,
+)
+_NOT_ROLE = frozenset(
+    "ik u je jij we wij ze zij hij het de dit dat er deze die i you they it the this that well soon long much many "
+    "possible mogelijk volgt follows volgens eerste first".split()
+)
+
+
+def roles(text: str) -> list[str]:
+    """The nouns by which the asker names what kind of provider they are ("als ZBC", "as a clinic")."""
+    return [m.group("noun") for m in _ROLE.finditer(text) if m.group("noun").lower() not in _NOT_ROLE]
+
+
 def strip_names(text: str) -> str:
     """The text without the insurers' names and abbreviations ("zk", "Zorg en Zekerheid")."""
     for rx, _ in INSURER_ALIASES:

@@ -567,3 +567,17 @@ def test_a_unit_stating_nothing_the_question_asks_about_is_no_candidate() -> Non
     ranked = best_units([_unit(share), _unit(knee)], scorer, q, terms)
     assert [u.text for u in ranked] == [knee]
     assert best_units([_unit(share)], scorer, q, terms) == []
+
+
+def test_the_kind_of_provider_the_asker_says_they_are_weighs_half() -> None:
+    from assistant.extractive import ROLE_WEIGHT
+    from assistant.query import roles
+
+    assert roles("Moet ik als ZBC bij Salland een VMS hebben?") == ["ZBC"]
+    assert roles("As a new provider, when do we hear?") == ["provider"]
+    assert roles("Wat gebeurt er als ik mijn omzetplafond overschrijd?") == []  # "als" for "if"
+    texts = [*TEXTS, "De ZBC heeft een achterwachtregeling.", "De instelling beschikt over een VMS."]
+    scorer = _scorer_over(texts)
+    terms = scorer.question_terms(understand("Moet ik als ZBC een VMS hebben?"))
+    assert terms.weights["zbc"] == pytest.approx(ROLE_WEIGHT * scorer.idf("zbc"))
+    assert scorer.topic(_unit(texts[-1]), terms) > scorer.topic(_unit(texts[-2]), terms)
