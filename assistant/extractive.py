@@ -181,6 +181,8 @@ _GENERIC = {
     "ken", "kent", "kennen",
     # an auxiliary ("moet … hebben gehad", "hebben we … nodig"): the verb of having says nothing of the topic
     "heb", "hebt", "heeft", "hebben", "gehad",
+    # a negation alone ("niet" of "niet-gecontracteerd" split): any sentence that denies something has it
+    "niet", "not",
 }
 
 

@@ -396,6 +396,33 @@ def is_elliptical(text: str) -> bool:
     return bool(_FOLLOWUP_START.match(text)) or len(content) <= 2
 
 
+# words that are no kind of anything: they never go when a follow-up names another kind
+_FUNCTION_WORDS = frozenset(
+    "de het een welke welk wat die dat deze dit van voor bij aan op in met en of om the a an which what that this "
+    "of for at on in with and or to".split()
+)
+
+
+def other_kind(base: str, followup: str) -> str:
+    """The earlier question without the kind of thing a follow-up replaces: "Welke eisen gelden
+    voor ELV laag complex?" and "en hoog complex?" ask about ELV hoog complex, not laag; "en voor
+    bestaande aanbieders?" after a question about new ones drops "nieuwe"."""
+    own = _FOLLOWUP_START.sub(" ", followup, count=1)
+    words = re.findall(r"[^\W\d_][\w'-]*", strip_names(own))
+    if len(words) < 2 or words[-1].lower() in _FUNCTION_WORDS:
+        return base
+    head = words[-1]
+    kinds = {w.lower() for w in words[:-1]}
+
+    def drop(m: re.Match[str]) -> str:
+        before = m.group("before")
+        if before.lower() in _FUNCTION_WORDS or before.lower() in kinds:
+            return m.group(0)
+        return m.group("head")
+
+    return re.sub(rf"\b(?P<before>[^\W\d_][\w'-]*)\s+(?P<head>{re.escape(head)})\b", drop, base, flags=re.I)
+
+
 def understand(question: str, history: Sequence[Turn] = ()) -> Question:
     """Resolve a question against the conversation so far."""
     q = Question(
@@ -432,7 +459,7 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         base = strip_names(prev) if q.insurers else prev
         if q.care_types:
             base = strip_care(base)
-        q.query = f"{base} {question}"
+        q.query = f"{other_kind(base, question)} {question}"
         own = _FOLLOWUP_START.sub(" ", question, count=1)  # "what about Salland?" asks nothing of its own
         if q.fact == "other" and not re.search(rf"\b{_QUESTION_WORD}", own, re.I):
             # "en bij Salland?" asks the same kind of fact; "en onder wiens leiding…?" asks its own

@@ -388,3 +388,14 @@ def test_hoeveel_names_what_is_counted_but_not_a_unit_of_time() -> None:
     assert measured("Hoeveel bedden moet een Korsakov-unit hebben?") == ["bedden"]
     assert measured("Hoeveel doelmatigheidscategorieën hanteert ZK?") == ["doelmatigheidscategorieën"]
     assert measured("Binnen hoeveel weken beslist Zorg en Zekerheid?") == []
+
+
+def test_a_follow_up_naming_another_kind_replaces_the_earlier_kind() -> None:
+    history = [Turn(role="user", content="Welke eisen stelt ZK aan ELV laag complex?"), Turn(role="assistant", content="…")]
+    q = understand("en hoog complex?", history)
+    assert "laag" not in q.query.lower() and "hoog complex" in q.query
+    history = [Turn(role="user", content="What is the deadline for new providers at Salland?"), Turn(role="assistant", content="…")]
+    assert "new" not in understand("and for existing providers?", history).query.split()
+    # a follow-up naming an insurer only keeps the question as it was
+    history = [Turn(role="user", content="Wanneer moet de offerte binnen zijn bij ZK?"), Turn(role="assistant", content="…")]
+    assert understand("en bij Salland?", history).query.startswith("Wanneer moet de offerte binnen zijn")
