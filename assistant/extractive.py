@@ -161,7 +161,9 @@ REQUIRED_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "duration": re.compile(f"{_DURATION.pattern}|{_DATE.pattern}", re.I),
     "email": _EMAIL,
     "phone": _PHONE,
-    "web": _WEB,
+    # "waar vind ik…?" is answered by a web address, and by a place named in words: "via het
+    # aanvraagformulier op de website", "in bijlage 3", "in het Zorginkoopportaal"
+    "web": re.compile(rf"{_WEB.pattern}|\b(website|webpagina|web page|webpage|portaal|portal|formulier|form|bijlage|appendix|hoofdstuk|chapter)\b|\w+(portaal|formulier)\b", re.I),
 }
 
 # a count a sentence states: a number (not a year) or a number word ("twee", "tien")

@@ -581,3 +581,17 @@ def test_the_kind_of_provider_the_asker_says_they_are_weighs_half() -> None:
     terms = scorer.question_terms(understand("Moet ik als ZBC een VMS hebben?"))
     assert terms.weights["zbc"] == pytest.approx(ROLE_WEIGHT * scorer.idf("zbc"))
     assert scorer.topic(_unit(texts[-1]), terms) > scorer.topic(_unit(texts[-2]), terms)
+
+
+def test_where_to_find_something_is_answered_by_a_place_named_in_words() -> None:
+    from assistant.extractive import REQUIRED_PATTERN
+
+    web = REQUIRED_PATTERN["web"]
+    for text in (
+        "U kunt uw aanvraag indienen via het aanvraagformulier op onze website.",
+        "De voorwaarden staan in bijlage 1d.",
+        "Kijk op www.zilverenkruis.nl/zorgaanbieders.",
+        "U tekent in het Zorginkoopportaal.",
+    ):
+        assert web.search(text), text
+    assert not web.search("De zorgovereenkomst moet binnen zes weken worden ondertekend.")
