@@ -479,8 +479,14 @@ class UnitScorer:
             # bonus already rewards, say little about the topic
             w = (KIND_WORD_WEIGHT if t in kind_words or t in self._kind_words["date"] else EXPANSION_WEIGHT) * self.idf(t)
             weights[t] = w * INHERITED_WEIGHT if t in inherited else w
-        # a compound and the words the tokenizer splits it into ("ziekenhuis": ziek, huis) say one thing
-        compounds = [c for w in self.tok.words(f"{q.query} {expanded}") if len(c := self.tok(w)) > 1]
+        # a compound and the words the tokenizer splits it into ("ziekenhuis": ziek, huis) say one thing;
+        # a part naming the kind of fact asked ("contractperiode": periode, for "hoe lang?") is not the
+        # topic, and joins the compound with the question's words for the kind ("lang", "looptijd")
+        compounds = [
+            [t for t in c if t == c[0] or t not in kind_words]
+            for w in self.tok.words(f"{q.query} {expanded}")
+            if len(c := self.tok(w)) > 1
+        ]
         return Terms.of(
             weights,
             [*([t for t in self.tok(g) if t in weights] for g in groups), *compounds],

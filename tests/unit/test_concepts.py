@@ -595,3 +595,12 @@ def test_where_to_find_something_is_answered_by_a_place_named_in_words() -> None
     ):
         assert web.search(text), text
     assert not web.search("De zorgovereenkomst moet binnen zes weken worden ondertekend.")
+
+
+def test_a_compound_part_naming_the_kind_of_fact_does_not_join_the_topic() -> None:
+    tok = Tokenizer({"contract", "periode"})  # knows the parts: splits the compound
+    texts = [*TEXTS, "De contractperiode is twee jaar.", "Het contract loopt een periode.", "Trajecten langer dan 120 dagen."]
+    scorer = UnitScorer(tok, Counter(t for text in texts for t in set(tok(text))), len(texts))
+    terms = scorer.question_terms(understand("Hoe lang duurt de contractperiode?"))
+    topic = next(c for c in terms.concepts if "contractperiode" in c)
+    assert "contract" in topic and not {"periode", "lang"} & topic  # "langer" says nothing of the contract
