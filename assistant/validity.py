@@ -15,8 +15,8 @@ from inkoopwijzer.types import DocumentMeta
 from .extractive import Unit, split_units
 
 _ASKS_VALIDITY = re.compile(
-    r"\b(nog\s+(geldig|actueel|van\s+kracht|up[- ]to[- ]date)|verouderd|verlopen|"
-    r"geldt\s+(dit|dat|het|deze)\s+(inkoop)?beleid\s+nog|"
+    r"\b(nog\s+(geldig|actueel|van\s+kracht|van\s+toepassing|up[- ]to[- ]date)|verouderd|verlopen|"
+    r"geldt\s+(dit|dat|het|deze)\s+[\w-]*beleid\b[^?.]{0,60}?\bnog\b|"
     r"(still|currently)\s+(valid|current|in\s+force|applicable|up[- ]to[- ]date)|outdated|out\s+of\s+date|expired)\b",
     re.I,
 )

@@ -14,9 +14,15 @@ def _meta(years: list[int], superseded_by: str | None = None, **extra: str) -> D
 
 
 def test_a_validity_question_is_recognised() -> None:
-    for text in ("Is het ZG-beleid van Zilveren Kruis nog geldig?", "Is the ZG policy still valid?", "Welk beleid is verouderd?"):
+    for text in (
+        "Is het ZG-beleid van Zilveren Kruis nog geldig?",
+        "Is the ZG policy still valid?",
+        "Welk beleid is verouderd?",
+        "Geldt het ZG-beleid van Zilveren Kruis nog?",
+        "Is het inkoopbeleid ZG nog van toepassing?",
+    ):
         assert asks_validity(text), text
-    for text in ("Wanneer moet de offerte binnen zijn?", "Hoe lang is het contractvoorstel geldig?", "Is mijn contract nog geldig?"):
+    for text in ("Wanneer moet de offerte binnen zijn?", "Hoe lang is het contractvoorstel geldig?", "Is mijn contract nog geldig?", "Geldt het beleid ook voor ZBC's?"):
         assert not asks_validity(text), text
 
 
