@@ -308,6 +308,9 @@ _MEASURED = re.compile(
     r"\b(?:hoeveel\s+(?:procent|euro|fte|bedraagt|bedragen|kost|kosten)|wat\s+kost|"
     r"welke?\s+(?:(?:maximaal|maximale|minimaal|minimale|hoogste|laagste)\s+)?(?:percentage|aandeel|bedrag|deel)|"
     r"hoe\s+hoog\s+(?:is|zijn|mag|moet|wordt)|"
+    # "wat is de maximale tariefstijging?": the value of that thing
+    r"wat\s+(?:is|zijn)\s+(?:de|het)\s+(?:maximale|minimale|maximum|minimum|hoogste|laagste)|"
+    r"what\s+(?:is|are)\s+the\s+(?:maximum|minimum|highest|lowest)|"
     r"hoeveel\s+(?:weken|dagen|maanden|jaar|jaren)\s+(?:is|bedraagt|duurt)|"
     r"(?:what|which)\s+(?:(?:minimum|maximum|minimal|maximal)\s+)?(?:percentage|share|amount|proportion)|"
     r"(?:what|which)\s+(?:minimum|maximum|minimal|maximal)|welke?\s+(?:minimale|maximale)|"
@@ -350,7 +353,12 @@ def measured(text: str) -> list[str]:
         return []  # "when will ZK publish which providers…": a clause, not a thing
     # the second word only after an adjective ("klinische ingrepen", "medisch specialisten"), not
     # the verb that follows a noun ("tariefafslag rekent", "opslag bovenop")
-    return words if re.search(r"(isch|e|-)$", words[0]) and len(words[0]) > 3 else words[:1]
+    adjective = re.search(r"(isch|e|-)$", words[0]) and len(words[0]) > 3
+    return words if adjective and words[-1].lower() not in _PREPOSITIONS else words[:1]
+
+
+# words that follow a noun and say nothing of it ("surcharge at ZK", "omzet voor een ZBC")
+_PREPOSITIONS = frozenset("at for of in on by from with to bij voor van in op aan met uit per tot".split())
 
 
 # "als ZBC", "as a new provider": the asker says what kind of provider they are, the setting of the

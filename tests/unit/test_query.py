@@ -399,3 +399,12 @@ def test_a_follow_up_naming_another_kind_replaces_the_earlier_kind() -> None:
     # a follow-up naming an insurer only keeps the question as it was
     history = [Turn(role="user", content="Wanneer moet de offerte binnen zijn bij ZK?"), Turn(role="assistant", content="…")]
     assert understand("en bij Salland?", history).query.startswith("Wanneer moet de offerte binnen zijn")
+
+
+def test_the_maximum_or_minimum_of_something_measures_that_thing() -> None:
+    from assistant.query import measured
+
+    assert measured("Wat is de maximale tariefstijging bij Zilveren Kruis in 2027?") == ["tariefstijging"]
+    assert measured("Wat is de minimale omzet voor een nieuwe ZBC?") == ["omzet"]
+    assert measured("What is the maximum surcharge at Zilveren Kruis?") == ["surcharge"]  # not "surcharge at"
+    assert measured("Hoeveel fte medisch specialisten moet een ZBC hebben?") == ["medisch", "specialisten"]
