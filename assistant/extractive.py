@@ -196,6 +196,8 @@ EXPANSION_WEIGHT = 0.5
 HEAD_WEIGHT = 0.8
 MIN_HEAD = 5
 KIND_WORD_WEIGHT = 0.25
+# the shortest compound looked into for a first part before a word for the kind of fact asked
+MIN_KIND_COMPOUND = 9
 # what the noun by which the asker says what kind of provider they are weighs ("Moet ik als ZBC een
 # VMS hebben?": the sentence about the VMS answers, not one about ZBC's)
 ROLE_WEIGHT = 0.5
@@ -487,10 +489,28 @@ class UnitScorer:
             for w in self.tok.words(f"{q.query} {expanded}")
             if len(c := self.tok(w)) > 1
         ]
+        # a compound the tokenizer keeps whole that ends in a word for the kind of fact asked
+        # ("aanmelddatum" for "wanneer?") is about its first part: "zich tot deze datum aanmelden"
+        for word in self.tok.words(q.query):
+            if (head := self._head_of_kind(word, kind_words)) is not None:
+                weights.setdefault(head, self.idf(head))
+                compounds.append([*self.tok(word), head])
         return Terms.of(
             weights,
             [*([t for t in self.tok(g) if t in weights] for g in groups), *compounds],
         )
+
+    def _head_of_kind(self, word: str, kind_words: set[str]) -> str | None:
+        """The token of the first part of `word` when its last part names the kind of fact asked
+        and the passages use the first part ("aanmelddatum": aanmeld); else None."""
+        if len(word) < MIN_KIND_COMPOUND or len(self.tok(word)) != 1:
+            return None
+        for i in range(len(word) - MIN_HEAD + 1, MIN_HEAD - 1, -1):
+            tail = self.tok(word[i:])
+            head = self.tok(word[:i])
+            if tail and tail[0] in kind_words and len(head) == 1 and self.df.get(head[0], 0) > 0:
+                return head[0]
+        return None
 
     def _kind_for(self, fact: FactKind) -> set[str]:
         """The question words that name the kind of fact asked rather than its topic."""

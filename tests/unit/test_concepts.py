@@ -604,3 +604,15 @@ def test_a_compound_part_naming_the_kind_of_fact_does_not_join_the_topic() -> No
     terms = scorer.question_terms(understand("Hoe lang duurt de contractperiode?"))
     topic = next(c for c in terms.concepts if "contractperiode" in c)
     assert "contract" in topic and not {"periode", "lang"} & topic  # "langer" says nothing of the contract
+
+
+def test_a_date_compound_is_about_its_first_part() -> None:
+    texts = [*TEXTS, "U kunt zich tot deze datum aanmelden.", "De uiterste aanmelddatum staat in de planning.", "1 juni 2026"]
+    scorer = _scorer_over(texts)
+    terms = scorer.question_terms(understand("Wat is de uiterste aanmelddatum?"))
+    head = scorer.tok("aanmelden")[0]
+    assert any({head, *scorer.tok("aanmelddatum")} <= c for c in terms.concepts)
+    assert scorer.topic(_unit("U kunt zich tot 1 juni 2026 aanmelden."), terms) > 0
+    # not for a compound whose last part is no word for the kind of fact asked
+    plan = scorer.question_terms(understand("Wat moet er in het behandelplan staan?"))
+    assert scorer.tok("behandel")[0] not in plan.weights
