@@ -110,8 +110,8 @@ LIST_CONTEXT_WEIGHT = 0.6
 # what a sentence that defines a word of a "wat is…?" question adds
 DEFINITION_BONUS = 0.25
 _DEFINES = re.compile(
-    r"(?P<subject>(?:onder\s+)?(?:een|de|het)?\s*[\w'-]+(?:\s+[\w'-]+){0,3}?)\s+"
-    r"(?:is|zijn|betekent|houdt in|verstaan|wordt verstaan|omvat)\b",
+    r"(?P<subject>(?:onder\s+|met\s+)?(?:een|de|het)?\s*[\w'-]+(?:\s+[\w'-]+){0,3}?)\s+"
+    r"(?:is|zijn|betekent|houdt in|verstaan|wordt verstaan|omvat|bedoelen|bedoelt)\b",
     re.I,
 )
 
@@ -219,6 +219,9 @@ _KIND_WORDS: dict[str, set[str]] = {
     "percentage": _SIZE | {"percentage", "procent", "percent", "aandeel", "deel", "share"},
     "amount": _SIZE | {"bedrag", "euro", "amount"},
     "count": _SIZE | {"aantal", "number"},
+    # "wat verstaat Zorg en Zekerheid onder passende zorg?": the definition of that, not any sentence
+    # saying what the insurer understands by something else
+    "definition": {"verstaat", "verstaan", "versta", "betekent", "betekenen", "betekenis", "definitie", "definition", "mean", "means", "meant"},
     # the words by which a question asks what changed ("wat is er nieuw…?"): the changes chapter
     # answers, not every sentence about new providers
     "change": {

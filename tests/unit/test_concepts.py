@@ -616,3 +616,14 @@ def test_a_date_compound_is_about_its_first_part() -> None:
     # not for a compound whose last part is no word for the kind of fact asked
     plan = scorer.question_terms(understand("Wat moet er in het behandelplan staan?"))
     assert scorer.tok("behandel")[0] not in plan.weights
+
+
+def test_what_an_insurer_understands_by_something_is_a_definition_of_that() -> None:
+    defines = "Met nieuwe aanbieders bedoelen wij zorgaanbieders die nog geen overeenkomst hebben."
+    other = "Zorg en Zekerheid verstaat onder doelmatigheid: een actief beleid op biosimilars."
+    scorer = _scorer_over([*TEXTS, defines, other, "Passende zorg draait om de patiënt."])
+    q = understand("Wat verstaat Salland onder nieuwe aanbieders?")
+    terms = scorer.question_terms(q)
+    assert scorer.defines(_unit(defines), terms)
+    assert terms.weights[scorer.tok("verstaat")[0]] < terms.weights[scorer.tok("aanbieders")[0]]  # the kind, not the topic
+    assert scorer.score(_unit(defines), terms, q.fact) > scorer.score(_unit(other), terms, q.fact)
