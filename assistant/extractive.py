@@ -183,6 +183,8 @@ _GENERIC = {
     "ken", "kent", "kennen",
     # an auxiliary ("moet … hebben gehad", "hebben we … nodig"): the verb of having says nothing of the topic
     "heb", "hebt", "heeft", "hebben", "gehad",
+    # "welke eisen gelden voor …?", "welke termijn geldt …?": the verb of applying says nothing of the topic
+    "geldt", "gold", "golden",  # not "gelden": its stem is that of "geldig" and "geld"
     # a negation alone ("niet" of "niet-gecontracteerd" split): any sentence that denies something has it
     "niet", "not",
 }
