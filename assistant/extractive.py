@@ -163,7 +163,7 @@ REQUIRED_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "phone": _PHONE,
     # "waar vind ik…?" is answered by a web address, and by a place named in words: "via het
     # aanvraagformulier op de website", "in bijlage 3", "in het Zorginkoopportaal"
-    "web": re.compile(rf"{_WEB.pattern}|\b(website|webpagina|web page|webpage|portaal|portal|formulier|form|bijlage|appendix|hoofdstuk|chapter)\b|\w+(portaal|formulier)\b", re.I),
+    "web": re.compile(rf"{_WEB.pattern}|\b(website|webpagina|web page|webpage|portal|form|bijlage|appendix|hoofdstuk|chapter)\b|\w*(portaal|formulier)\b", re.I),
 }
 
 # a count a sentence states: a number (not a year) or a number word ("twee", "tien")
@@ -508,12 +508,14 @@ class UnitScorer:
     def _head_of_kind(self, word: str, kind_words: set[str]) -> str | None:
         """The token of the first part of `word` when its last part names the kind of fact asked
         and the passages use the first part ("aanmelddatum": aanmeld); else None."""
-        if len(word) < MIN_KIND_COMPOUND or len(self.tok(word)) != 1:
+        if not kind_words or len(word) < MIN_KIND_COMPOUND or len(self.tok(word)) != 1:
             return None
         for i in range(len(word) - MIN_HEAD + 1, MIN_HEAD - 1, -1):
             tail = self.tok(word[i:])
+            if not tail or tail[0] not in kind_words:
+                continue
             head = self.tok(word[:i])
-            if tail and tail[0] in kind_words and len(head) == 1 and self.df.get(head[0], 0) > 0:
+            if len(head) == 1 and self.df.get(head[0], 0) > 0:
                 return head[0]
         return None
 

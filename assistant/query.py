@@ -358,7 +358,7 @@ def measured(text: str) -> list[str]:
 
 
 # words that follow a noun and say nothing of it ("surcharge at ZK", "omzet voor een ZBC")
-_PREPOSITIONS = frozenset("at for of in on by from with to bij voor van in op aan met uit per tot".split())
+_PREPOSITIONS = frozenset("at for of in on by from with to bij voor van op aan met uit per tot".split())
 
 
 # "als ZBC", "as a new provider": the asker says what kind of provider they are, the setting of the
@@ -411,11 +411,11 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def other_kind(base: str, followup: str) -> str:
-    """The earlier question without the kind of thing a follow-up replaces: "Welke eisen gelden
-    voor ELV laag complex?" and "en hoog complex?" ask about ELV hoog complex, not laag; "en voor
-    bestaande aanbieders?" after a question about new ones drops "nieuwe"."""
-    own = _FOLLOWUP_START.sub(" ", followup, count=1)
+def other_kind(base: str, own: str) -> str:
+    """The earlier question without the kind of thing a follow-up's own words (`own`, without
+    "en", "and for"…) replace: "Welke eisen gelden voor ELV laag complex?" and "en hoog complex?"
+    ask about ELV hoog complex, not laag; "en voor bestaande aanbieders?" after a question about
+    new ones drops "nieuwe"."""
     words = re.findall(r"[^\W\d_][\w'-]*", strip_names(own))
     if len(words) < 2 or words[-1].lower() in _FUNCTION_WORDS:
         return base
@@ -467,8 +467,8 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         base = strip_names(prev) if q.insurers else prev
         if q.care_types:
             base = strip_care(base)
-        q.query = f"{other_kind(base, question)} {question}"
         own = _FOLLOWUP_START.sub(" ", question, count=1)  # "what about Salland?" asks nothing of its own
+        q.query = f"{other_kind(base, own)} {question}"
         if q.fact == "other" and not re.search(rf"\b{_QUESTION_WORD}", own, re.I):
             # "en bij Salland?" asks the same kind of fact; "en onder wiens leiding…?" asks its own
             q.fact = earlier.fact
