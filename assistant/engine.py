@@ -362,6 +362,10 @@ class Engine:
                 grown = sum(len(x.text) for x in [*group, *items])
                 if grown <= PARAGRAPH_CHARS and (not groups or size + grown <= QUOTE_BUDGET):
                     group += items
+            if group[-1].text.rstrip().endswith(";"):
+                items = self.lists.rest(group[-1])  # … or the rest of the list it ends in
+                if sum(len(x.text) for x in [*group, *items]) <= PARAGRAPH_CHARS:
+                    group += items
             group = self.lists.opening(group[0]) + group  # … or the list it is the rest of
             overlapping = [i for i, g in enumerate(groups) if g[0].start < group[-1].end and group[0].start < g[-1].end]
             if overlapping:

@@ -1,8 +1,10 @@
 """A list the chunker cut in two: a quote that starts in the second half gets the list's
 opening (its introduction and first items) from the passage before, so "ZORG-ID Smart …;
 Twiin …" is quoted as what it is, the rest of "… voldoet u minimaal aan: Mitz …; NEN 7510 …";
-and a quote that ends with a list's introduction at the end of its passage ("We stellen de
-volgende eisen aan het behandelplan:") gets the list's first items from the next passage."""
+a quote that ends with a list's introduction at the end of its passage ("We stellen de
+volgende eisen aan het behandelplan:") gets the list's first items from the next passage; and a
+quote that ends with an item at the end of its passage ("Electieve orthopedie: …;") gets the
+list's remaining items ("Amputatie: …; Overig: ….") from the next passage."""
 
 from __future__ import annotations
 
@@ -56,3 +58,26 @@ class ListIndex:
             items.append(u)
             size += len(u.text)
         return items if size <= LIST_CHARS else []
+
+    def rest(self, last: Unit) -> list[Unit]:
+        """The items after `last`, an item that ends with ';' at the end of its passage, from the
+        next passage when the chunker carried the list's introduction into it: up to the item that
+        ends with a full stop (the list's last, by the usual punctuation of Dutch lists), as many
+        as LIST_ITEMS and LIST_CHARS allow; none when the list runs on past them."""
+        chunk = last.hit.chunk
+        if not last.text.rstrip().endswith(";") or chunk.end - last.end > LIST_GAP:
+            return []
+        after = [c for c in self.searcher.by_document[chunk.document] if c.start >= chunk.end]
+        if not after or after[0].start - chunk.end > LIST_GAP or not after[0].context.rstrip().endswith(":"):
+            return []
+        nxt = after[0]
+        units = split_units(Hit(chunk=nxt, meta=last.hit.meta, score=0.0), last.rank)
+        items: list[Unit] = []
+        for i, u in enumerate(units):
+            items.append(u)
+            if len(items) > 2 * LIST_ITEMS or sum(len(x.text) for x in items) > LIST_CHARS:
+                return []
+            ends_item = i + 1 == len(units) or "\n\n" in nxt.text[u.end - nxt.start : units[i + 1].start - nxt.start]
+            if ends_item and not u.text.rstrip().endswith(";"):
+                return items  # the list's last item
+        return []

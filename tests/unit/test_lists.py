@@ -57,3 +57,34 @@ def test_an_introduction_that_ends_its_passage_gets_the_first_items_of_the_next(
     assert [u.text for u in lists.following(intro)] == items[:2]
     plain = split_units(Hit(chunk=first, meta=META, score=1.0), 0)[0]
     assert lists.following(plain) == []  # no introduction
+
+
+def _cut_list(rest_text: str, context: str = "GRZ kent 5 diagnosegroepen:") -> tuple[ListIndex, Chunk]:
+    head = f"{context}\n\nCVA: revalidant na een beroerte;\n\nTrauma: revalidant na een val;"
+    first = Chunk(id="a", document="a.pdf", text=head, start=0, end=len(head), kind="list")
+    start = len(head) + 2
+    nxt = Chunk(id="b", document="a.pdf", text=rest_text, context=context, start=start, end=start + len(rest_text), kind="list")
+    return ListIndex(SimpleNamespace(by_document=by_document([first, nxt]))), first  # type: ignore[arg-type]
+
+
+def test_an_item_that_ends_its_passage_gets_the_rest_of_the_list_up_to_its_last_item() -> None:
+    rest = "Amputatie: revalidant na een amputatie;\n\nOverig: revalidant na opname. Bijvoorbeeld bij COPD.\n\nDe GRZ duurt kort."
+    lists, first = _cut_list(rest)
+    last = split_units(Hit(chunk=first, meta=META, score=1.0), 0)[-1]
+    assert last.text.endswith("val;")
+    got = [u.text for u in lists.rest(last)]
+    # the item ending with a full stop is the last; the paragraph after the list is not quoted
+    assert got == ["Amputatie: revalidant na een amputatie;", "Overig: revalidant na opname.", "Bijvoorbeeld bij COPD."]
+
+
+def test_no_rest_without_a_carried_introduction_or_for_a_list_longer_than_quoted() -> None:
+    rest = "Amputatie: revalidant na een amputatie;\n\nOverig: revalidant na opname."
+    lists, first = _cut_list(rest, context="")
+    last = split_units(Hit(chunk=first, meta=META, score=1.0), 0)[-1]
+    assert lists.rest(last) == []  # the next passage does not continue a list
+    from assistant.quotes import LIST_CHARS
+
+    long_list, first = _cut_list("\n\n".join(f"Item {i}: {'x' * 60};" for i in range(LIST_CHARS // 60 + 2)))
+    assert long_list.rest(split_units(Hit(chunk=first, meta=META, score=1.0), 0)[-1]) == []
+    lists, first = _cut_list(rest)
+    assert lists.rest(split_units(Hit(chunk=first, meta=META, score=1.0), 0)[0]) == []  # the introduction ends with ':'
