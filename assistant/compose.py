@@ -107,6 +107,16 @@ def not_found(lang: str, reason: str | None = None) -> str:
     return f"{base}: {reason}" if reason else f"{base}. Neem contact op met de zorginkoper van de verzekeraar."
 
 
+def never_named(lang: str, words: Sequence[str], insurers: Sequence[str]) -> str:
+    """Why a question about something the policies searched never name is not answered."""
+    thing = " ".join(words)
+    if lang == "en":
+        whose = f"the policies of {' and '.join(insurers)}" if insurers else "the policies"
+        return f"{whose} do not mention “{thing}”."
+    whose = f"de beleidsdocumenten van {' en '.join(insurers)}" if insurers else "de beleidsdocumenten"
+    return f"{whose} noemen “{thing}” nergens."
+
+
 def clarify(lang: str, named: Sequence[str] = ()) -> str:
     """Ask what is meant; about what the question named, if it named only insurers or care types."""
     about = " en ".join(named) if lang == "nl" else " and ".join(named)

@@ -30,7 +30,17 @@ from .extractive import (
 )
 from .glossary import expand, synonym_groups, translated_terms, translations
 from .lists import ListIndex
-from .query import FactKind, Question, asked_providers, fact_kind, refers_back, understand
+from .query import (
+    FactKind,
+    Question,
+    asked_noun,
+    asked_providers,
+    fact_kind,
+    refers_back,
+    strip_care,
+    strip_names,
+    understand,
+)
 from .quotes import list_after, paragraph_of, with_neighbour
 from .rerank import RERANK_CANDIDATES, rerank, top_passages
 from .scope import Scope
@@ -113,7 +123,13 @@ class Engine:
         terms = self.scorer.question_terms(q, expanded, groups)  # once: search, rerank and sentences share them
         if q.query != q.text:
             terms = self._without_scope_words(filters, terms)
+        about = self._documents_about(q, filters, terms)
+        if about is not None and not about:
+            reason = compose.never_named(q.language, asked_noun(strip_care(strip_names(q.query)), q.language), filters.insurers)
+            return self._not_found(question, q.language, [], reason)
         hits = self._retrieve(q, filters, expanded, terms)
+        if about is not None:
+            hits = [h for h in hits if h.meta.document in about]
         t1 = time.perf_counter()
         units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
         ranked = best_units(units, self.scorer, q, terms)
@@ -168,6 +184,17 @@ class Engine:
                 text = f"{text} {' '.join(extra)}"
             groups += [f"{word} {' '.join(words)}" for word, words in near.items()]
         return text, groups
+
+    def _documents_about(self, q: Question, filters: Filters, terms: Terms) -> set[str] | None:
+        """The policies searched that use the words of what the question asks about ("indexatie"
+        in "Welke indexatie hanteert ZZ?"): a policy that never uses them does not answer, however
+        well its other sentences match. None when the question names no such thing, or names it
+        in words no policy uses (a typo, an English word the glossary lacks)."""
+        wanted = self.scorer.asked_terms(asked_noun(strip_care(strip_names(q.query)), q.language), q, terms)
+        if not wanted:
+            return None
+        found = {d for alt in wanted for d in set.intersection(*(self.searcher.documents_with([t]) for t in alt))}
+        return found & set(self.searcher.allowed_documents(filters))
 
     def _without_scope_words(self, filters: Filters, terms: Terms) -> Terms:
         """A follow-up's terms without the code of a care type that every policy searched is only

@@ -555,10 +555,35 @@ class UnitScorer:
         English word by the glossary's words for it, and a Dutch word no passage uses by the known
         word it begins with (or, with none, as itself, which no sentence states). Empty when the
         question does not say what it measures."""
+        return self.named_terms(measured(strip_care(strip_names(q.text))), q, terms)
+
+    def asked_terms(self, words: Sequence[str], q: Question, terms: Terms) -> list[tuple[str, ...]]:
+        """What a policy that says anything about `words` (what the question asks about) uses:
+        alternatives of terms that must all occur. Each word's own token, or all the parts of a
+        compound ("diagnose" and "groep" for "diagnosegroep", not "groep" alone), and so its
+        synonyms among the question's concepts and the glossary's words for it. A word unknown to
+        every policy (a typo, an English word the glossary lacks) adds none: nothing can be said
+        about which policies use it."""
+        kind = self._kind_for(q.fact)
+        out: list[tuple[str, ...]] = []
+        for word in words:
+            toks = self.tok(word)
+            if not toks or toks[0] in self._generic | kind:
+                continue
+            wholes = [toks[0], *(wt[0] for w in expand(word)[len(word) :].split() if (wt := self.tok(w)))]
+            found = {t for t in wholes if self.df.get(t, 0) > 0}
+            parts = {p for w in found for p in self.tok(w)[1:]}  # the question's compound groups join them
+            for t in found | {t for c in terms.concepts if c & found for t in c if t not in parts}:
+                split = self.tok(t)[1:]
+                out += [(t,), *([tuple(split)] if len(split) > 1 else [])]
+        return list(dict.fromkeys(out))
+
+    def named_terms(self, words: Sequence[str], q: Question, terms: Terms) -> set[str]:
+        """The terms of `words` (what a question asks about), as `measured_terms` finds them."""
         wanted: set[str] = set()
         modifiers: set[str] = set()
         kind = self._kind_for(q.fact)  # "surcharge percentage": the percentage is the kind of value, not what it is of
-        for word in measured(strip_care(strip_names(q.text))):
+        for word in words:
             toks = self.tok(word)
             if not toks:
                 continue

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from index.keyword import lemma
 from inkoopwijzer.types import Turn
 
 FactKind = Literal[
@@ -305,7 +306,7 @@ def _fact_kind(text: str) -> FactKind:
 # the words after such a phrase name the thing whose value is asked
 _ARTICLE = r"(?:(?:de|het|een|the|a|an|van|of|aan|alle|all|onze|ons|uw|mijn|jullie|hun|haar|zijn|our|your|my|their|its|his|her)\s+)*"
 _MEASURED = re.compile(
-    r"\b(?:hoeveel\s+(?:procent|euro|fte|bedraagt|bedragen|kost|kosten)|wat\s+kost|"
+    r"\b(?:hoeveel\s+(?:(?:procent|euro|fte)(?:\s+(?:bedraagt|bedragen|kost|kosten|is|zijn))?|bedraagt|bedragen|kost|kosten)|wat\s+kost|"
     r"welke?\s+(?:(?:maximaal|maximale|minimaal|minimale|hoogste|laagste)\s+)?(?:percentage|aandeel|bedrag|deel)|"
     r"hoe\s+hoog\s+(?:is|zijn|mag|moet|wordt)|"
     # "wat is de maximale tariefstijging?": the value of that thing
@@ -355,6 +356,49 @@ def measured(text: str) -> list[str]:
     # the verb that follows a noun ("tariefafslag rekent", "opslag bovenop")
     adjective = re.search(r"(isch|e|-)$", words[0]) and len(words[0]) > 3
     return words if adjective and words[-1].lower() not in _PREPOSITIONS else words[:1]
+
+
+# "Welke indexatie hanteert ZZ?", "Wat is de vergoeding …?", "Which professional guidelines …?": what is asked about
+_ASKED_NOUN = re.compile(
+    r"(?:^|[.?!,]\s+|\b(?:en|and)\s+)(?:welke?|which|what|wat\s+(?:is|zijn)\s+(?:de|het)|what\s+(?:is|are)\s+the)\s+"
+    r"(?P<words>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,2})",
+    re.I,
+)
+# a word that says which kind of thing is asked about, not what ("welk soort overeenkomst")
+_KIND_OF = frozenset("soort soorten type types kind kinds sort sorts vorm vormen".split())
+
+
+def asked_noun(text: str, lang: str = "nl") -> list[str]:
+    """The words naming what a question asks about: what a value question measures (`measured`),
+    or the noun after "welke/which/what" ("indexatie" in "Welke indexatie hanteert ZZ?"), with
+    the adjective before it ("minimale eisen"); in English the words up to the verb ("which
+    professional guidelines does …")."""
+    words = measured(text)
+    if words:
+        return words
+    m = _ASKED_NOUN.search(_asking(text) or text)
+    if m is None:
+        return []
+    words = m.group("words").split()
+    while words and words[0].lower() in _KIND_OF | {"of", "van"}:
+        words = words[1:]
+    if not words or words[0].lower() in _NOT_MEASURED or len(words[0]) < 4:
+        return []
+    if lang == "en":
+        out = []
+        for w in words:
+            if w.lower() in _NOT_MEASURED | _PREPOSITIONS | _EN_FUNCTION:
+                break
+            out.append(w)
+        return out
+    # an inflected adjective ("minimale", "nieuwe") is no noun ("indexatie", "offerte"): its lemma drops the -e
+    first = words[0].lower()
+    adjective = len(words) > 1 and first.endswith("e") and (lemma(first) != first or bool(_ADJECTIVE_END.search(first)))
+    return words[:2] if adjective and words[1].lower() not in _PREPOSITIONS else words[:1]
+
+
+_ADJECTIVE_END = re.compile(r"(nde|ische|[ae]le|ige|lijke|bare)$")
+_EN_FUNCTION = frozenset("did was were had a an the i we you my our your their its this that".split())
 
 
 # words that follow a noun and say nothing of it ("surcharge at ZK", "omzet voor een ZBC")

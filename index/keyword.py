@@ -39,7 +39,7 @@ def _stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=100_000)
-def _lemma(word: str) -> str:
+def lemma(word: str) -> str:
     """The dictionary form of a Dutch word ("getekend" → "tekenen", "aangeleverd" → "aanleveren"),
     which the stemmer then reduces: Snowball alone stems a verb's participle and infinitive apart."""
     if word[0].isdigit():
@@ -125,7 +125,7 @@ class Tokenizer:
 
     def stems(self, words: list[str]) -> list[str]:
         """Each word's token as this tokenizer makes it: its lemma, stemmed (no splitting)."""
-        return list(self.stemmer.stemWords([_lemma(w) for w in words]))
+        return list(self.stemmer.stemWords([lemma(w) for w in words]))
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -178,7 +178,7 @@ class KeywordIndex:
     def load(cls, folder: Path) -> KeywordIndex:
         meta = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
         retriever = bm25s.BM25.load(str(folder), show_progress=False)
-        _lemma("ingediend")  # the lemma table loads here (a third of a second), not on the first question
+        lemma("ingediend")  # the lemma table loads here (a third of a second), not on the first question
         return cls(retriever, Tokenizer(set(meta["words"])), int(meta["n_docs"]))
 
     def doc_freq(self) -> dict[str, int]:
@@ -189,6 +189,14 @@ class KeywordIndex:
             if i + 1 < len(indptr):
                 out[token] = int(indptr[i + 1] - indptr[i])
         return out
+
+    def passages_with(self, token: str) -> np.ndarray:
+        """The passages (index order) that contain the token (read from the BM25 matrix)."""
+        i = self.retriever.vocab_dict.get(token)
+        indptr = self.retriever.scores["indptr"]
+        if i is None or i + 1 >= len(indptr):
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(self.retriever.scores["indices"][indptr[i] : indptr[i + 1]])
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage (index order) for the query."""

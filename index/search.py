@@ -4,6 +4,7 @@ weighted reciprocal rank, restricted by filters (insurer, care type, year, docum
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,12 @@ class HybridSearcher:
 
     def _doc_no(self, document: str) -> int:
         return self._doc_nos[document]
+
+    def documents_with(self, tokens: Iterable[str]) -> set[str]:
+        """The documents with a passage (its text, section or table context) that has any of the
+        keyword tokens."""
+        names = list(self.metas)
+        return {names[int(n)] for t in tokens for n in np.unique(self._doc_index[self.keyword.passages_with(t)])}
 
     def allowed_documents(self, filters: Filters | None) -> list[str]:
         f = filters or Filters()

@@ -245,3 +245,12 @@ def test_a_count_of_something_is_led_with_it_and_a_count_no_sentence_states_is_n
     # the policy names its efficiency categories but never how many: "bijlage 3" is no count
     trap = assistant.ask("Hoeveel doelmatigheidscategorieën hanteert ZK voor grote ELV-aanbieders?")
     assert trap.status == "not_found"
+
+
+def test_a_policy_that_never_names_what_is_asked_about_does_not_answer(assistant: Any) -> None:
+    # Zorg en Zekerheid's policy never mentions indexation; its sentences that match "hanteert …
+    # voor 2027" say nothing about it
+    assert assistant.ask("Welke indexatie hanteert Zorg en Zekerheid voor 2027?").status == "not_found"
+    assert assistant.ask("Welke escalatieladder hanteert Zorg en Zekerheid?").status == "not_found"
+    named = assistant.ask("Welke escalatieladder hanteert Salland?")
+    assert named.status == "answered" and "escalatieladder" in " ".join(c.quote for c in named.citations).lower()

@@ -10,7 +10,7 @@ import pytest
 from assistant.extractive import HEAD_WEIGHT, Terms, Unit, UnitScorer
 from assistant.glossary import synonym_groups
 from assistant.query import understand
-from index.keyword import Tokenizer
+from index.keyword import Tokenizer, build_vocabulary
 from index.search import Hit
 from inkoopwijzer.types import Chunk, DocumentMeta
 
@@ -627,3 +627,16 @@ def test_what_an_insurer_understands_by_something_is_a_definition_of_that() -> N
     assert scorer.defines(_unit(defines), terms)
     assert terms.weights[scorer.tok("verstaat")[0]] < terms.weights[scorer.tok("aanbieders")[0]]  # the kind, not the topic
     assert scorer.score(_unit(defines), terms, q.fact) > scorer.score(_unit(other), terms, q.fact)
+
+
+def test_asked_terms_are_a_compound_whole_or_all_its_parts_never_one_part() -> None:
+    texts = [*TEXTS, "Het concept volgt later.", "Een concept of een overeenkomst."]
+    tok = Tokenizer(build_vocabulary(texts))  # knows "concept" and "overeenkomst" on their own: splits the compound
+    scorer = UnitScorer(tok, Counter(t for text in texts for t in set(tok(text))), len(texts))
+    q = understand("Welke conceptovereenkomst krijg ik?")
+    terms = scorer.question_terms(q)
+    alternatives = scorer.asked_terms(["conceptovereenkomst"], q, terms)
+    assert ("conceptovereenkomst",) in alternatives
+    assert ("overeenkomst",) not in alternatives  # a policy that says "overeenkomst" need not say anything of a draft
+    assert any(len(alt) > 1 and "overeenkomst" in alt for alt in alternatives)  # … unless it has every part
+    assert scorer.asked_terms(["onbekendwoord"], q, terms) == []  # a word no policy uses: nothing can be said

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.query import (
+    asked_noun,
     detect_language,
     fact_kind,
     find_care_types,
@@ -408,3 +411,27 @@ def test_the_maximum_or_minimum_of_something_measures_that_thing() -> None:
     assert measured("Wat is de minimale omzet voor een nieuwe ZBC?") == ["omzet"]
     assert measured("What is the maximum surcharge at Zilveren Kruis?") == ["surcharge"]  # not "surcharge at"
     assert measured("Hoeveel fte medisch specialisten moet een ZBC hebben?") == ["medisch", "specialisten"]
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "words"),
+    [
+        ("Welke indexatie hanteert Zorg en Zekerheid voor 2027?", "nl", ["indexatie"]),  # a noun ending in -e
+        ("Welke aanvullende eisen stelt Salland?", "nl", ["aanvullende", "eisen"]),  # an adjective with its noun
+        ("Welk soort overeenkomst krijgen we?", "nl", ["overeenkomst"]),  # the kind of thing is no thing
+        ("Wat is de vergoeding voor niet-gecontracteerde zorg?", "nl", ["vergoeding"]),
+        ("Which professional guidelines does ZK refer to?", "en", ["professional", "guidelines"]),
+        ("What documents did a new provider submit?", "en", ["documents"]),
+        ("Hoeveel fte specialisten moet een ZBC hebben?", "nl", ["specialisten"]),  # what a value question measures
+        ("Wat moet ik doen?", "nl", []),
+    ],
+)
+def test_asked_noun_is_what_the_question_asks_about(question: str, lang: str, words: list[str]) -> None:
+    assert asked_noun(question, lang) == words
+
+
+def test_hoeveel_euro_bedraagt_measures_the_noun_not_the_verb() -> None:
+    from assistant.query import measured
+
+    assert measured("Hoeveel euro bedraagt de ANW-toeslag voor ELV?") == ["ANW-toeslag"]
+    assert measured("Hoeveel bedraagt de opslag?") == ["opslag"]
