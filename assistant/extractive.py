@@ -185,6 +185,8 @@ _GENERIC = {
     "heb", "hebt", "heeft", "hebben", "gehad",
     # "welke eisen gelden voor …?", "welke termijn geldt …?": the verb of applying says nothing of the topic
     "geldt", "gold", "golden",  # not "gelden": its stem is that of "geldig" and "geld"
+    # a pronoun the stop word lists lack ("krijgen we …?", "what do you…"): who asks is no topic
+    "we", "wij", "jij", "jullie", "onze", "our", "us", "i", "you", "my", "your", "their",
     # a negation alone ("niet" of "niet-gecontracteerd" split): any sentence that denies something has it
     "niet", "not",
 }
