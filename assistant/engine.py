@@ -35,6 +35,7 @@ from .query import (
     Question,
     asked_noun,
     asked_providers,
+    asks_else,
     fact_kind,
     refers_back,
     strip_care,
@@ -235,12 +236,18 @@ class Engine:
             return []
         out: list[dict[str, tuple[Unit, FactKind]]] = []
         for part in q.parts:
+            # "… and what else is required?": another sentence of the section an earlier part is answered from
+            earlier = [u for pb in out for u, _ in pb.values()] if asks_else(part) else []
+            taken = {id(u) for u in earlier}
+            sections = {(u.hit.meta.insurer, u.hit.chunk.section) for u in earlier}
             pq = replace(q, text=part, query=part, fact=fact_kind(part), parts=[])
             # a part that points back ("… en wanneer moet hij klaar zijn?") is about what the rest names
             whole = terms.scaled(1.0 if refers_back(part) else 0.5)
             part_terms = whole.merged(self.scorer.question_terms(pq, *self._expanded(pq)))
             best: dict[str, tuple[float, Unit]] = {}
             for u in units:
+                if id(u) in taken or (sections and (u.hit.meta.insurer, u.hit.chunk.section) not in sections):
+                    continue
                 score = self.scorer.score(u, part_terms, pq.fact)
                 key = u.hit.meta.insurer or "?"
                 if score >= MIN_SCORE and (key not in best or score > best[key][0]):

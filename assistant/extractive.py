@@ -187,6 +187,8 @@ _GENERIC = {
     "geldt", "gold", "golden",  # not "gelden": its stem is that of "geldig" and "geld"
     # a pronoun the stop word lists lack ("krijgen we …?", "what do you…"): who asks is no topic
     "we", "wij", "jij", "jullie", "onze", "our", "us", "i", "you", "my", "your", "their",
+    # "wat is er verder nodig?", "what else is required?": something besides, not a topic
+    "verder", "else", "besides", "additionally",
     # a negation alone ("niet" of "niet-gecontracteerd" split): any sentence that denies something has it
     "niet", "not",
 }

@@ -442,6 +442,15 @@ def refers_back(text: str) -> bool:
     return _REFERS_BACK.search(text) is not None
 
 
+# "… and what else is required?", "wat moet ik nog meer doen?": something besides what the rest asks
+_ASKS_ELSE = re.compile(r"\b(?:else|other|besides|additionally|verder|nog meer|anders|overige|andere)\b", re.I)
+
+
+def asks_else(text: str) -> bool:
+    """Whether a part of a question asks for something besides what its other parts ask."""
+    return _ASKS_ELSE.search(text) is not None
+
+
 def is_elliptical(text: str) -> bool:
     """A follow-up that only makes sense with the previous question ("en bij Salland?")."""
     content = re.sub(r"[^\w\s]", " ", strip_names(text)).split()

@@ -254,3 +254,11 @@ def test_a_policy_that_never_names_what_is_asked_about_does_not_answer(assistant
     assert assistant.ask("Welke escalatieladder hanteert Zorg en Zekerheid?").status == "not_found"
     named = assistant.ask("Welke escalatieladder hanteert Salland?")
     assert named.status == "answered" and "escalatieladder" in " ".join(c.quote for c in named.citations).lower()
+
+
+def test_a_part_asking_what_else_is_answered_by_another_rule_of_the_same_section(assistant: Any) -> None:
+    answer = assistant.ask("Hoeveel bedden moet een Korsakov-unit hebben bij ZK en wat is er verder nodig?")
+    assert answer.status == "answered" and "**10 bedden**" in answer.answer
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "coördinatiefunctie" in quoted  # another condition of the Korsakov prestatie
+    assert "proeftuinen" not in quoted  # "verder" is no topic ("om verder te leren")

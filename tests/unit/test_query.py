@@ -435,3 +435,13 @@ def test_hoeveel_euro_bedraagt_measures_the_noun_not_the_verb() -> None:
 
     assert measured("Hoeveel euro bedraagt de ANW-toeslag voor ELV?") == ["ANW-toeslag"]
     assert measured("Hoeveel bedraagt de opslag?") == ["opslag"]
+
+
+def test_a_part_asking_what_else_is_told_from_one_that_does_not() -> None:
+    from assistant.query import asks_else
+
+    assert asks_else("and what else is required?")
+    assert asks_else("wat is er verder nodig?")
+    assert asks_else("wat moet ik nog meer aanleveren?")
+    assert not asks_else("wat moet ik aanleveren?")
+    assert not asks_else("hoe lang is het geldig?")
