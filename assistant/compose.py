@@ -31,6 +31,8 @@ _EN_WORDS = {
     "driejarig": "three-year", "driejarige": "three-year", "meerjarig": "multi-year", "meerjarige": "multi-year",
     "eind": "end of", "begin": "early", "medio": "mid", "kwartaal": "quarter", "het": "the", "eerste": "first",
     "tweede": "second", "derde": "third", "vierde": "fourth", "uiterlijk": "by", "vóór": "before", "voor": "before",
+    # a frequency ("elk kwartaal", "ieder jaar", "per maand")
+    "elk": "every", "elke": "every", "ieder": "every", "iedere": "every", "per": "per", "halfjaar": "half year",
 }
 
 
@@ -45,7 +47,7 @@ def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | N
     if lang == "en":
         for nl, en in {**_EN_MONTHS, **_EN_UNITS, **_EN_WORDS}.items():
             value = re.sub(rf"(?<!\w){nl}(?!\w)", en, value, flags=re.I)
-        value = re.sub(r"\b(one|1) (week|day|working day|month|year)s\b", r"\1 \2", value)
+        value = re.sub(r"\b(one|1|every|per) (week|day|working day|month|year)s\b", r"\1 \2", value)
     return value
 
 

@@ -350,11 +350,12 @@ def test_hoe_lang_names_a_duration_not_long_stays() -> None:
 
 
 def test_english_function_words_are_no_topic_words_of_an_english_question() -> None:
-    scorer = _scorer_over([*TEXTS, "We sluiten een overeenkomst.", "Over de offerte."])
-    english = scorer.question_terms(understand("When do we get the offer from Salland?"))
-    assert "we" not in english.weights
-    dutch = scorer.question_terms(understand("Wanneer sluiten we de overeenkomst?"))
-    assert "we" in dutch.weights  # a Dutch question keeps its words
+    scorer = _scorer_over([*TEXTS, "We sluiten een overeenkomst.", "Over de offerte.", "Na een breuk van het been."])
+    english = scorer.question_terms(understand("When have we been offered the contract by Salland?"))
+    assert "been" not in english.weights
+    dutch = scorer.question_terms(understand("Hoe lang revalideert een patiënt na een breuk van het been?"))
+    assert "been" in dutch.weights  # a Dutch question keeps its words ("been" is a leg)
+    assert "we" not in scorer.question_terms(understand("Wanneer sluiten we de overeenkomst?")).weights  # a pronoun
 
 
 def test_a_short_list_is_quoted_with_the_sentence_that_introduces_it_a_long_one_is_not() -> None:
@@ -411,6 +412,9 @@ def test_an_english_answer_leads_with_the_value_in_english() -> None:
     assert fact_value(VALUE_PATTERN["duration"], "binnen een jaar", "en") == "one year"
     assert fact_value(VALUE_PATTERN["date"], "uiterlijk eind september", "en") == "end of September"
     assert fact_value(VALUE_PATTERN["date"], "uiterlijk eind september", "nl") == "eind september"
+    # a frequency in English words, not "elk quarter"
+    assert fact_value(VALUE_PATTERN["frequency"], "vragen wij elk kwartaal prognoses op", "en") == "every quarter"
+    assert fact_value(VALUE_PATTERN["frequency"], "wij evalueren ieder jaar", "en") == "every year"
 
 
 def test_a_rule_quoted_in_the_changes_chapter_answers_only_a_change_question() -> None:
