@@ -317,7 +317,8 @@ _MEASURED = re.compile(
     r"(?:what|which)\s+(?:minimum|maximum|minimal|maximal)|welke?\s+(?:minimale|maximale)|"
     r"(?:what|which)(?=\s+\w+\s+(?:percentage|rate|amount|fee)\b)|"  # "what surcharge percentage": the word before
     r"how\s+(?:high|large|big)\s+(?:is|are)|how\s+much|"
-    r"(?:wanneer|op\s+welke\s+data|tot\s+wanneer|welke\s+datum)\s+(?:moet|moeten|wordt|worden)(?=\s+(?:de|het|ons|onze|mijn|uw)\s)|"
+    r"(?:wanneer|op\s+welke\s+data|tot\s+wanneer|welke\s+datum)\s+(?:moet|moeten|wordt|worden|kan|kunnen)"
+    r"(?:\s+(?:ik|we|wij|u|je|jij))?(?=\s+(?:de|het|ons|onze|mijn|uw)\s)|"
     # "wanneer krijg ik de vragenlijst?", "when will ZZ send the reference tariff list?": the date of that thing
     r"(?:wanneer|op\s+welke\s+datum)\s+(?:krijg|ontvang|krijgen|ontvangen|krijgt|ontvangt)\s+(?:ik|we|wij|u|je)|"
     r"(?:wanneer|op\s+welke\s+datum)\s+(?:stuurt|verstuurt|publiceert|levert|deelt)(?:\s+(?:[\w&-]+\s+){0,2}?[\w&-]+(?=\s+(?:de|het|een|ons|onze|uw)\s))?|"

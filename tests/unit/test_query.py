@@ -445,3 +445,11 @@ def test_a_part_asking_what_else_is_told_from_one_that_does_not() -> None:
     assert asks_else("wat moet ik nog meer aanleveren?")
     assert not asks_else("wat moet ik aanleveren?")
     assert not asks_else("hoe lang is het geldig?")
+
+
+def test_when_must_i_deliver_the_x_measures_the_date_of_x() -> None:
+    from assistant.query import measured
+
+    assert measured("Wanneer moet ik de prijslijst aanleveren bij ZK?") == ["prijslijst"]
+    assert measured("Tot wanneer kan ik de overeenkomst ondertekenen?") == ["overeenkomst"]
+    assert measured("Wanneer kan ik me aanmelden?") == []
