@@ -263,7 +263,7 @@ def test_a_deadline_question_measures_what_must_be_in() -> None:
 
     assert measured("Op welke data moet de realisatiemonitor GRZ bij Zilveren Kruis binnen zijn?") == ["realisatiemonitor"]
     assert measured("Tot wanneer moet het sjabloon binnen zijn?") == ["sjabloon"]
-    assert measured("Wanneer moet ik mijn aanvraag indienen?") == []  # "ik": no thing named right after
+    assert measured("Wanneer moet ik mijn aanvraag indienen?") == ["aanvraag"]  # the date of the application
 
 
 def test_the_deadline_for_something_measures_that_thing() -> None:
