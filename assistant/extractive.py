@@ -20,9 +20,11 @@ from .query import (
     FactKind,
     Question,
     asked_providers,
+    asking_part,
     find_care_types,
     find_providers,
     measured,
+    refers_back,
     roles,
     strip_care,
     strip_names,
@@ -207,6 +209,8 @@ MIN_KIND_COMPOUND = 9
 # what the noun by which the asker says what kind of provider they are weighs ("Moet ik als ZBC een
 # VMS hebben?": the sentence about the VMS answers, not one about ZBC's)
 ROLE_WEIGHT = 0.5
+# what a word of the situation around the sentence that asks weighs ("Wij zijn een ZBC. Wanneer …?")
+SITUATION_WEIGHT = 0.75
 # what a follow-up's words taken from the earlier question weigh when it asks something of its own
 INHERITED_WEIGHT = 0.3
 # the words by which a question names the kind of fact it asks rather than its topic: "binnen
@@ -480,6 +484,18 @@ class UnitScorer:
             weights[t] *= KIND_WORD_WEIGHT
         for t in weights.keys() & set(self.tok(" ".join(roles(q.text)))):  # "als ZBC": who asks, not what
             weights[t] *= ROLE_WEIGHT
+        # "Wij zijn een ZBC voor oogzorg. Wanneer moeten we de offerte indienen?": the situation
+        # around the sentence that asks says who asks; the asking sentence says what
+        # (unless the asking sentence points back at it: "… een vragenlijst invullen. Wanneer krijg ik die?")
+        asks = asking_part(q.text)
+        asking = set(self.tok(strip_names(asks)))
+        # (a value question's: "welke eisen gelden voor ons?" asks about who the situation says asks)
+        if q.fact in VALUE_KINDS and asking & weights.keys() and not refers_back(asks):
+            for t in weights.keys() - asking:
+                # … a word the asking sentence says too, in another form ("contract", "contractering"), is asked
+                said = any(len(a) >= MIN_HEAD and len(t) >= MIN_HEAD and (a.startswith(t) or t.startswith(a)) for a in asking)
+                if not said and t in set(self.tok(strip_names(q.text))):
+                    weights[t] *= SITUATION_WEIGHT
         # the glossary's words for the earlier question's words weigh as those do
         inherited: set[str] = set()
         if asked_own:

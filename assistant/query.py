@@ -251,6 +251,11 @@ def _asking(text: str) -> str:
     return " ".join(p for p in _SENTENCE_BREAK.split(text.strip()) if p.endswith("?"))
 
 
+def asking_part(text: str) -> str:
+    """The sentences of a question that ask, or the whole text when none ends in "?"."""
+    return _asking(text) or text
+
+
 def is_yes_no(text: str) -> bool:
     """Whether the question asks whether something holds rather than which value it has."""
     asked = _asking(text) or text

@@ -644,3 +644,19 @@ def test_asked_terms_are_a_compound_whole_or_all_its_parts_never_one_part() -> N
     assert ("overeenkomst",) not in alternatives  # a policy that says "overeenkomst" need not say anything of a draft
     assert any(len(alt) > 1 and "overeenkomst" in alt for alt in alternatives)  # … unless it has every part
     assert scorer.asked_terms(["onbekendwoord"], q, terms) == []  # a word no policy uses: nothing can be said
+
+
+def test_the_situation_around_a_value_question_weighs_less_than_what_it_asks() -> None:
+    from assistant.extractive import SITUATION_WEIGHT
+
+    scorer = _scorer_over([*TEXTS, "Een ZBC levert oogzorg.", "Stuur de offerte uiterlijk 1 september.", "Vul de vragenlijst in."])
+    plain = scorer.question_terms(understand("Wanneer moet een ZBC voor oogzorg de offerte indienen?"))
+    situated = scorer.question_terms(understand("Wij zijn een ZBC voor oogzorg. Wanneer moeten we de offerte indienen?"))
+    assert situated.weights["zbc"] == pytest.approx(plain.weights["zbc"] * SITUATION_WEIGHT)
+    assert situated.weights["offert"] == pytest.approx(plain.weights["offert"])
+    # … not when the asking sentence points back at it, nor when it asks about who the situation says asks
+    back = scorer.question_terms(understand("We moeten een vragenlijst invullen. Wanneer krijgen we die?"))
+    (form,) = scorer.tok("vragenlijst")
+    assert back.weights[form] == pytest.approx(scorer.idf(form))
+    who = scorer.question_terms(understand("Wij zijn een ZBC. Welke eisen gelden voor ons?"))
+    assert who.weights["zbc"] == pytest.approx(scorer.idf("zbc"))
