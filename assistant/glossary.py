@@ -160,8 +160,9 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bongecontracteerd\w*|\bniet[- ]gecontracteerd\w*|\bnon-?contracted\b|\bwithout (a )?contract\b|\bno contract\b",
      "niet-gecontracteerde ongecontracteerde"),
     # a separable verb split by the question ("Hoe vraag ik … een contract aan?", "meld ik me … aan")
-    (r"\bvraa?g\w*(?:\s+[\w-]+){0,6}?\s+aan(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b))", "aanvragen aanvraag"),
-    (r"\bmeld\w*(?:\s+[\w-]+){0,6}?\s+aan(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b))", "aanmelden aanvragen aanvraag"),
+    # (named groups: the verb and its particle say it, not the words between them)
+    (r"\b(?P<verb>vraa?g\w*)(?:\s+[\w-]+){0,6}?\s+(?P<particle>aan)(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b))", "aanvragen aanvraag"),
+    (r"\b(?P<verb>meld\w*)(?:\s+[\w-]+){0,6}?\s+(?P<particle>aan)(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b))", "aanmelden aanvragen aanvraag"),
     (r"\bplafond\b", "omzetplafond"),
     (r"\bhoe\s?lang\b", "looptijd periode duur"),
     (r"telefoonnummer|telefonisch|\bphone\b|\bbellen\b|\bcall\b", "bel bellen telefoon telefonisch contact"),
@@ -210,11 +211,19 @@ EXPANSIONS: list[tuple[str, str]] = [
 ]
 
 
+def _phrase(m: re.Match[str]) -> str:
+    """What a glossary match says: a separable verb's verb and particle ("vraag … aan"), else the match."""
+    parts = m.groupdict()
+    if parts.get("verb") and parts.get("particle"):
+        return f"{parts['verb']} {parts['particle']}"
+    return m.group(0)
+
+
 def _matches(text: str) -> list[tuple[list[str], str]]:
     """Each glossary entry the text matches: the phrases it matched, and the terms it adds."""
     out = []
     for rx, terms in EXPANSIONS:
-        found = [m.group(0) for m in re.finditer(rx, text, re.I)]
+        found = [_phrase(m) for m in re.finditer(rx, text, re.I)]
         if found:
             out.append((found, terms))
     return out

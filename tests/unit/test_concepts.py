@@ -660,3 +660,9 @@ def test_the_situation_around_a_value_question_weighs_less_than_what_it_asks() -
     assert back.weights[form] == pytest.approx(scorer.idf(form))
     who = scorer.question_terms(understand("Wij zijn een ZBC. Welke eisen gelden voor ons?"))
     assert who.weights["zbc"] == pytest.approx(scorer.idf("zbc"))
+
+
+def test_a_separable_verb_groups_with_its_synonyms_without_the_words_between_its_parts() -> None:
+    groups = synonym_groups("Hoe vraag ik een contract aan bij Salland?")
+    verb = next(g for g in groups if "aanvragen" in g)
+    assert verb.startswith("vraag aan") and "contract" not in verb.split()  # or every contract sentence states "aanvragen"
