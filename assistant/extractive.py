@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from index.keyword import Tokenizer
+from index.keyword import Tokenizer, lemma
 from index.search import Hit
 
 from .glossary import expand, synonym_groups
@@ -119,6 +119,26 @@ _DEFINES = re.compile(
 
 # a heading repeated in the passage text ("Monitoren contractafspraken")
 HEADING_PENALTY = 0.15
+
+
+# a Dutch verb whose particle ends its clause ("Meld u … aan via het contactformulier", "We spreken
+# een eenjarig contract af."): the particle, where it ends the clause
+_PARTICLE_END = re.compile(r"\s(?P<particle>aan|af|in|op|uit|mee|toe|terug)(?=\s*(?:[.;:!?)]|$|via\b|om\b|bij\b|als\b))")
+_FIRST_WORDS = re.compile(r"^\W*(?P<first>[^\W\d_]+)\W+(?P<second>[^\W\d_]+)")
+
+
+def separable_verbs(text: str) -> list[str]:
+    """Verbs a sentence may split from their particle, joined: a particle that ends a clause with
+    the sentence's first or second word (the imperative's or the main clause's verb): "aanmeld",
+    "afspreken". Which of them is a verb the policies use is the caller's to check."""
+    m = _FIRST_WORDS.match(text)
+    if m is None:
+        return []
+    out = []
+    for p in _PARTICLE_END.finditer(text):
+        if p.start() > m.end():
+            out += [f"{p.group('particle')}{lemma(m.group(w).lower())}" for w in ("first", "second")]
+    return out
 
 
 def is_heading(unit: Unit) -> bool:
@@ -427,7 +447,8 @@ class UnitScorer:
         and headings again (the corpus's texts are finite; questions are not cached here)."""
         toks = self._token_cache.get(text)
         if toks is None:
-            toks = tuple(self.tok(text))
+            joined = [t for v in separable_verbs(text) if len(t := self.tok(v)) == 1 and self.df.get(t[0], 0) > 0]
+            toks = tuple(self.tok(text)) + tuple(t[0] for t in joined)
             if len(self._token_cache) < TOKEN_CACHE_SIZE:
                 self._token_cache[text] = toks
         return toks

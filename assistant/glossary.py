@@ -161,8 +161,8 @@ EXPANSIONS: list[tuple[str, str]] = [
      "niet-gecontracteerde ongecontracteerde"),
     # a separable verb split by the question ("Hoe vraag ik … een contract aan?", "meld ik me … aan")
     # (named groups: the verb and its particle say it, not the words between them)
-    (r"\b(?P<verb>vraa?g\w*)(?:\s+[\w-]+){0,6}?\s+(?P<particle>aan)(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b))", "aanvragen aanvraag"),
-    (r"\b(?P<verb>meld\w*)(?:\s+[\w-]+){0,6}?\s+(?P<particle>aan)(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b))", "aanmelden aanvragen aanvraag"),
+    (r"\b(?P<verb>vraa?g\w*)(?:\s+[\w-]+){0,6}?\s+(?P<particle>aan)(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b|als\b))", "aanvragen aanvraag"),
+    (r"\b(?P<verb>meld\w*)(?:\s+[\w-]+){0,6}?\s+(?P<particle>aan)(?=\s*(?:[?.!,]|$|bij\b|voor\b|via\b|om\b|als\b))", "aanmelden aanvragen aanvraag"),
     (r"\bplafond\b", "omzetplafond"),
     (r"\bhoe\s?lang\b", "looptijd periode duur"),
     (r"telefoonnummer|telefonisch|\bphone\b|\bbellen\b|\bcall\b", "bel bellen telefoon telefonisch contact"),

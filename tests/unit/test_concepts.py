@@ -666,3 +666,15 @@ def test_a_separable_verb_groups_with_its_synonyms_without_the_words_between_its
     groups = synonym_groups("Hoe vraag ik een contract aan bij Salland?")
     verb = next(g for g in groups if "aanvragen" in g)
     assert verb.startswith("vraag aan") and "contract" not in verb.split()  # or every contract sentence states "aanvragen"
+
+
+def test_a_sentence_that_splits_a_verb_from_its_particle_states_the_verb() -> None:
+    from assistant.extractive import separable_verbs
+
+    assert "aanmelden" in separable_verbs("Meld u, bij voorkeur z.s.m., maar uiterlijk vóór 1 september aan via het contactformulier.")
+    assert "afspreken" in separable_verbs("We spreken met u een eenjarig contract af.")
+    assert separable_verbs("Wij richten ons op de regio.") == []  # "op" does not end the clause
+    text = "Meld u uiterlijk 1 september aan via het contactformulier."
+    scorer = _scorer_over([*TEXTS, text, "U kunt zich aanmelden voor een overeenkomst."])
+    terms = scorer.question_terms(understand("Hoe kan ik mij aanmelden?"))
+    assert scorer.topic(_unit(text), terms) == 1.0  # "Meld … aan" says "aanmelden"
