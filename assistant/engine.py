@@ -124,14 +124,20 @@ class Engine:
         terms = self.scorer.question_terms(q, expanded, groups)  # once: search, rerank and sentences share them
         if q.query != q.text:
             terms = self._without_scope_words(filters, terms)
-        about = self._documents_about(q, filters, terms)
-        if about is not None and not about:
-            reason = compose.never_named(q.language, asked_noun(strip_care(strip_names(q.query)), q.language), filters.insurers)
-            return self._not_found(question, q.language, [], reason)
         hits = self._retrieve(q, filters, expanded, terms)
+        asked = asked_noun(strip_care(strip_names(q.query)), q.language)
+        about = self._documents_about(asked, q, filters, terms)
+        t1 = time.perf_counter()
+        if about is not None and not about:
+            # no policy searched names what is asked: the closest passages are only "mogelijk relevant"
+            units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
+            reason = compose.never_named(q.language, asked, filters.insurers)
+            answer = self._not_found(question, q.language, best_units(units, self.scorer, q, terms), reason)
+            answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "total_ms": _ms(t0)}
+            answer.retrieved = [_passage(h) for h in hits] if debug else None
+            return answer
         if about is not None:
             hits = [h for h in hits if h.meta.document in about]
-        t1 = time.perf_counter()
         units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
         ranked = best_units(units, self.scorer, q, terms)
         answer = self._compose(question, q, ranked, units, filters, terms, self._part_bests(q, units, terms))
@@ -186,12 +192,12 @@ class Engine:
             groups += [f"{word} {' '.join(words)}" for word, words in near.items()]
         return text, groups
 
-    def _documents_about(self, q: Question, filters: Filters, terms: Terms) -> set[str] | None:
-        """The policies searched that use the words of what the question asks about ("indexatie"
-        in "Welke indexatie hanteert ZZ?"): a policy that never uses them does not answer, however
-        well its other sentences match. None when the question names no such thing, or names it
-        in words no policy uses (a typo, an English word the glossary lacks)."""
-        wanted = self.scorer.asked_terms(asked_noun(strip_care(strip_names(q.query)), q.language), q, terms)
+    def _documents_about(self, asked: list[str], q: Question, filters: Filters, terms: Terms) -> set[str] | None:
+        """The policies searched that use the words of what the question asks about (`asked`:
+        "indexatie" in "Welke indexatie hanteert ZZ?"): a policy that never uses them does not
+        answer, however well its other sentences match. None when the question names no such
+        thing, or names it in words no policy uses (a typo, an English word the glossary lacks)."""
+        wanted = self.scorer.asked_terms(asked, q, terms)
         if not wanted:
             return None
         found = {d for alt in wanted for d in set.intersection(*(self.searcher.documents_with([t]) for t in alt))}
