@@ -108,6 +108,12 @@ _FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
     # a date asked in so many words, whatever it is about ("on what date … the tariff list?")
     ("date", re.compile(r"\b(on|by|from|until) (what|which) dates?\b|\b(what|which) dates\b|\bop welke datum|"
                         r"\bwelke datum|\bop welke data\b|\b(tot|vanaf|per) wanneer\b", re.I)),
+    # how a value comes about ("hoe wordt het tarief bepaald?", "what does ZK look at when negotiating
+    # tariffs?", "how does the insurer arrive at its prices?"): a procedure, not the value
+    ("procedure", re.compile(r"\bhoe (komt|komen|wordt|worden|bepaalt|bepalen|berekent|berekenen)\b(?![^?]*\bhoog\b)|"
+                             r"\bwaar(op)? (kijkt|kijken|let|letten|baseert|baseren)\b|"
+                             r"\bwhat does [\w' ]{1,40}?\b(look at|consider|take into account|base)\b|"
+                             r"\bhow (is|are|does|do) [^?]{0,60}\b(determined|calculated|set|decided|arrive|established)\b", re.I)),
     # "welk aandeel", not "voor welke specialismen maximeert ZK het aandeel klinische ingrepen?"
     ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welke? (deel|aandeel)|hoe groot\b.{0,30}\baandeel|"
                               r"\bhoeveel van (de|het|ons|onze|uw|mijn)\b|\bhow much of (the|our|my)\b|"

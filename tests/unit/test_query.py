@@ -453,3 +453,11 @@ def test_when_must_i_deliver_the_x_measures_the_date_of_x() -> None:
     assert measured("Wanneer moet ik de prijslijst aanleveren bij ZK?") == ["prijslijst"]
     assert measured("Tot wanneer kan ik de overeenkomst ondertekenen?") == ["overeenkomst"]
     assert measured("Wanneer kan ik me aanmelden?") == []
+
+
+def test_how_a_value_comes_about_is_a_procedure_not_the_value() -> None:
+    assert fact_kind("What does Zilveren Kruis look at when negotiating volume and tariffs for ZG?") == "procedure"
+    assert fact_kind("How does the insurer arrive at its MSZ prices for 2027?") == "procedure"
+    assert fact_kind("Hoe wordt het GRZ-tarief bij ZK bepaald?") == "procedure"
+    assert fact_kind("Hoe hoog wordt het tarief?") == "amount"  # the height is the value
+    assert fact_kind("Welk tarief geldt voor ELV?") == "amount"
