@@ -4,18 +4,28 @@ introduces."""
 
 from __future__ import annotations
 
+import re
+
 from .extractive import VALUE_PATTERN, Unit
 from .query import FactKind
+
+# a sentence that opens by pointing back at the one before ("Hiervoor maken we afspraken …")
+_POINTS_BACK = re.compile(r"^(?:hiervoor|daarvoor|hierbij|daarbij|hierin|daarin|hierdoor|daardoor|daarom|hiermee|daarmee)\b", re.I)
 
 
 def _paragraph_break(a: Unit, b: Unit) -> bool:
     """Whether a blank line separates two consecutive units of one passage (the items of a
-    list passage belong together: the list is one answer)."""
+    list passage belong together: the list is one answer), and `b` starts anew: not a line the
+    PDF broke off mid-sentence ("… unieke verzekerden," / "de ontwikkeling …"), nor a sentence
+    that points back at `a` ("Hiervoor …")."""
     if a.hit.chunk.kind == "list":
         return False
     text = a.hit.chunk.text
     base = a.hit.chunk.start
-    return "\n\n" in text[a.end - base : b.start - base]
+    if "\n\n" not in text[a.end - base : b.start - base]:
+        return False
+    continues = b.text[:1].islower() and not re.search(r"[.!?:;]\s*$", a.text)
+    return not (continues or _POINTS_BACK.match(b.text))
 
 
 def _new_row(a: Unit, b: Unit) -> bool:

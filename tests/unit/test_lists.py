@@ -88,3 +88,23 @@ def test_no_rest_without_a_carried_introduction_or_for_a_list_longer_than_quoted
     assert long_list.rest(split_units(Hit(chunk=first, meta=META, score=1.0), 0)[-1]) == []
     lists, first = _cut_list(rest)
     assert lists.rest(split_units(Hit(chunk=first, meta=META, score=1.0), 0)[0]) == []  # the introduction ends with ':'
+
+
+def test_a_paragraph_runs_on_over_a_line_the_pdf_broke_and_a_sentence_that_points_back() -> None:
+    from assistant.quotes import paragraph_of
+
+    text = (
+        "Wij onderhandelen over volume en tarieven.\n\n"
+        "Hiervoor kijken we naar het aantal unieke verzekerden,\n\n"
+        "de ontwikkeling van de zorgkosten per cliënt.\n\n"
+        "Nieuwe zorgaanbieders melden zich voor 1 juni."
+    )
+    chunk = Chunk(id="p", document="a.pdf", text=text, start=0, end=len(text))
+    units = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
+    quoted = [u.text for u in paragraph_of(units[0], units, 900)]
+    # "Hiervoor …" points back and "de ontwikkeling …" goes on a broken line; the next sentence starts anew
+    assert quoted == [
+        "Wij onderhandelen over volume en tarieven.",
+        "Hiervoor kijken we naar het aantal unieke verzekerden,",
+        "de ontwikkeling van de zorgkosten per cliënt.",
+    ]
