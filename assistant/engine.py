@@ -15,6 +15,7 @@ from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, RetrievedPassage, Turn
 
 from . import compose
+from .abbreviations import abbreviation_groups, find_abbreviations
 from .extractive import (
     COUNT_PATTERN,
     REQUIRED_PATTERN,
@@ -37,6 +38,7 @@ from .query import (
     asked_providers,
     asks_else,
     fact_kind,
+    find_care_types,
     refers_back,
     strip_care,
     strip_names,
@@ -88,6 +90,12 @@ class Engine:
         self.scope = Scope(searcher)
         self.tables = TableIndex(searcher)
         self.lists = ListIndex(searcher)
+        # the abbreviations the policies define that neither the glossary nor the care types cover
+        self.abbreviations = {
+            a: longs
+            for a, longs in find_abbreviations(c.text for c in searcher.chunks).items()
+            if expand(a) == a and not find_care_types(a)
+        }
 
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
@@ -177,6 +185,10 @@ class Engine:
         the groups of words that say one thing (a phrase with its synonyms or translations)."""
         text = expand(q.query)
         groups = synonym_groups(q.query)
+        defined = abbreviation_groups(q.query, self.abbreviations)  # "NIP" ↔ "netto-inkoopkosten", as the policies define it
+        if defined:
+            text = f"{text} {' '.join(defined)}"
+            groups += defined
         spelled = respell(self.searcher.keyword.tokenizer, self.scorer.df, q.query, dutch=q.language == "nl")
         if spelled.splits:
             text = f"{text} {' '.join(w for heads, tail in spelled.splits for w in (*heads, tail))}"
