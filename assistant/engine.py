@@ -36,6 +36,7 @@ from .query import (
     Question,
     asked_noun,
     asked_providers,
+    asks_difference,
     asks_else,
     fact_kind,
     find_care_types,
@@ -258,10 +259,14 @@ class Engine:
             earlier = [u for pb in out for u, _ in pb.values()] if asks_else(part) else []
             taken = {id(u) for u in earlier}
             sections = {(u.hit.meta.insurer, u.hit.chunk.section) for u in earlier}
-            pq = replace(q, text=part, query=part, fact=fact_kind(part), parts=[])
+            # "het verschil tussen A en B": each part asks what one of them is
+            fact = "definition" if asks_difference(q.text) else fact_kind(part)
+            pq = replace(q, text=part, query=part, fact=fact, parts=[])
             # a part that points back ("… en wanneer moet hij klaar zijn?") is about what the rest names
             whole = terms.scaled(1.0 if refers_back(part) else 0.5)
-            part_terms = whole.merged(self.scorer.question_terms(pq, *self._expanded(pq)))
+            own = self.scorer.question_terms(pq, *self._expanded(pq))
+            # (not so for one side of a difference: the question's other words name the other side)
+            part_terms = own if fact == "definition" and asks_difference(q.text) else whole.merged(own)
             best: dict[str, tuple[float, Unit]] = {}
             for u in units:
                 if id(u) in taken or (sections and (u.hit.meta.insurer, u.hit.chunk.section) not in sections):

@@ -117,6 +117,12 @@ _DEFINES = re.compile(
     re.I,
 )
 
+# a numbered heading line ("1.2.1. ELV laag complex", "3. Zorg thuis en dichterbij")
+_NUMBERED_HEADING = re.compile(r"^(?:\d+\.)+\d*\s+[A-ZÀ-Ý]")
+
+# a heading's numbering ("1.2.1.", "3b.")
+_NUMBERING = re.compile(r"^\s*(?:\d+[a-z]?\.)+(?:\d+[a-z]?)?\s*")
+
 # a heading repeated in the passage text ("Monitoren contractafspraken")
 HEADING_PENALTY = 0.15
 
@@ -142,12 +148,14 @@ def separable_verbs(text: str) -> list[str]:
 
 
 def is_heading(unit: Unit) -> bool:
+    """A heading repeated in the text: its section's name, or a short numbered line without a full
+    stop ("1.2.1. ELV laag complex" at the end of the passage before its section)."""
     text = " ".join(unit.text.split())
     return (
         len(text) < 70
         and "\t" not in unit.text
         and not text.endswith((".", "?", "!", ":", ";"))
-        and unit.hit.chunk.section.endswith(text)
+        and (unit.hit.chunk.section.endswith(text) or _NUMBERED_HEADING.match(text) is not None)
     )
 
 
@@ -677,12 +685,33 @@ class UnitScorer:
         """Whether the unit is a definition of a question word: "Een behandelplan is een…",
         "Onder netto-inkoopkosten verstaan wij…" (the word within its first few words)."""
         m = _DEFINES.match(unit.text)
-        return m is not None and any(t in terms.weights for t in self.tok(m.group("subject")))
+        return (m is not None and any(t in terms.weights for t in self.tok(m.group("subject")))) or bool(
+            self.defined_by_heading(unit, terms)
+        )
+
+    def defined_by_heading(self, unit: Unit, terms: Terms) -> str | None:
+        """The heading the unit is the first sentence under, when that heading is two or more of the
+        question's words and nothing else ("1.2.1. ELV laag complex": what follows says what it is)."""
+        chunk = unit.hit.chunk
+        heading = _NUMBERING.sub("", chunk.section.split(" › ")[-1]).strip()
+        named = self.tok(heading)
+        if len(named) < 2 or not all(t in terms.weights for t in named):
+            return None
+        at = chunk.text.find(heading)
+        after = unit.start - chunk.start
+        if at < 0 or after < at + len(heading) or chunk.text[at + len(heading) : after].strip():
+            return None
+        return heading
 
     def score(self, unit: Unit, terms: Terms, fact: FactKind, topic: float | None = None) -> float:
         s = self.topic(unit, terms) if topic is None else topic
         if fact == "definition" and self.defines(unit, terms):
             s += DEFINITION_BONUS
+            heading = self.defined_by_heading(unit, terms)
+            if heading is not None:  # the heading it stands under is its subject, as if it said it
+                stated = terms.stated(self._tokens(f"{heading} {unit.text}"))
+                covered = sum(max((terms.weights[t] * stated[t] for t in c if t in stated), default=0.0) for c in terms.concepts)
+                s = max(s, covered / (terms.total or 1.0) + DEFINITION_BONUS)
         if fact == "change" and _CHANGES_CHAPTER.search(unit.hit.chunk.section.split(" › ")[0]):
             s += CHANGE_BONUS
         if fact == "change" and _CHANGE.search(unit.text):

@@ -210,6 +210,11 @@ _PART_JOIN = re.compile(rf"\s*[,;]?\s+(?:en|and|maar|but)\s+(?={_QUESTION_WORD})
 _DIFFERENCE = re.compile(r"\b(?:verschil tussen|difference between)\s+(.+?)\s+(?:en|and)\s+(.+?)\s*\??\s*$", re.I)
 
 
+def asks_difference(text: str) -> bool:
+    """Whether the question asks the difference between two things: each part asks what one is."""
+    return _DIFFERENCE.search(text) is not None
+
+
 def split_parts(text: str) -> list[str]:
     """The sub-questions of a question that asks several things ("Wanneer moet ik bellen en wat
     moet ik aanleveren?", "het verschil tussen A en B"); empty for a question of one part."""

@@ -678,3 +678,21 @@ def test_a_sentence_that_splits_a_verb_from_its_particle_states_the_verb() -> No
     scorer = _scorer_over([*TEXTS, text, "U kunt zich aanmelden voor een overeenkomst."])
     terms = scorer.question_terms(understand("Hoe kan ik mij aanmelden?"))
     assert scorer.topic(_unit(text), terms) == 1.0  # "Meld … aan" says "aanmelden"
+
+
+def test_the_first_sentence_under_a_heading_of_the_question_words_defines_them() -> None:
+    from assistant.extractive import is_heading, split_units
+
+    text = "1.2 ELV laag complex\n\nDe patiënt heeft een enkelvoudige aandoening. Er is verpleging nodig."
+    chunk = Chunk(id="h", document="a.pdf", text=text, start=0, end=len(text), section="Bijlage 4 › 1.2 ELV laag complex")
+    heading, first, second = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
+    scorer = _scorer_over([*TEXTS, text, "ELV hoog complex is anders."])
+    terms = scorer.question_terms(understand("Wat is ELV laag complex?"))
+    assert scorer.defined_by_heading(first, terms) == "ELV laag complex"
+    assert scorer.defined_by_heading(second, terms) is None  # not the first sentence under it
+    assert scorer.defined_by_heading(heading, terms) is None  # the heading itself defines nothing
+    other = scorer.question_terms(understand("Wat is ELV hoog complex?"))
+    assert scorer.defined_by_heading(first, other) is None  # "laag" is no word of that question
+    # a numbered line without a full stop is a heading, wherever the chunker put it
+    moved = chunk.model_copy(update={"section": "Bijlage 4 › 1. Eerstelijnsverblijf"})
+    assert is_heading(split_units(Hit(chunk=moved, meta=META, score=1.0), 0)[0])

@@ -461,3 +461,11 @@ def test_how_a_value_comes_about_is_a_procedure_not_the_value() -> None:
     assert fact_kind("Hoe wordt het GRZ-tarief bij ZK bepaald?") == "procedure"
     assert fact_kind("Hoe hoog wordt het tarief?") == "amount"  # the height is the value
     assert fact_kind("Welk tarief geldt voor ELV?") == "amount"
+
+
+def test_a_difference_question_has_one_part_per_side() -> None:
+    from assistant.query import asks_difference
+
+    assert asks_difference("Wat is het verschil tussen ELV laag complex en ELV hoog complex?")
+    assert split_parts("Wat is het verschil tussen ELV laag complex en ELV hoog complex?") == ["ELV laag complex", "ELV hoog complex"]
+    assert not asks_difference("Wat is ELV laag complex?")
