@@ -25,6 +25,7 @@ from .extractive import (
     Unit,
     UnitScorer,
     best_units,
+    introduces_list,
     is_heading,
     other_provider,
     split_units,
@@ -408,11 +409,11 @@ class Engine:
             if id(unit) in seen:
                 continue
             seen.add(id(unit))
-            if fact in VALUE_KINDS or unit.text.rstrip().endswith(":"):
+            if fact in VALUE_KINDS or introduces_list(unit.text):
                 group = with_neighbour(unit, units, fact)
             else:
                 group = paragraph_of(unit, units, PARAGRAPH_CHARS)
-            if len(group) > 1 and group[-1].text.rstrip().endswith(":"):
+            if len(group) > 1 and introduces_list(group[-1].text):
                 group += list_after(group[-1], units)  # the list the quote ends by introducing
             if group[-1].text.rstrip().endswith(":"):
                 items = self.lists.following(group[-1])  # … in the next passage, where it fits

@@ -147,6 +147,16 @@ def separable_verbs(text: str) -> list[str]:
     return out
 
 
+# a sentence that introduces a list: ending with ':', or saying "de volgende …" ("Nieuwe zorgaanbieders
+# leveren de volgende documenten aan.")
+_FOLLOWING = re.compile(r"\b(?:de|het)\s+volgende\b[^.:;]*\.\s*$|\bthe following\b[^.:;]*\.\s*$", re.I)
+
+
+def introduces_list(text: str) -> bool:
+    """Whether the sentence introduces the list after it."""
+    return text.rstrip().endswith(":") or _FOLLOWING.search(text) is not None
+
+
 def is_heading(unit: Unit) -> bool:
     """A heading repeated in the text: its section's name, or a short numbered line without a full
     stop ("1.2.1. ELV laag complex" at the end of the passage before its section)."""
@@ -756,7 +766,7 @@ def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms)
             u.score -= OTHER_PROVIDER_PENALTY
         if cares and other_care(u, cares):
             u.score -= OTHER_PROVIDER_PENALTY
-        if listed is not None and u.text.rstrip().endswith(":") and listed.stated(scorer.tok(u.text)):
+        if listed is not None and introduces_list(u.text) and listed.stated(scorer.tok(u.text)):
             u.score += LIST_INTRO_BONUS  # "GRZ wordt gekenmerkt door 5 diagnosegroepen, …:" for "welke diagnosegroepen?"
     return sorted(kept, key=lambda u: (-u.score, u.rank, u.start))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .extractive import VALUE_PATTERN, Unit
+from .extractive import VALUE_PATTERN, Unit, introduces_list
 from .query import FactKind
 
 # a sentence that opens by pointing back at the one before ("Hiervoor maken we afspraken …")
@@ -91,7 +91,7 @@ def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
     if idx < 0:
         return out
     is_statement = unit.hit.chunk.section.endswith(" ".join(unit.text.split()))
-    if unit.text.rstrip().endswith(":"):
+    if introduces_list(unit.text):
         out.extend(same[idx + 1 : idx + 7])  # the list it introduces
     elif is_statement:
         out.extend(same[idx + 1 : idx + 3])  # a heading statement: its explanation holds the facts
@@ -101,7 +101,7 @@ def with_neighbour(unit: Unit, units: list[Unit], fact: FactKind) -> list[Unit]:
         out.append(same[idx + 1])  # a short next sentence of its paragraph: the condition or exception that goes with it
     elif idx + 1 < len(same) and not _paragraph_break(unit, same[idx + 1]) and _next_step(unit, same[idx + 1], fact):
         out.append(same[idx + 1])  # the next step of a schedule: "ontvangt op 9 juni …" → "U heeft tot uiterlijk 22 juli …"
-    if len(out) == 2 and out[1].text.rstrip().endswith(":"):
+    if len(out) == 2 and introduces_list(out[1].text):
         out.extend(list_after(out[1], units))  # … and the list that one introduces ("Lever … aan over de volgende aspecten:")
     return out
 

@@ -108,3 +108,17 @@ def test_a_paragraph_runs_on_over_a_line_the_pdf_broke_and_a_sentence_that_point
         "Hiervoor kijken we naar het aantal unieke verzekerden,",
         "de ontwikkeling van de zorgkosten per cliënt.",
     ]
+
+
+def test_a_sentence_saying_de_volgende_introduces_the_list_after_it() -> None:
+    from assistant.extractive import introduces_list
+    from assistant.quotes import with_neighbour
+
+    assert introduces_list("Lever informatie aan over de volgende aspecten:")
+    assert introduces_list("Nieuwe zorgaanbieders leveren voor 1 juni 2023 de volgende documenten aan.")
+    assert not introduces_list("De volgende stap is het gesprek. Daarna tekent u.")
+    assert not introduces_list("Wij publiceren de planning op de website.")
+    text = "Nieuwe zorgaanbieders leveren voor 1 juni de volgende documenten aan.\n\nUittreksel KvK.\n\nVerklaring omtrent gedrag."
+    chunk = Chunk(id="d", document="a.pdf", text=text, start=0, end=len(text), kind="list")
+    units = split_units(Hit(chunk=chunk, meta=META, score=1.0), 0)
+    assert [u.text for u in with_neighbour(units[0], units, "date")] == [u.text for u in units]
