@@ -130,20 +130,22 @@ HEADING_PENALTY = 0.15
 # a Dutch verb whose particle ends its clause ("Meld u … aan via het contactformulier", "We spreken
 # een eenjarig contract af."): the particle, where it ends the clause
 _PARTICLE_END = re.compile(r"\s(?P<particle>aan|af|in|op|uit|mee|toe|terug)(?=\s*(?:[.;:!?)]|$|via\b|om\b|bij\b|als\b))")
-_FIRST_WORDS = re.compile(r"^\W*(?P<first>[^\W\d_]+)\W+(?P<second>[^\W\d_]+)")
+_WORD = re.compile(r"[^\W\d_]+")
+# how many words before its particle a split verb is looked for
+VERB_REACH = 12
 
 
 def separable_verbs(text: str) -> list[str]:
     """Verbs a sentence may split from their particle, joined: a particle that ends a clause with
-    the sentence's first or second word (the imperative's or the main clause's verb): "aanmeld",
-    "afspreken". Which of them is a verb the policies use is the caller's to check."""
-    m = _FIRST_WORDS.match(text)
-    if m is None:
-        return []
+    a word before it that is a verb (its lemma ends in -en: "Meld u … aan": "aanmelden"; "Nieuwe
+    zorgaanbieders … leveren … de volgende documenten aan": "aanleveren"). Which of them is a verb the
+    policies use is the caller's to check."""
     out = []
     for p in _PARTICLE_END.finditer(text):
-        if p.start() > m.end():
-            out += [f"{p.group('particle')}{lemma(m.group(w).lower())}" for w in ("first", "second")]
+        for w in _WORD.findall(text[: p.start()])[-VERB_REACH:]:
+            base = lemma(w.lower())
+            if base.endswith("en") and len(base) > 3:
+                out.append(f"{p.group('particle')}{base}")
     return out
 
 

@@ -674,6 +674,8 @@ def test_a_sentence_that_splits_a_verb_from_its_particle_states_the_verb() -> No
     assert "aanmelden" in separable_verbs("Meld u, bij voorkeur z.s.m., maar uiterlijk vóór 1 september aan via het contactformulier.")
     assert "afspreken" in separable_verbs("We spreken met u een eenjarig contract af.")
     assert separable_verbs("Wij richten ons op de regio.") == []  # "op" does not end the clause
+    # the verb need not come first: "Nieuwe zorgaanbieders … leveren … de volgende documenten aan"
+    assert "aanleveren" in separable_verbs("Nieuwe zorgaanbieders leveren voor 1 juni 2023 de volgende documenten aan.")
     text = "Meld u uiterlijk 1 september aan via het contactformulier."
     scorer = _scorer_over([*TEXTS, text, "U kunt zich aanmelden voor een overeenkomst."])
     terms = scorer.question_terms(understand("Hoe kan ik mij aanmelden?"))
