@@ -532,10 +532,11 @@ class UnitScorer:
         asking = set(self.tok(strip_names(asks)))
         # (a value question's: "welke eisen gelden voor ons?" asks about who the situation says asks)
         if q.fact in VALUE_KINDS and asking & weights.keys() and not refers_back(asks):
-            for t in weights.keys() - asking:
+            situation = set(self.tok(strip_names(q.text))) - asking
+            for t in weights.keys() & situation:
                 # … a word the asking sentence says too, in another form ("contract", "contractering"), is asked
                 said = any(len(a) >= MIN_HEAD and len(t) >= MIN_HEAD and (a.startswith(t) or t.startswith(a)) for a in asking)
-                if not said and t in set(self.tok(strip_names(q.text))):
+                if not said:
                     weights[t] *= SITUATION_WEIGHT
         # the glossary's words for the earlier question's words weigh as those do
         inherited: set[str] = set()
