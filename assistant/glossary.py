@@ -128,7 +128,7 @@ EXPANSIONS: list[tuple[str, str]] = [
     (r"\bbudget[- ]neutral\b|\bcost[- ]neutral\b", "budgetneutraal"),
     (r"\bcompared (with|to)\b|\bversus\b|\bvs\.?\b", "ten opzichte van versus"),
     (r"\ballowed\b|\bpermitted\b|\bprohibited\b|\bforbidden\b", "toegestaan niet toegestaan mag"),
-    (r"\balongside\b|\bat the same time\b|\bsimultaneous\w*\b|\bcombin\w+\b", "naast gelijktijdig combinatie"),
+    (r"\balongside\b|\bat the same time\b|\bsimultaneous\w*\b|\bcombin\w+\b|\bconcurrent\w*\b", "naast gelijktijdig combinatie samenloop"),
     (r"\bwards?\b|\bdepartments?\b", "afdeling afdelingen"),
     (r"\brooms?\b", "kamer kamers eenpersoonskamers"),
     (r"\bnurses?\b", "verpleegkundige verpleegkundigen"),
@@ -199,6 +199,9 @@ EXPANSIONS: list[tuple[str, str]] = [
     # how long a provider has existed ("hoe lang moet je bestaan"): the policies say "operationeel", "in bedrijf"
     (r"\bbestaa?n\b|\bbestaat\b|\bbestond\w*|\boperationeel\b|\bin bedrijf\b", "operationeel in bedrijf volwaardig"),
     (r"\bwachtlijst\w*|\bwachttijd\w*", "wachttijden wachtlijst treeknormen wachtlijstbemiddeling"),
+    # two kinds of care billed for one patient at once: the policies call it "samenloop"
+    (r"\btegelijk\w*|\bgelijktijdig\w*|\bnaast elkaar\b|\bnaast (de|het)\b.{0,40}\bdeclarer\w*|\bcombiner\w*",
+     "samenloop gelijktijdig combinatie"),
     # a field of care and its provider's adjective (the lemmatiser keeps them apart)
     (r"\baudiolog\w*|\baudiology\b", "audiologie audiologisch audiologische"),
     (r"\b(in|op|toe)?stur\w*|\bversturen\b|\bindien(en|t|ing)\b|\baanlever\w*|\bleveren\b",

@@ -190,6 +190,9 @@ def test_the_glossary_knows_common_english_procurement_words() -> None:
     assert "solvabiliteit" in expand("How do you assess our financial health?")
     assert "patiënttevredenheid" in expand("How must we measure patient satisfaction?")
     assert expand("Wat is de standaardprocedure?") == "Wat is de standaardprocedure?"  # not "standard"
+    # billing two kinds of care at once is "samenloop" in the policies
+    assert "samenloop" in expand("Can we bill physiotherapy alongside outpatient GRZ?")
+    assert "samenloop" in expand("Mogen we MSR tegelijk met ambulante GRZ declareren?")
 
 
 def test_a_change_question_prefers_a_sentence_that_says_something_changes() -> None:
