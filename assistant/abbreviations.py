@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+
+from .glossary import stopwords
 
 # "long form (ABBR)": an abbreviation of 2 to 8 letters, mostly capitals, in parentheses
 _DEFINED = re.compile(r"(?P<before>(?:[^\W\d_][\w'’-]*\s+){1,6})\((?P<abbr>[A-Za-z][A-Za-z&]{1,7})(?:'s)?\)")
@@ -35,13 +36,6 @@ def _long_form(before: str, abbr: str) -> str | None:
     return found if len(found) > len(abbr) + 2 else None
 
 
-@cache
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
-
-    return frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_DUTCH)
-
-
 def find_abbreviations(texts: Iterable[str]) -> dict[str, set[str]]:
     """Each abbreviation (lower case) the texts define, with its long forms (lower case)."""
     out: dict[str, set[str]] = {}
@@ -63,7 +57,7 @@ def abbreviation_groups(question: str, known: dict[str, set[str]]) -> list[str]:
     groups = []
     for abbr, longs in known.items():
         # an abbreviation that is also a word ("NOG", "SO") counts only in capitals
-        flags = 0 if abbr not in _stopwords() else re.NOFLAG
+        flags = 0 if abbr not in stopwords() else re.NOFLAG
         target = question if flags == re.NOFLAG else text
         pattern = abbr.upper() if flags == re.NOFLAG else abbr
         uses_abbr = re.search(rf"\b{re.escape(pattern)}(?:\b|-)", target) is not None

@@ -697,10 +697,11 @@ class UnitScorer:
     def defines(self, unit: Unit, terms: Terms) -> bool:
         """Whether the unit is a definition of a question word: "Een behandelplan is een…",
         "Onder netto-inkoopkosten verstaan wij…" (the word within its first few words)."""
+        return self._defines_in_words(unit, terms) or self.defined_by_heading(unit, terms) is not None
+
+    def _defines_in_words(self, unit: Unit, terms: Terms) -> bool:
         m = _DEFINES.match(unit.text)
-        return (m is not None and any(t in terms.weights for t in self.tok(m.group("subject")))) or bool(
-            self.defined_by_heading(unit, terms)
-        )
+        return m is not None and any(t in terms.weights for t in self.tok(m.group("subject")))
 
     def defined_by_heading(self, unit: Unit, terms: Terms) -> str | None:
         """The heading the unit is the first sentence under, when that heading is two or more of the
@@ -718,9 +719,9 @@ class UnitScorer:
 
     def score(self, unit: Unit, terms: Terms, fact: FactKind, topic: float | None = None) -> float:
         s = self.topic(unit, terms) if topic is None else topic
-        if fact == "definition" and self.defines(unit, terms):
+        heading = self.defined_by_heading(unit, terms) if fact == "definition" else None
+        if fact == "definition" and (heading is not None or self._defines_in_words(unit, terms)):
             s += DEFINITION_BONUS
-            heading = self.defined_by_heading(unit, terms)
             if heading is not None:  # the heading it stands under is its subject, as if it said it
                 stated = terms.stated(self._tokens(f"{heading} {unit.text}"))
                 covered = sum(max((terms.weights[t] * stated[t] for t in c if t in stated), default=0.0) for c in terms.concepts)

@@ -246,7 +246,8 @@ def synonym_groups(text: str) -> list[str]:
 
 
 @cache
-def _stopwords() -> frozenset[str]:
+def stopwords() -> frozenset[str]:
+    """The Dutch and English stop words (bm25s's lists)."""
     from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
 
     return frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_DUTCH)
@@ -256,7 +257,7 @@ def translations(text: str, lexicon: Lexicon, embed_terms: Embed) -> dict[str, l
     """Corpus words that mean what the question's unknown words mean (see `index.lexicon`):
     every word of `text` that is no stop word and occurs nowhere in the corpus, with its
     nearest corpus words, if any are near enough."""
-    stop = _stopwords()
+    stop = stopwords()
     out: dict[str, list[str]] = {}
     for word in dict.fromkeys(words_of(text)):
         if word in lexicon or word in stop:
