@@ -57,9 +57,7 @@ def abbreviation_groups(question: str, known: dict[str, set[str]]) -> list[str]:
     groups = []
     for abbr, longs in known.items():
         # an abbreviation that is also a word ("NOG", "SO") counts only in capitals
-        flags = 0 if abbr not in stopwords() else re.NOFLAG
-        target = question if flags == re.NOFLAG else text
-        pattern = abbr.upper() if flags == re.NOFLAG else abbr
+        target, pattern = (question, abbr.upper()) if abbr in stopwords() else (text, abbr)
         uses_abbr = re.search(rf"\b{re.escape(pattern)}(?:\b|-)", target) is not None
         if uses_abbr or any(long in text for long in longs):
             groups.append(" ".join([abbr, *sorted(longs)]))

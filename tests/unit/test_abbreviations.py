@@ -28,6 +28,7 @@ def test_a_question_using_either_form_gets_the_other() -> None:
         "nip netto inkooprijzen netto-inkoopkosten"
     ]
     assert abbreviation_groups("Welke richtlijnen van het waarborgfonds voor de zorgsector?", found)[0].startswith("wfz")
+    assert abbreviation_groups("voorwaarden nip-afspraak zk?", found)[0].startswith("nip")  # typed in lower case
     # an abbreviation that is also a word counts only in capitals: "nog" is Dutch for "still"
     assert abbreviation_groups("Geldt het beleid nog?", found) == []
     assert abbreviation_groups("Welke richtlijnen van het NOG gelden?", found)[0].startswith("nog")
