@@ -6,7 +6,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from index.search import Hit, HybridSearcher
@@ -83,6 +83,17 @@ QUOTE_BUDGET = 1400
 TABLE_ALLOWANCE = 400
 
 
+@dataclass
+class Candidates:
+    """A question understood and retrieved for: its filters, weighted terms, passages and units."""
+
+    q: Question
+    filters: Filters
+    terms: Terms
+    hits: list[Hit]
+    units: list[Unit]
+
+
 class Engine:
     def __init__(self, searcher: HybridSearcher, settings: Settings) -> None:
         self.searcher = searcher
@@ -102,6 +113,26 @@ class Engine:
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
         t0 = time.perf_counter()
+        found = self.candidates(question, history, user_filters, debug)
+        if isinstance(found, Answer):
+            found.timings = {**found.timings, "total_ms": _ms(t0)}
+            return found
+        c = found
+        t1 = time.perf_counter()
+        ranked = best_units(c.units, self.scorer, c.q, c.terms)
+        answer = self._compose(question, c.q, ranked, c.units, c.filters, c.terms, self._part_bests(c.q, c.units, c.terms))
+        answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
+        if debug:
+            answer.retrieved = [_passage(h) for h in c.hits]
+        return answer
+
+    def candidates(
+        self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool = False
+    ) -> Candidates | Answer:
+        """Understanding and retrieval: the question's candidate units, or the answer when the
+        question is answered without them (out of scope, nothing asked, a validity question, a
+        policy that never names what is asked)."""
+        t0 = time.perf_counter()
         q = understand(question, history)
         problem = self.scope.problem(q)
         if problem:
@@ -110,7 +141,6 @@ class Engine:
                 status="not_found",
                 answer=compose.not_found(q.language, problem),
                 language=q.language,
-                timings={"total_ms": _ms(t0)},
                 retrieved=[] if debug else None,
             )
         if (not self.scorer.has_content(q) and not q.insurers and not q.care_types) or self.scorer.names_only(q):
@@ -120,14 +150,12 @@ class Engine:
                 status="clarify",
                 answer=compose.clarify(q.language, [*q.insurers, *q.care_types]),
                 language=q.language,
-                timings={"total_ms": _ms(t0)},
                 retrieved=[] if debug else None,
             )
         filters = self.scope.filters(q, user_filters)
         if asks_validity(q.text):
             found = self._validity(question, q, filters)
             if found is not None:
-                found.timings = {"total_ms": _ms(t0)}
                 found.retrieved = [] if debug else None
                 return found
         expanded, groups = self._expanded(q)
@@ -137,24 +165,20 @@ class Engine:
         hits = self._retrieve(q, filters, expanded, terms)
         asked = asked_noun(strip_care(strip_names(q.query)), q.language)
         about = self._documents_about(asked, q, filters, terms)
-        t1 = time.perf_counter()
         if about is not None and not about:
             # no policy searched names what is asked: the closest passages are only "mogelijk relevant"
             units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
             reason = compose.never_named(q.language, asked, filters.insurers)
             answer = self._not_found(question, q.language, best_units(units, self.scorer, q, terms), reason)
-            answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "total_ms": _ms(t0)}
+            answer.timings = {"retrieval_ms": _ms(t0)}
             answer.retrieved = [_passage(h) for h in hits] if debug else None
             return answer
         if about is not None:
             hits = [h for h in hits if h.meta.document in about]
         units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
-        ranked = best_units(units, self.scorer, q, terms)
-        answer = self._compose(question, q, ranked, units, filters, terms, self._part_bests(q, units, terms))
-        answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
-        if debug:
-            answer.retrieved = [_passage(h) for h in hits]
-        return answer
+        for h in hits:
+            h.extra["outdated"] = is_outdated(h.meta, self.searcher.year)
+        return Candidates(q=q, filters=filters, terms=terms, hits=hits, units=units)
 
     def _validity(self, question: str, q: Question, filters: Filters) -> Answer | None:
         """Whether the policies the question is about still hold, one line each, each quoting the

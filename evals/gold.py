@@ -30,6 +30,8 @@ QuestionType = Literal[
     "change",
     "definition",
     "ambiguous",
+    "comparison",
+    "yesno",
     "unanswerable",
     "followup",
 ]

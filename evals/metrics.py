@@ -16,7 +16,7 @@ from typing import Any
 from inkoopwijzer.types import Answer
 
 from .gold import GoldQuestion
-from .matching import contains, doc_stem, first_hit_rank, fold, states_fact
+from .matching import contains, doc_stem, first_hit_rank, fold, quote_retrieved, states_fact
 
 __all__ = [
     "HIT_KS",
@@ -25,6 +25,7 @@ __all__ = [
     "QuestionScore",
     "aggregate",
     "breakdown",
+    "holds_evidence",
     "percentile",
     "score_question",
 ]
@@ -32,6 +33,8 @@ __all__ = [
 HIT_KS = (1, 3, 5, 10)
 COVERAGE_K = 5
 NO_SOURCE = "(none)"
+# question types answered per insurer or policy: every expected source should be cited
+PER_INSURER_TYPES = frozenset({"ambiguous", "comparison"})
 LOWER_IS_BETTER = frozenset({"false_refusal_rate", "answer_chars_p50", "latency_p50_ms", "latency_p95_ms"})
 
 Metrics = dict[str, float | int | None]
@@ -108,7 +111,9 @@ class QuestionScore:
     insurer_coverage: float | None = None
     retrieval_coverage: float | None = None
     error: str | None = None
-    answer_chars: int | None = None  # length of an answered answer (quotes included)
+    answer_chars: int | None = None  # length of an answered answer's text (`Answer.answer`)
+    quotes_scored: int = 0  # quoted stretches of an answered question with evidence
+    quotes_relevant: int = 0  # … of which hold gold evidence (`holds_evidence`)
 
     def hit(self, k: int) -> bool | None:
         if not self.retrieval_scored:
@@ -122,7 +127,8 @@ class QuestionScore:
             return False
         if self.refused is not None:
             return self.refused
-        checks = [self.key_facts, self.cite_correct, self.insurer_coverage == 1.0 if self.type == "ambiguous" else None]
+        per_insurer = self.type in PER_INSURER_TYPES
+        checks = [self.key_facts, self.cite_correct, self.insurer_coverage == 1.0 if per_insurer else None]
         applicable = [c for c in checks if c is not None]
         return self.status == "answered" and all(applicable)
 
@@ -196,7 +202,10 @@ def score_question(
             doc_stem(c.document) in expected and documents.quote_in(doc_stem(c.document), c.quote)
             for c in answer.citations
         )
-    if gold.type == "ambiguous" and expected:
+    if gold.evidence and answer.status == "answered" and answer.citations:
+        score.quotes_scored = len(answer.citations)
+        score.quotes_relevant = sum(1 for c in answer.citations if holds_evidence(c.quote, gold.evidence))
+    if gold.type in PER_INSURER_TYPES and expected:
         cited = {doc_stem(c.document) for c in answer.citations}
         score.insurer_coverage = len(expected & cited) / len(expected)
         top = passages[:COVERAGE_K]
@@ -207,6 +216,13 @@ def score_question(
         }
         score.retrieval_coverage = len(covered) / len(expected)
     return score
+
+
+def holds_evidence(quote: str, evidence: Sequence[str]) -> bool:
+    """Whether a quoted stretch holds gold evidence: it contains an evidence quote (or ≥ 60 % of its
+    words in order), or an evidence quote contains it the same way (a quote of one sentence of a
+    longer evidence passage)."""
+    return any(quote_retrieved(e, quote) or quote_retrieved(quote, e) for e in evidence)
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
@@ -243,12 +259,16 @@ def aggregate(scores: Sequence[QuestionScore]) -> Metrics:
         sum(s.facts_total - len(s.missing_facts) for s in scores if s.key_facts is not None) / facts if facts else None
     )
     metrics["cite_correct"] = _mean(s.cite_correct for s in scores)
+    # of all stretches quoted for answerable questions, the share that holds gold evidence
+    quoted = sum(s.quotes_scored for s in scores)
+    metrics["quote_precision"] = sum(s.quotes_relevant for s in scores) / quoted if quoted else None
     metrics["verbatim_quote_rate"] = sum(s.verbatim_citations for s in scores) / citations if citations else None
     metrics["refusal_accuracy"] = _mean(s.refused for s in scores)
     metrics["false_refusal_rate"] = _mean(s.false_refusal for s in scores)
     metrics["insurer_coverage"] = _mean(s.insurer_coverage for s in scores)
     metrics[f"retrieval_insurer_coverage@{COVERAGE_K}"] = _mean(s.retrieval_coverage for s in scores)
     metrics["followup_key_facts"] = _mean(s.key_facts for s in scores if s.type == "followup")
+    metrics["comparison_key_facts"] = _mean(s.key_facts for s in scores if s.type == "comparison")
     metrics["pass_rate"] = _mean(s.passed for s in scores)
     metrics["errors"] = sum(1 for s in scores if s.error is not None)
     # the price of stating more facts: how long answers get (a provider reads them)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .gate import GATE_SPLITS
 from .metrics import COVERAGE_K, HIT_KS, LOWER_IS_BETTER
 
 __all__ = ["SUMMARY_METRICS", "changed_questions", "render_report"]
@@ -16,11 +17,13 @@ SUMMARY_METRICS: tuple[str, ...] = (
     "key_fact_recall",
     "cite_correct",
     "verbatim_quote_rate",
+    "quote_precision",
     "refusal_accuracy",
     "false_refusal_rate",
     "insurer_coverage",
     f"retrieval_insurer_coverage@{COVERAGE_K}",
     "followup_key_facts",
+    "comparison_key_facts",
     "pass_rate",
     "answer_chars_p50",
     "latency_p50_ms",
@@ -32,9 +35,11 @@ _GROUP_METRICS = (
     "mrr",
     "key_facts",
     "cite_correct",
+    "quote_precision",
     "refusal_accuracy",
     "false_refusal_rate",
     "pass_rate",
+    "answer_chars_p50",
 )
 
 _LABELS = {
@@ -45,9 +50,11 @@ _LABELS = {
     "verbatim_quote_rate": "verbatim quotes",
     "refusal_accuracy": "refusal accuracy (unanswerable)",
     "false_refusal_rate": "false refusals (answerable) ↓",
-    "insurer_coverage": "insurer coverage (ambiguous, cited)",
-    f"retrieval_insurer_coverage@{COVERAGE_K}": f"insurer coverage (ambiguous, top-{COVERAGE_K} retrieved)",
+    "insurer_coverage": "insurer coverage (ambiguous, comparison; cited)",
+    f"retrieval_insurer_coverage@{COVERAGE_K}": f"insurer coverage (ambiguous, comparison; top-{COVERAGE_K} retrieved)",
+    "quote_precision": "quote precision (quotes holding evidence)",
     "followup_key_facts": "follow-up key facts",
+    "comparison_key_facts": "comparison key facts",
     "pass_rate": "questions passed",
     "answer_chars_p50": "answer length p50, characters ↓",
     "latency_p50_ms": "latency p50 ms ↓",
@@ -195,6 +202,9 @@ def render_report(
         out.append(f"- reference: run {ref_run.get('id', '?')} of {ref_run.get('date', '?')} (evals/reference/)")
     else:
         out.append("- reference: none yet (copy a run into evals/reference/ with `python -m evals --save-reference`)")
+    gated = [s for s in metrics.get("by_split", {}) if s in GATE_SPLITS]
+    if gated:
+        out.append(f"- gate split(s) {', '.join(gated)}: totals only; their questions are never listed")
     out += ["", "## Summary", ""]
     out += _summary(metrics, baseline, reference)
     out += [

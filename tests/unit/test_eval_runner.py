@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -268,3 +269,18 @@ def test_cli_exit_codes(
     bad.write_text('{"id": 1}\n')
     assert cli_eval(bad, tmp_path / "o3", None, False, False, quiet=True) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_a_gate_split_is_reported_as_totals_only(tmp_path: Path, gold_file: Path) -> None:
+    """The held-out split's questions never reach results.jsonl, the report or the progress lines."""
+    gold = gold_file.rename(tmp_path / "heldout.jsonl")
+    lines: list[str] = []
+    result = run_eval(
+        gold, tmp_path / "out", None, False, assistant=FakeAssistant(), reference_dir=None, progress=lines.append
+    )
+    assert result.metrics["by_split"]["heldout"]["n"] == len(GOLD)  # counted in the totals
+    assert result.results == [] and (tmp_path / "out" / "results.jsonl").read_text() == ""
+    shown = (tmp_path / "out" / "report.md").read_text() + "\n".join(lines)
+    for g in GOLD:
+        assert not re.search(rf"\b{re.escape(g['id'])}\b", shown) and g["question"] not in shown
+    assert "totals only" in shown
