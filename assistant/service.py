@@ -5,15 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
+from index.facts import load_facts
 from index.search import get_searcher
-from index.store import current_version
+from index.store import IndexVersion, current_version
 from index.validity import is_outdated, reference_year, validity_notice
 from inkoopwijzer.errors import BadRequestError, IndexMissingError, InkoopwijzerError
 from inkoopwijzer.settings import Settings, get_settings
-from inkoopwijzer.types import Answer, DocumentMeta, Filters, Turn
+from inkoopwijzer.types import Answer, DatedEvent, DocumentMeta, Filters, Threshold, Turn
 
 from .engine import Engine
+from .planning import FactQuery, calendar_ics, outdated_documents, select_events, select_thresholds
 
 __all__ = ["Assistant", "DocumentInfo", "Health", "get_assistant"]
 
@@ -128,6 +131,37 @@ class Assistant:
         version = current_version(self.settings)
         return version.sources.get(document) if version else None
 
+    # --- the planning calendar: facts extracted at ingest -----------------------------------
+
+    def today(self) -> date:
+        """The day 'time left' is counted from: `INKOOPWIJZER_TODAY`, or today."""
+        return date.fromisoformat(self.settings.today) if self.settings.today else date.today()
+
+    def _version(self) -> IndexVersion:
+        version = current_version(self.settings)
+        if version is None:
+            raise IndexMissingError()
+        return version
+
+    def events(self, query: FactQuery | None = None) -> list[DatedEvent]:
+        """The dated events of the indexed policies (current ones unless asked), by date."""
+        version = self._version()
+        outdated = outdated_documents(version.documents, reference_year(self.settings.today))
+        return select_events(load_facts(version).events, query or FactQuery(), outdated)
+
+    def thresholds(self, query: FactQuery | None = None) -> list[Threshold]:
+        """The thresholds of the indexed policies (current ones unless asked)."""
+        version = self._version()
+        outdated = outdated_documents(version.documents, reference_year(self.settings.today))
+        return select_thresholds(load_facts(version).thresholds, query or FactQuery(), outdated)
+
+    def calendar(self, query: FactQuery | None = None) -> bytes:
+        """The events as an iCalendar feed, linking to the cited pages under the public base URL."""
+        version = self._version()
+        events = self.events(query)
+        base = self.settings.public_base_url or f"http://{self.settings.host}:{self.settings.port}"
+        return calendar_ics(events, base, stamp=_built_at(version))
+
     def health(self) -> Health:
         version = current_version(self.settings)
         if version is None:
@@ -140,6 +174,15 @@ class Assistant:
         except Exception as exc:  # noqa: BLE001 - any store failure means unhealthy
             return Health(True, len(version.documents), False, False, f"vector store: {exc.__class__.__name__}")
         return Health(True, len(version.documents), True, True)
+
+
+def _built_at(version: IndexVersion) -> datetime:
+    """When a version was written (its name is its UTC time): the feed's DTSTAMP, the same for every
+    request to one version."""
+    try:
+        return datetime.strptime(version.name, "v-%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.fromtimestamp(version.path.stat().st_mtime, tz=UTC)
 
 
 _assistant: Assistant | None = None

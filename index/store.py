@@ -8,6 +8,7 @@ Layout under `<data_dir>/index/`:
     v-…/documents.json    document metadata and source paths
     v-…/chunks.jsonl      passages
     v-…/texts/<doc>.txt   document texts (citations are offsets into these)
+    v-…/facts.json        dated events and thresholds of the documents (`index.facts`)
     v-…/bm25/             keyword index
     v-…/lexicon/          corpus words and their embeddings (question words → the policies' words)
     v-…/chroma/           embedded Chroma (a Chroma server holds collection `inkoopwijzer_v-…` instead)
@@ -37,6 +38,7 @@ from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import Chunk, DocumentMeta, IngestFailure, IngestReport
 
 from .embeddings import get_embedder
+from .facts import write_facts
 from .keyword import KeywordIndex
 from .lexicon import Lexicon
 from .validity import mark_superseded
@@ -56,9 +58,10 @@ __all__ = [
 Progress = Callable[[str, int, int], None]
 
 # What a version holds; bumped when a version gains a part or its tokens change (2: the lexicon;
-# 3: keyword tokens lemmatised before stemming; 4: the vector index searched exhaustively, EF_SEARCH).
-# An ingest rebuilds a version of an older format even when no document changed.
-INDEX_FORMAT = 4
+# 3: keyword tokens lemmatised before stemming; 4: the vector index searched exhaustively, EF_SEARCH;
+# 5: dated events and thresholds in facts.json). An ingest rebuilds a version of an older format even
+# when no document changed; the rebuild takes every embedding from the cache.
+INDEX_FORMAT = 5
 
 # Candidates the vector index (HNSW) explores per query. Chroma's default (100) is approximate: with
 # 60-80 results asked, which passages came back varied from one process to the next, and so did the
@@ -333,6 +336,9 @@ def _write_version(
     with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
         for c in all_chunks:
             fh.write(c.model_dump_json() + "\n")
+    if progress:
+        progress("facts", 0, 1)
+    write_facts(tmp, ((by_doc[d], chunks, text, pages.get(d, [])) for d, (_, chunks, text, _) in sorted(state.items())))
 
     search_texts = [c.search_text(by_doc[c.document]) for c in all_chunks]
     embedder = get_embedder(settings)

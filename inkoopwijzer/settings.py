@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # server
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
+    public_base_url: str | None = Field(
+        default=None,
+        description="The address users reach this server at (https://host), for links in the calendar feed; default http://host:port.",
+    )
     desk_token: SecretStr | None = Field(
         default=None, description="Token for the support-desk view and admin API routes."
     )

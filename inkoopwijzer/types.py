@@ -6,6 +6,7 @@ evaluation scores. Render it at the edge; never re-parse its text.
 
 from __future__ import annotations
 
+import calendar
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -13,13 +14,21 @@ from pydantic import BaseModel, Field
 __all__ = [
     "Answer",
     "AnswerStatus",
+    "AnswerTable",
     "Chunk",
     "Citation",
+    "DatedEvent",
     "DocumentMeta",
+    "EventKind",
+    "FactSource",
     "Filters",
     "IngestFailure",
     "IngestReport",
     "RetrievedPassage",
+    "TableCell",
+    "TableRow",
+    "Threshold",
+    "ThresholdKind",
     "Turn",
 ]
 
@@ -120,6 +129,30 @@ class RetrievedPassage(BaseModel):
 AnswerStatus = Literal["answered", "not_found", "clarify"]
 
 
+class TableCell(BaseModel):
+    """One value of a comparison table, with the number of the citation it comes from."""
+
+    value: str
+    citation: int | None = Field(default=None, description="`Citation.n` of the quote that states the value")
+
+
+class TableRow(BaseModel):
+    """One insurer's (or one policy's) row of a comparison table."""
+
+    insurer: str | None = None
+    title: str = Field(default="", description="The policy the row's values come from")
+    document: str = ""
+    cells: list[TableCell] = Field(default_factory=list, description="One per column after the insurer")
+
+
+class AnswerTable(BaseModel):
+    """A comparison of insurers or policies: a lead sentence answering it, then one row each."""
+
+    lead: str = Field(description="e.g. 'Zilveren Kruis het eerst: 15 september 2026'")
+    columns: list[str] = Field(description="Headers of the cells, e.g. ['Uiterste datum']")
+    rows: list[TableRow] = Field(default_factory=list)
+
+
 class Answer(BaseModel):
     """The one result type of Inkoopwijzer."""
 
@@ -135,6 +168,7 @@ class Answer(BaseModel):
     mode: str = "extractive"
     language: Literal["nl", "en"] = "nl"
     insurers: list[str] = Field(default_factory=list, description="Insurers the answer is about")
+    table: AnswerTable | None = Field(default=None, description="A comparison question's table, one row per insurer")
     timings: dict[str, float] = Field(default_factory=dict, description="milliseconds per stage")
 
 
@@ -154,3 +188,96 @@ class IngestReport(BaseModel):
     failed: list[IngestFailure] = Field(default_factory=list)
     index_version: str | None = None
     seconds: float = 0.0
+
+
+# --- facts extracted at ingest: dated events and thresholds --------------------------------
+
+
+class FactSource(BaseModel):
+    """Where a fact is stated: the verbatim unit (sentence or table row), its section and page."""
+
+    document: str
+    quote: str = Field(description="Verbatim text of the document: text[start:end]")
+    section: str = ""
+    page: int | None = None
+    start: int
+    end: int
+    chunk_id: str = Field(default="", description="The passage that holds the quote")
+
+
+EventKind = Literal["deadline", "event", "start", "window"]
+
+
+class DatedEvent(BaseModel):
+    """A dated event of a policy: a deadline for providers, something the insurer does, a rule or
+    contract that starts, or a window. Exactly one of `date`, `month`, `quarter`, `start`+`end` or
+    `day_month` says when."""
+
+    uid: str = Field(description="Stable across re-ingests of unchanged text: insurer, policy, date and the unit's words")
+    kind: EventKind
+    date: str | None = Field(default=None, description="ISO yyyy-mm-dd")
+    month: str | None = Field(default=None, description="yyyy-mm when only the month is given")
+    quarter: str | None = Field(default=None, description="yyyy-Qn when only the quarter is given")
+    start: str | None = Field(default=None, description="A window's first day, ISO")
+    end: str | None = Field(default=None, description="A window's last day, ISO")
+    day_month: str | None = Field(default=None, description="--mm-dd when the text gives no year and none can be inferred")
+    approximate: bool = Field(default=False, description="Only a month or quarter, or 'rond', 'eind', 'begin' …")
+    year_inferred: bool = Field(default=False, description="The text left the year out; it comes from the table or the sentence")
+    who: str = Field(default="", description="Who it concerns, e.g. 'nieuwe zorgaanbieders'")
+    what: str = Field(description="What happens, in the policy's words")
+    insurer: str | None = None
+    document: str
+    title: str = ""
+    care_types: list[str] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list, description="Years the policy covers")
+    sources: list[FactSource] = Field(default_factory=list, description="Every place the policy states it (first: the main one)")
+
+    def first_day(self) -> str | None:
+        """The first day the event refers to (ISO), for sorting and filtering; None without a year."""
+        if self.date:
+            return self.date
+        if self.start:
+            return self.start
+        if self.month:
+            return f"{self.month}-01"
+        if self.quarter:
+            year, q = self.quarter.split("-Q")
+            return f"{year}-{3 * int(q) - 2:02d}-01"
+        return None
+
+    def last_day(self) -> str | None:
+        """The last day the event refers to (ISO): a window's end, a month's or quarter's last day."""
+        if self.date:
+            return self.date
+        if self.end:
+            return self.end
+        if self.month:
+            y, m = (int(x) for x in self.month.split("-"))
+            return f"{self.month}-{calendar.monthrange(y, m)[1]:02d}"
+        if self.quarter:
+            year, q = self.quarter.split("-Q")
+            m = 3 * int(q)
+            return f"{year}-{m:02d}-{calendar.monthrange(int(year), m)[1]:02d}"
+        return None
+
+
+ThresholdKind = Literal["amount", "percentage", "count", "duration"]
+
+
+class Threshold(BaseModel):
+    """An amount, percentage, count or duration a policy sets, with what it is a threshold of."""
+
+    uid: str
+    kind: ThresholdKind
+    value: float
+    upper: float | None = Field(default=None, description="The upper bound of a range ('0-7 dagen')")
+    unit: str = Field(description="'EUR', '%', or the counted or time unit ('fte', 'zorgverleners', 'weken')")
+    comparator: Literal["min", "max", "less", "more", "exact", "range"] = "exact"
+    text: str = Field(description="The value as written, e.g. 'minimaal €285.000'")
+    subject: str = Field(description="What it is a threshold of, in the policy's words")
+    insurer: str | None = None
+    document: str
+    title: str = ""
+    care_types: list[str] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list)
+    sources: list[FactSource] = Field(default_factory=list)
