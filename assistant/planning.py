@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from index.validity import is_outdated
 from inkoopwijzer.types import DatedEvent, DocumentMeta, EventKind, Threshold
+from inkoopwijzer.vocab import month_name
 
 __all__ = [
     "FactQuery",
@@ -30,6 +31,7 @@ __all__ = [
     "select_thresholds",
     "source_url",
     "time_left",
+    "when_label",
 ]
 
 
@@ -122,6 +124,32 @@ def time_left(event: DatedEvent, today: date, language: str = "nl") -> str:
     if days == 0:
         return "ends today" if en else "eindigt vandaag"
     return f"{days} days left" if en else f"nog {days} {'dag' if days == 1 else 'dagen'}"
+
+
+def when_label(event: DatedEvent) -> str:
+    """The event's date as a Dutch reader writes it: '15 september 2026', 'september 2026 (ca.)',
+    'Q3 2026', '1 april – 1 juni 2026', '1 juni (jaar niet genoemd)'."""
+    def day(iso: str) -> str:
+        d = date.fromisoformat(iso)
+        return f"{d.day} {month_name(d.month)} {d.year}"
+
+    if event.date:
+        return day(event.date)
+    if event.start and event.end:
+        return f"{day(event.start)} – {day(event.end)}"
+    if event.month:
+        y, m = event.month.split("-")
+        return f"{month_name(int(m))} {y} (ca.)"
+    if event.quarter:
+        y, q = event.quarter.split("-")
+        return f"{q} {y}"
+    dm = (event.day_month or "").strip("-")
+    parts = [int(p) for p in dm.split("-") if p.isdigit()]
+    if len(parts) == 2:
+        return f"{parts[1]} {month_name(parts[0])} (jaar niet genoemd)"
+    if len(parts) == 1:
+        return f"{month_name(parts[0])} (jaar niet genoemd)"
+    return event.day_month or "?"
 
 
 def in_feed(event: DatedEvent) -> bool:

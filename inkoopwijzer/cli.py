@@ -225,6 +225,55 @@ def chat() -> None:
         history += [Turn(role="user", content=question), Turn(role="assistant", content=answer.answer)]
 
 
+@app.command()
+def deadlines(
+    insurer: Annotated[list[str] | None, typer.Option(help="Only this insurer (repeatable)")] = None,
+    care_type: Annotated[list[str] | None, typer.Option("--care-type", help="Only this care type, e.g. MSZ (repeatable)")] = None,
+    year: Annotated[int | None, typer.Option(help="Only events in this calendar year")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="Only events not over before this day (YYYY-MM-DD)")] = None,
+    include_outdated: Annotated[bool, typer.Option("--include-outdated", help="Also outdated or superseded policies")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the events as JSON")] = False,
+    ics: Annotated[bool, typer.Option("--ics", help="Print an iCalendar feed (days only; no months or quarters)")] = False,
+) -> None:
+    """The dated events of the indexed policies: deadlines, publications, start dates and windows, by date."""
+    from datetime import date
+
+    from assistant.planning import FactQuery, time_left, when_label
+    from assistant.service import Assistant
+
+    if as_json and ics:
+        typer.secho("error: choose one of --json and --ics", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    try:
+        start = date.fromisoformat(from_) if from_ else None
+    except ValueError:
+        typer.secho(f"error: --from {from_!r} is not a date; write it as YYYY-MM-DD", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    query = FactQuery(insurers=insurer or [], care_types=care_type or [], year=year, from_date=start,
+                      include_outdated=include_outdated)
+    assistant = Assistant(_settings())
+    try:
+        if ics:
+            sys.stdout.buffer.write(assistant.calendar(query))
+            return
+        events = assistant.events(query)
+    except InkoopwijzerError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps([e.model_dump(mode="json") for e in events], ensure_ascii=False, indent=2))
+        return
+    if not events:
+        typer.echo("no dated events match")
+        return
+    today = assistant.today()
+    for e in events:
+        page = e.sources[0].page if e.sources else None
+        flag = " (jaar afgeleid)" if e.year_inferred else ""
+        typer.echo(f"{when_label(e)}{flag}  [{time_left(e, today)}]  {e.insurer or '?'} {'/'.join(e.care_types)}  "
+                   f"{e.kind}  {e.who}: {e.what}  (p. {page or '?'})")
+
+
 @app.command(name="eval")
 def eval_(
     gold: Annotated[Path | None, typer.Option(help="Gold JSONL file (default: the project's gold set)")] = None,

@@ -29,6 +29,7 @@ from inkoopwijzer.errors import (
 from inkoopwijzer.types import Answer, DocumentMeta, Filters, Turn
 
 from .feedback import Rating
+from .planning_api import add_planning_routes
 from .render import document_url
 from .services import Services
 from .uploads import IngestJob, UploadedFile
@@ -281,6 +282,8 @@ def api_router(services: Services) -> APIRouter:
             media_type="application/x-ndjson",
             headers={"Content-Disposition": 'attachment; filename="feedback-gold.jsonl"'},
         )
+
+    add_planning_routes(router, services)  # /api/deadlines, /api/deadlines.ics, /api/thresholds
 
     known = [(r.path_regex, r.methods or set()) for r in router.routes if isinstance(r, APIRoute)]
 
