@@ -353,4 +353,8 @@ def build_chat_app(services: Services) -> gr.Blocks:
             yield from chat_stream(services, question, history or [], make_filters(insurers, care_types, years, include_outdated))
 
         gr.api(chat, api_name="chat", concurrency_limit=4)
+    with demo.route("Planning", "/planning"):
+        from .planning import add_planning
+
+        add_planning(services)
     return demo
