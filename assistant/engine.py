@@ -16,6 +16,7 @@ from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, Retrieve
 
 from . import compose
 from .abbreviations import abbreviation_groups, find_abbreviations
+from .compare import compare_insurers
 from .extractive import (
     COUNT_PATTERN,
     REQUIRED_PATTERN,
@@ -152,6 +153,9 @@ class Engine:
                 language=q.language,
                 retrieved=[] if debug else None,
             )
+        if (compared := compare_insurers(self, question, q, history, user_filters)) is not None:
+            compared.timings = {"total_ms": _ms(t0)}
+            return compared
         filters = self.scope.filters(q, user_filters)
         if asks_validity(q.text):
             found = self._validity(question, q, filters)

@@ -15,12 +15,13 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote as url_quote
 
-from inkoopwijzer.types import Answer, Citation
+from inkoopwijzer.types import Answer, AnswerTable, Citation
 
 __all__ = [
     "DocumentTexts",
     "answer_markdown",
     "citation_html",
+    "comparison_html",
     "conversation_json",
     "conversation_markdown",
     "debug_html",
@@ -132,6 +133,24 @@ def _sources(title: str, citations: Sequence[Citation], text_of: TextOf, css: st
     return f'<div class="iw-sources {css}"><p class="iw-sources-title">{_esc(title)}</p>{intro_html}{items}</div>'
 
 
+def comparison_html(table: AnswerTable) -> str:
+    """A comparison answer's table: the lead sentence, then one row per insurer's policy, each value
+    with the number of the source below that states it."""
+    head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
+    rows = []
+    for r in table.rows:
+        cells = "".join(
+            f"<td>{_esc(c.value)}" + (f' <span class="iw-n">[{c.citation}]</span>' if c.citation else "") + "</td>"
+            for c in r.cells
+        )
+        rows.append(f"<tr><td><strong>{_esc(r.insurer or '—')}</strong></td><td>{_esc(r.title or '—')}</td>{cells}</tr>")
+    return (
+        f'<div class="iw-compare"><p class="iw-lead"><strong>{_esc(table.lead)}</strong></p>'
+        f'<table class="iw-compare-table"><thead><tr><th>Verzekeraar</th><th>Beleid</th>{head}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+
 def answer_markdown(answer: Answer, text_of: TextOf) -> str:
     """The chat message for an answer: notices, the answer text, then its sources.
 
@@ -141,7 +160,10 @@ def answer_markdown(answer: Answer, text_of: TextOf) -> str:
     blocks: list[str] = []
     for notice in answer.notices:
         blocks.append(f'<div class="iw-notice" role="note">⚠️ {_esc(notice)}</div>')
-    blocks.append(html.escape(answer.answer.strip(), quote=False) or "_(geen antwoord)_")
+    if answer.table is not None:
+        blocks.append(comparison_html(answer.table))  # the same values as the text's lines, as a table
+    else:
+        blocks.append(html.escape(answer.answer.strip(), quote=False) or "_(geen antwoord)_")
     if answer.citations:
         blocks.append(_sources("Bronnen", answer.citations, text_of, "iw-cited"))
     if answer.status == "not_found" and answer.related:

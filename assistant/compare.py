@@ -1,0 +1,361 @@
+"""Questions that compare insurers ("bij wie moet de offerte het eerst binnen zijn?", "verschillen
+de aanmeldtermijnen van Zorg en Zekerheid en Salland?", "which insurers require HKZ?"): one row per
+insurer's policy, each cell a value with the citation it comes from, and a lead sentence that
+answers the comparison ("Zilveren Kruis het eerst: 15 september 2026").
+
+    comparison(question)                   -> Comparison | None   (what is compared; word lists are data)
+    compare(question, q, filters, best, facts, insurers) -> Answer  (the table and its text)
+
+Each row comes from the answerer's best unit for that insurer (`BestAnswer`, today the extractive
+engine asked once per insurer); where the question asks a date or a threshold, the value is the
+fact extracted at ingest from that unit (`ingest.facts`), so the table compares like with like.
+The answer text gives the same values in one line per row: the key facts are scored on the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+from ingest.facts import Facts
+from inkoopwijzer.types import Answer, AnswerTable, Citation, DatedEvent, Filters, TableCell, TableRow, Threshold, Turn
+
+from . import compose
+from .extractive import VALUE_PATTERN
+from .planning import when_label
+from .query import INSURER_ALIASES, FactKind, Question, fact_kind
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+__all__ = ["BestAnswer", "Comparison", "compare", "compare_insurers", "comparing", "comparison"]
+
+Order = Literal["earliest", "latest", "highest", "lowest", "longest", "shortest"]
+# The answerer's best answer for one insurer: (question, history, filters naming that insurer) → Answer.
+BestAnswer = Callable[[str, Sequence[Turn], Filters], Answer]
+
+# Set while the rows of a comparison are being answered, so the answerer does not compare again.
+comparing: ContextVar[bool] = ContextVar("comparing", default=False)
+
+
+@cache
+def _vocab() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files("assistant").joinpath("data", "compare.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _find(text: str, phrases: Sequence[str]) -> list[re.Match[str]]:
+    out = []
+    for p in sorted(phrases, key=len, reverse=True):
+        out += list(re.finditer(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text, re.I))
+    return out
+
+
+@dataclass
+class Comparison:
+    """What a comparison question asks: which insurers (none named: all), in what order, per-row question."""
+
+    insurers: list[str]
+    order: Order | None
+    differ: bool
+    which: bool
+    row_question: str  # the question for one insurer: comparison words and insurer names taken out
+    yes_no: bool = False  # "Is de deadline bij Salland later dan bij Zilveren Kruis?": the first named is the subject
+
+
+def comparison(question: str, named: Sequence[str]) -> Comparison | None:
+    """Whether the question compares insurers: it asks which insurer(s) ("bij wie", "welke
+    verzekeraars", "which insurers", "alle verzekeraars"), or names two or more insurers together with a
+    word that compares ("verschillen", "eerder dan", "vergelijk", "het hoogst"). None otherwise."""
+    v = _vocab()
+    which = _find(question, v["which"])
+    differ = _find(question, v["differ"])
+    orders = [(name, m) for name, phrases in v["order"].items() for m in _find(question, phrases)]
+    if not which and not (len(named) >= 2 and (differ or orders)):
+        return None
+    if which and len(named) == 1:
+        return None  # "bij wie bij Salland moet ik …": about one insurer
+    order: Order | None = orders[0][0] if orders else None
+    spans = [m.span() for m in which + differ] + [m.span() for _, m in orders]
+    first = question.split()[0].lower() if question.split() else ""
+    yes_no = first in v["yes_no_starts"]["nl"] + v["yes_no_starts"]["en"] and len(named) == 2 and order is not None
+    return Comparison(_in_order(question, named), order, bool(differ), bool(which), _row_question(question, spans), yes_no)
+
+
+def _in_order(question: str, named: Sequence[str]) -> list[str]:
+    """The named insurers in the order the question names them."""
+    where: dict[str, int] = {}
+    for rx, name in INSURER_ALIASES:
+        m = re.search(rx, question, re.I)
+        if name in named and m is not None:
+            where[name] = min(where.get(name, len(question)), m.start())
+    return sorted(named, key=lambda n: where.get(n, len(question)))
+
+
+def _row_question(question: str, spans: list[tuple[int, int]]) -> str:
+    """The question as asked of one insurer: without its comparison words and insurer names."""
+    text = question
+    for s, e in sorted(spans, reverse=True):
+        text = text[:s] + " " + text[e:]
+    for rx, _ in INSURER_ALIASES:
+        text = re.sub(rx, " ", text, flags=re.I)
+    words = text.split()
+    leftovers = set(_vocab()["leftovers"])
+    # "van  en  ?" where the names stood: drop the little words they leave behind, runs of them and at the end
+    kept: list[str] = []
+    for w in words:
+        bare = w.lower().strip(",?.")
+        if bare in leftovers and (not kept or kept[-1].lower().strip(",") in leftovers):
+            continue
+        kept.append(w)
+    while kept and kept[-1].lower().strip(",?.") in leftovers:
+        kept.pop()
+    out = " ".join(kept).strip(" ,")
+    return out if out.endswith("?") else out + "?"
+
+
+def _asked(c: Comparison, language: str) -> tuple[str, FactKind]:
+    """The question to ask each insurer, and the kind of value its cell holds."""
+    q = c.row_question
+    words = q.lower().split()
+    qwords = _vocab()["question_words"][language]
+    if c.order in ("earliest", "latest"):
+        if words and words[0] in _vocab()["yes_no_starts"][language]:
+            q = ("When " if language == "en" else "Wanneer ") + q[0].lower() + q[1:]  # "Is de deadline …?": when is it
+        elif not words or words[0] not in qwords:
+            q = ("When " if language == "en" else "Wanneer ") + q
+        return q, "date"
+    if not words or words[0] not in qwords:
+        q = ("What are " if language == "en" else "Wat zijn ") + q  # "verschillen de aanmeldtermijnen …?"
+    kind = fact_kind(q)
+    if c.order in ("longest", "shortest") and kind not in ("duration", "date"):
+        kind = "duration"
+    if c.order in ("highest", "lowest") and kind not in ("amount", "percentage", "count", "duration"):
+        kind = "amount"
+    return q, kind
+
+
+def _overlaps(start: int, end: int, c: Citation) -> bool:
+    return start < c.end and c.start < end
+
+
+def _events_in(c: Citation, facts: Facts) -> list[DatedEvent]:
+    return [e for e in facts.events if e.document == c.document and any(_overlaps(s.start, s.end, c) for s in e.sources)]
+
+
+def _thresholds_in(c: Citation, facts: Facts, kind: FactKind) -> list[Threshold]:
+    found = [t for t in facts.thresholds if t.document == c.document and any(_overlaps(s.start, s.end, c) for s in t.sources)]
+    same = [t for t in found if t.kind == kind]
+    return same or (found if kind in ("amount", "percentage", "count", "duration") else [])
+
+
+@dataclass
+class _Row:
+    insurer: str
+    title: str
+    document: str
+    value: str
+    sort: Any  # what the order compares (an ISO date, a number); None when the row has no value
+    citation: Citation | None
+    notices: list[str]
+
+
+def _content(text: str) -> set[str]:
+    """Lower-case content words of three letters or more, each cut to its first six (a crude stem:
+    'offerte', 'offertes')."""
+    stop = set(_vocab()["stopwords"])
+    return {w[:6] for w in re.findall(r"[a-zà-ÿ]{3,}", text.lower()) if w not in stop}
+
+
+def _key_sentence(quote: str, question: str) -> str:
+    """The sentence of a quote that shares most words with the question, shortened for a cell."""
+    sentences = [x.strip() for x in re.split(r"(?<=[.;:!?])\s+", compose.display_quote(quote)) if x.strip()]
+    if not sentences:
+        return ""
+    want = _content(question)
+    best = max(sentences, key=lambda x: len(_content(x) & want))
+    return best if len(best) <= 160 else best[:157].rsplit(" ", 1)[0] + " …"
+
+
+def _event_value(c: Citation, facts: Facts, question: str) -> tuple[str, Any] | None:
+    """The dated event a citation states that the question is most about (its words, a deadline first)."""
+    want = _content(question)
+    scored = []
+    for e in _events_in(c, facts):
+        if not e.first_day():
+            continue
+        here = [x for x in e.sources if x.document == c.document and _overlaps(x.start, x.end, c)]
+        words = _content(" ".join(x.quote for x in here) + " " + e.what)
+        scored.append((len(words & want), e.kind == "deadline", -min(x.start for x in here), e))
+    if not scored:
+        return None
+    e = max(scored, key=lambda x: x[:3])[3]
+    return when_label(e), e.first_day()
+
+
+def _cell(cits: Sequence[Citation], kind: FactKind, facts: Facts, language: str, question: str) -> tuple[str, Any, Citation]:
+    """The value a policy's quotes state, and the quote it comes from: the facts extracted from the
+    quotes (the asked kind first: a date, else a threshold; a threshold, else a date), else the
+    value or sentence the best quote leads with."""
+    thresholds: tuple[FactKind, ...] = ("amount", "percentage", "count", "duration")
+    order: list[FactKind] = ["date", *thresholds] if kind == "date" else [kind, "date"] if kind in thresholds else []
+    for want in order:
+        for c in cits:
+            if want == "date":
+                found = _event_value(c, facts, question)
+                if found is not None:
+                    return found[0], found[1], c
+            else:
+                hits = [t for t in _thresholds_in(c, facts, want) if t.kind == want]
+                if hits:
+                    return hits[0].text, hits[0].value, c
+    best = cits[0]
+    value = compose.fact_value(VALUE_PATTERN.get(kind), best.quote, language)
+    return (value or _key_sentence(best.quote, question)), None, best
+
+
+def _rows(kind: FactKind, answers: dict[str, Answer], facts: Facts, language: str, yes_no: bool, question: str) -> list[_Row]:
+    labels = _vocab()["labels"][language]
+    rows: list[_Row] = []
+    for insurer, answer in answers.items():
+        by_doc: dict[str, list[Citation]] = {}
+        if answer.status == "answered":
+            for cit in answer.citations:
+                by_doc.setdefault(cit.document, []).append(cit)
+        if not by_doc:
+            rows.append(_Row(insurer, "", "", labels["not_found"], None, None, []))
+            continue
+        for cits in by_doc.values():
+            if yes_no:
+                value, sort, cit = _key_sentence(cits[0].quote, question), None, cits[0]
+            else:
+                value, sort, cit = _cell(cits, kind, facts, language, question)
+            rows.append(_Row(insurer, cit.title, cit.document, value, sort, cit, list(answer.notices)))
+    return rows
+
+
+def _join(names: list[str], language: str) -> str:
+    and_ = _vocab()["labels"][language]["and"]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {and_} {names[-1]}"
+
+
+def _lead(c: Comparison, rows: list[_Row], language: str, yes_no: bool) -> str:
+    labels = _vocab()["labels"][language]
+    valued = [r for r in rows if r.citation is not None]
+    if not valued:
+        return compose.not_found(language)
+    if c.order is not None:
+        ranked = [r for r in valued if r.sort is not None]
+        if ranked:
+            pick = min if c.order in ("earliest", "lowest", "shortest") else max
+            best = pick(r.sort for r in ranked)
+            winners = list(dict.fromkeys(r.insurer for r in ranked if r.sort == best))
+            value = next(r.value for r in ranked if r.sort == best)
+            word = labels["first" if c.order == "earliest" else "last" if c.order == "latest" else c.order]
+            lead = f"{_join(winners, language)} {word}: {value}"
+            if c.yes_no:
+                a = [r.sort for r in ranked if r.insurer == c.insurers[0]]
+                b = [r.sort for r in ranked if r.insurer == c.insurers[1]]
+                if a and b:
+                    more = pick(a) != pick(b) and pick([pick(a), pick(b)]) == pick(a)
+                    lead = f"{labels['yes' if more else 'no']} — {lead}"
+            return lead
+    if yes_no:
+        have = list(dict.fromkeys(r.insurer for r in valued))
+        missing = [r.insurer for r in rows if r.citation is None and r.insurer not in have]
+        lead = f"{labels['by']}: {_join(have, language)}"
+        return lead + (f"; {labels['not_by']} {_join(missing, language)}" if missing else "")
+    if len(valued) == 1:
+        return f"{labels['only']} {valued[0].insurer}: {valued[0].value}"
+    if c.differ:
+        values = {r.value.lower() for r in valued}
+        return labels["differ_no"] if len(values) == 1 else labels["differ_yes"]
+    return labels["per"]
+
+
+def compare(
+    question: str,
+    q: Question,
+    c: Comparison,
+    filters: Filters,
+    best: BestAnswer,
+    facts: Facts,
+    insurers: Sequence[str],
+    history: Sequence[Turn] = (),
+) -> Answer:
+    """The comparison's answer: a table with one row per insurer's policy and the same values as text."""
+    language = q.language
+    labels = _vocab()["labels"][language]
+    row_q, kind = _asked(c, language)
+    yes_no = c.which and c.order is None and not c.differ and kind in ("other", "condition", "definition", "procedure")
+    answers: dict[str, Answer] = {}
+    token = comparing.set(True)
+    try:
+        for insurer in insurers:
+            answers[insurer] = best(row_q, history, filters.model_copy(update={"insurers": [insurer]}))
+    finally:
+        comparing.reset(token)
+    rows = _rows(kind, answers, facts, language, yes_no, row_q)
+    if c.order is not None:
+        valued = sorted((r for r in rows if r.sort is not None), key=lambda r: r.sort,
+                        reverse=c.order in ("latest", "highest", "longest"))
+        rows = valued + [r for r in rows if r.sort is None]
+    lead = _lead(c, rows, language, yes_no)
+    citations: list[Citation] = []
+    table_rows: list[TableRow] = []
+    lines: list[str] = []
+    notices: list[str] = []
+    for r in rows:
+        if r.citation is None:
+            table_rows.append(TableRow(insurer=r.insurer, cells=[TableCell(value=r.value)]))
+            lines.append(f"- {r.insurer}: {r.value}")
+            continue
+        n = len(citations) + 1
+        citations.append(r.citation.model_copy(update={"n": n}))
+        table_rows.append(TableRow(insurer=r.insurer, title=r.title, document=r.document, cells=[TableCell(value=r.value, citation=n)]))
+        lines.append(f"- {r.insurer} ({r.title}): {r.value} — “{compose.display_quote(r.citation.quote)}” [{n}]")
+        notices += [x for x in r.notices if x not in notices]
+    column = labels["yes_no" if yes_no else kind if kind in labels else "other"]
+    answered = any(r.citation is not None for r in rows)
+    tail = "\n\n(Quoted from the Dutch policy documents.)" if language == "en" and answered else ""
+    return Answer(
+        question=question,
+        status="answered" if answered else "not_found",
+        answer=f"{lead}\n" + "\n".join(lines) + tail,
+        citations=citations,
+        notices=notices,
+        language=language,
+        insurers=list(dict.fromkeys(r.insurer for r in rows if r.citation is not None)),
+        table=AnswerTable(lead=lead, columns=[column], rows=table_rows),
+    )
+
+
+def compare_insurers(engine: Engine, question: str, q: Question, history: Sequence[Turn], user: Filters | None) -> Answer | None:
+    """The engine's one call: a comparison question's answer, or None for any other question."""
+    if comparing.get():
+        return None
+    c = comparison(question, [i for i in q.insurers if i in engine.scope.insurers])
+    if c is None:
+        return None
+    from index.facts import load_facts
+
+    filters = engine.scope.filters(q, user)
+    if c.insurers:
+        insurers = c.insurers
+    else:
+        everyone = filters.model_copy(update={"insurers": [] if not (user and user.insurers) else user.insurers})
+        insurers = sorted({engine.searcher.metas[d].insurer or "" for d in engine.searcher.allowed_documents(everyone)} - {""})
+    if len(insurers) < 2:
+        return None
+
+    def best(row_question: str, turns: Sequence[Turn], row_filters: Filters) -> Answer:
+        # the answerer's best unit for one insurer (re-pointed when the answerer is rebuilt)
+        return engine.answer(row_question, turns, row_filters, False)
+
+    return compare(question, q, c, filters, best, load_facts(engine.searcher.version), insurers, history)
