@@ -7,16 +7,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from index.diff import policy_diff
 from index.facts import load_facts
 from index.search import get_searcher
 from index.store import IndexVersion, current_version
 from index.validity import is_outdated, reference_year, validity_notice
 from inkoopwijzer.errors import BadRequestError, IndexMissingError, InkoopwijzerError
 from inkoopwijzer.settings import Settings, get_settings
-from inkoopwijzer.types import Answer, DatedEvent, DocumentMeta, Filters, Threshold, Turn
+from inkoopwijzer.types import Answer, DatedEvent, DocumentMeta, Filters, PolicyDiff, Threshold, Turn
 
 from .engine import Engine
 from .planning import FactQuery, calendar_ics, outdated_documents, select_events, select_thresholds
+from .versions import with_change_notices
 
 __all__ = ["Assistant", "DocumentInfo", "Health", "get_assistant"]
 
@@ -71,12 +73,20 @@ class Assistant:
             )
         history = list(history)[-2 * max(1, self.settings.max_history_turns) :]
         answer = self._get_engine().answer(question, history, filters, debug)
+        answer = self._with_change_notices(answer)
         wanted = mode or self.settings.answer_mode
         if wanted == "llm" and answer.status == "answered":
             from .llm import refine_with_llm
 
             answer = refine_with_llm(answer, self.settings)
         return answer
+
+    def _with_change_notices(self, answer: Answer) -> Answer:
+        """A quote from a superseded policy that the newer version changed says so, with both wordings."""
+        version = current_version(self.settings)
+        if version is None or not any(m.superseded_by for m in version.documents):
+            return answer
+        return with_change_notices(answer, version)
 
     def stream(
         self,
@@ -161,6 +171,15 @@ class Assistant:
         events = self.events(query)
         base = self.settings.public_base_url or f"http://{self.settings.host}:{self.settings.port}"
         return calendar_ics(events, base, stamp=_built_at(version))
+
+    def diff(self, old: str, new: str) -> PolicyDiff:
+        """The sentences added, removed and changed from indexed document `old` to `new`."""
+        version = self._version()
+        names = {m.document for m in version.documents}
+        unknown = [n for n in (old, new) if n not in names]
+        if unknown:
+            raise BadRequestError(f"No document named {', '.join(map(repr, unknown))} in the index.")
+        return policy_diff(version, old, new)
 
     def health(self) -> Health:
         version = current_version(self.settings)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from inkoopwijzer.types import Chunk, DatedEvent, DocumentMeta, FactSource, Threshold
 
-__all__ = ["Facts", "Unit", "extract_facts", "fact_uid", "normalized", "units_of"]
+__all__ = ["Facts", "Unit", "extract_facts", "fact_uid", "normalized", "sentence_spans", "units_of"]
 
 # A sentence ends at . ! ? followed by a capital, a digit or an opening mark; a line break ends one too.
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(“‘])")
@@ -121,6 +121,24 @@ def units_of(text: str, chunks: list[Chunk], pages: list[tuple[int, int]]) -> li
                          (offset, offset + len(block)), heading=is_heading, paragraph=block)
                 )
     return units
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences and table rows of a text, as (start, end) offsets: paragraphs split at sentence
+    ends, a tab-separated row whole."""
+    spans: list[tuple[int, int]] = []
+    for m in _BLOCK.finditer(text):
+        block = m.group(0)
+        lead = len(block) - len(block.lstrip())
+        body = block.strip()
+        if not body:
+            continue
+        start = m.start() + lead
+        if "\t" in body:
+            spans.extend((start + r.start(), start + r.end()) for r in re.finditer(r"[^\n]+", body) if r.group(0).strip())
+            continue
+        spans.extend((start + s, start + e) for s, e in _sentences(body))
+    return spans
 
 
 def _sentences(block: str) -> list[tuple[int, int]]:

@@ -274,6 +274,53 @@ def deadlines(
                    f"{e.kind}  {e.who}: {e.what}  (p. {page or '?'})")
 
 
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The older version: an indexed document's name, or a file")],
+    new: Annotated[str, typer.Argument(help="The newer version: an indexed document's name, or a file")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON")] = False,
+) -> None:
+    """Sentences added, removed and changed between two versions of a policy, with changed dates and amounts."""
+    from index.diff import diff_texts, policy_diff
+    from index.store import current_version
+    from ingest.pipeline import parse_file
+    from inkoopwijzer.types import PolicyDiff
+
+    try:
+        if Path(old).is_file() and Path(new).is_file():
+            a, b = parse_file(Path(old)), parse_file(Path(new))
+            changes, same = diff_texts(a.text, b.text, a.pages, b.pages)
+            result = PolicyDiff(old=old, new=new, old_title=a.meta.title, new_title=b.meta.title, unchanged=same, changes=changes)
+        else:
+            version = current_version(_settings())
+            names = {d.document for d in version.documents} if version else set()
+            unknown = [n for n in (old, new) if n not in names]
+            if unknown:
+                typer.secho(f"error: {', '.join(unknown)}: neither a file nor an indexed document "
+                            "(see `inkoopwijzer documents`)", fg=typer.colors.RED, err=True)
+                raise typer.Exit(2)
+            assert version is not None
+            result = policy_diff(version, old, new)
+    except InkoopwijzerError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    typer.echo(f"{result.old} → {result.new}: {len(result.changes)} changes, {result.unchanged} sentences the same")
+    marks = {"added": "+", "removed": "-", "changed": "~"}
+    for c in result.changes:
+        page = c.new_page or c.old_page
+        values = ""
+        if c.old_values or c.new_values:
+            values = f"  [{', '.join(c.old_values) or '—'} → {', '.join(c.new_values) or '—'}]"
+        typer.secho(f"{marks[c.kind]} {c.kind}{f' (p. {page})' if page else ''}{values}", bold=True)
+        if c.old is not None:
+            typer.secho("    - " + " ".join(c.old.split()), fg=typer.colors.RED)
+        if c.new is not None:
+            typer.secho("    + " + " ".join(c.new.split()), fg=typer.colors.GREEN)
+
+
 @app.command(name="eval")
 def eval_(
     gold: Annotated[Path | None, typer.Option(help="Gold JSONL file (default: the project's gold set)")] = None,

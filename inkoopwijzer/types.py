@@ -24,6 +24,8 @@ __all__ = [
     "Filters",
     "IngestFailure",
     "IngestReport",
+    "PolicyDiff",
+    "SentenceChange",
     "RetrievedPassage",
     "TableCell",
     "TableRow",
@@ -281,3 +283,34 @@ class Threshold(BaseModel):
     care_types: list[str] = Field(default_factory=list)
     years: list[int] = Field(default_factory=list)
     sources: list[FactSource] = Field(default_factory=list)
+
+
+# --- what changed between two versions of a policy ------------------------------------------
+
+
+class SentenceChange(BaseModel):
+    """A sentence (or table row) added, removed or changed in a newer version of a policy."""
+
+    kind: Literal["added", "removed", "changed"]
+    old: str | None = Field(default=None, description="The old wording (removed, changed)")
+    new: str | None = Field(default=None, description="The new wording (added, changed)")
+    old_start: int | None = None
+    old_end: int | None = None
+    new_start: int | None = None
+    new_end: int | None = None
+    old_page: int | None = None
+    new_page: int | None = None
+    section: str = ""
+    old_values: list[str] = Field(default_factory=list, description="Dates and amounts only in the old wording")
+    new_values: list[str] = Field(default_factory=list, description="Dates and amounts only in the new wording")
+
+
+class PolicyDiff(BaseModel):
+    """The sentences that differ between an older and a newer version of a policy."""
+
+    old: str = Field(description="The older document")
+    new: str = Field(description="The newer document")
+    old_title: str = ""
+    new_title: str = ""
+    unchanged: int = Field(default=0, description="Sentences both versions have")
+    changes: list[SentenceChange] = Field(default_factory=list)

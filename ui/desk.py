@@ -16,12 +16,13 @@ import gradio as gr
 from inkoopwijzer.errors import InkoopwijzerError
 
 from .chat import Turns, add_chat
+from .diffview import diff_html
 from .feedback import Rating
 from .render import conversation_json, conversation_markdown
 from .services import Services
 from .uploads import ALLOWED_SUFFIXES, IngestJob, UploadedFile
 
-__all__ = ["build_desk_app", "documents_table", "job_html"]
+__all__ = ["add_versions", "build_desk_app", "documents_table", "job_html", "version_pairs"]
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,40 @@ def _poll_upload(services: Services, job_id: str | None) -> tuple[str, Any]:
     return job_html(job), gr.Timer(active=not finished)
 
 
+def version_pairs(services: Services) -> list[tuple[str, str]]:
+    """(older, newer) for every indexed policy a newer version replaces."""
+    return [(d.meta.document, d.meta.superseded_by) for d in services.assistant().documents() if d.meta.superseded_by]
+
+
+def add_versions(services: Services, tab: gr.Tab) -> None:
+    """The desk's version diff: two documents (a superseded one and its successor by default), their changes."""
+    gr.Markdown("Wat is er veranderd tussen twee versies van een beleid: toegevoegde, geschrapte en gewijzigde zinnen, "
+                "met gewijzigde data en bedragen gemarkeerd. Een vervangen beleid en zijn opvolger staan al klaar.")
+    with gr.Row():
+        old = gr.Dropdown([], label="Oude versie", min_width=240)
+        new = gr.Dropdown([], label="Nieuwe versie", min_width=240)
+        run = gr.Button("Vergelijk", variant="primary", scale=0, min_width=120)
+    out = gr.HTML("", elem_id="iw-diff")
+
+    def compare(a: str | None, b: str | None) -> str:
+        if not a or not b:
+            raise gr.Error("Kies een oude en een nieuwe versie.", title="Twee documenten nodig")
+        try:
+            return diff_html(services.assistant().diff(a, b))
+        except InkoopwijzerError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    def load() -> tuple[Any, Any, str]:
+        names = sorted(d.meta.document for d in services.assistant().documents())
+        pairs = version_pairs(services)
+        a, b = pairs[0] if pairs else (None, None)
+        body = compare(a, b) if pairs else "<p>Geen vervangen beleid in de index; kies twee documenten om te vergelijken.</p>"
+        return gr.Dropdown(choices=names, value=a), gr.Dropdown(choices=names, value=b), body
+
+    run.click(compare, inputs=[old, new], outputs=out, api_visibility="private")
+    tab.select(load, outputs=[old, new, out], api_visibility="private")
+
+
 def build_desk_app(services: Services) -> gr.Blocks:
     with gr.Blocks(title="Inkoopwijzer — supportdesk", analytics_enabled=False) as demo:
         gr.Markdown("# Inkoopwijzer — supportdesk\nDezelfde chat met een debugpaneel, de documenten, uploads en exports.")
@@ -161,6 +196,9 @@ def build_desk_app(services: Services) -> gr.Blocks:
 
                 refresh.click(load_docs, outputs=table, api_visibility="private")
                 docs_tab.select(load_docs, outputs=table, api_visibility="private")
+
+            with gr.Tab("Versies", id="versions") as versions_tab:
+                add_versions(services, versions_tab)
 
             with gr.Tab("Uploaden", id="upload"):
                 gr.Markdown(
