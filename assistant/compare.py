@@ -105,7 +105,7 @@ def _row_question(question: str, spans: list[tuple[int, int]]) -> str:
         text = text[:s] + " " + text[e:]
     for rx, _ in INSURER_ALIASES:
         text = re.sub(rx, " ", text, flags=re.I)
-    words = text.split()
+    words = [w for w in text.split() if w.strip(",?.!;:")]
     leftovers = set(_vocab()["leftovers"])
     # "van  en  ?" where the names stood: drop the little words they leave behind, runs of them and at the end
     kept: list[str] = []

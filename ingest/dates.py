@@ -6,7 +6,7 @@ A `When` is one date ("uiterlijk 15 september 2026", "30-04-27", "1 juni"), a mo
 oktober 2026", "in september"), a quarter ("het derde kwartaal 2026"), a window ("tussen 1 april
 en 1 juni 2026", "van 1 januari 2027 tot en met 31 december 2028", "gedurende heel 2026 en 2027")
 or a recurring date ("1 september van het lopende contractjaar 2027 en 2028"). A year the text
-gives elsewhere in the same expression ("1 april en 1 juni 2026", "1 en 15 september 2026") is
+gives elsewhere in the same expression ("1 april en 1 juni 2026", "1 maart of 1 april 2027") is
 filled in; any other missing year is left None for the caller to infer from the context.
 The word lists are data (`ingest/data/dates.json`, month names from `inkoopwijzer.vocab`).
 """

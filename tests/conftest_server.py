@@ -18,14 +18,26 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from assistant.planning import FactQuery, calendar_ics, select_events, select_thresholds
 from assistant.service import Assistant, DocumentInfo, Health
 from inkoopwijzer.settings import REPO_ROOT, Settings
-from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, RetrievedPassage, Turn
+from inkoopwijzer.types import (
+    Answer,
+    Citation,
+    DatedEvent,
+    DocumentMeta,
+    FactSource,
+    Filters,
+    RetrievedPassage,
+    Threshold,
+    Turn,
+)
 
 __all__ = ["FakeAssistant", "ServerProcess", "create_fake_app", "free_port", "start_server"]
 
@@ -82,6 +94,36 @@ def _cite(n: int, document: str, quote: str, section: str, page: int, outdated: 
     meta = _META[document]
     return Citation(n=n, document=document, title=meta.title, insurer=meta.insurer, section=section, page=page,
                     quote=quote, start=start, end=start + len(quote), chunk_id=f"{meta.doc_id}-{start}", outdated=outdated)
+
+
+def _source(document: str, quote: str, section: str, page: int) -> FactSource:
+    start = _TEXTS[document].index(quote)
+    return FactSource(document=document, quote=quote, section=section, page=page, start=start, end=start + len(quote),
+                      chunk_id=f"{_META[document].doc_id}-{start}")
+
+
+def _event(uid: str, document: str, quote: str, page: int, **fields: Any) -> DatedEvent:
+    meta = _META[document]
+    return DatedEvent(uid=uid, insurer=meta.insurer, document=document, title=meta.title, care_types=meta.care_types,
+                      years=meta.years, sources=[_source(document, quote, "Planning", page)], **fields)
+
+
+FAKE_EVENTS = [
+    _event("zk-aanmelden", ZK_MSZ, "Een nieuwe zorgaanbieder kan zich tot uiterlijk 1 april 2026 aanmelden via het aanmeldformulier op onze website.",
+           7, kind="deadline", date="2026-04-01", who="nieuwe zorgaanbieders", what="Aanmelden als nieuwe zorgaanbieder"),
+    _event("sal-offerte", SALLAND, "De zorgaanbieder dient de offerte uiterlijk 1 juli 2026 in via VECOZO.", 9,
+           kind="deadline", date="2026-07-01", who="zorgaanbieders", what="De offerte indienen via VECOZO"),
+    _event("sal-maand", SALLAND, "Bij vragen kunt u contact opnemen met uw zorginkoper.", 9,
+           kind="event", month="2026-12", approximate=True, who="zorgaanbieders", what="Gesprekken met de zorginkoper"),
+    _event("zg-oud", ZK_ZG_OLD, "Aanmelden als nieuwe zorgaanbieder kan tot 1 mei 2024.", 3,
+           kind="deadline", date="2024-05-01", who="nieuwe zorgaanbieders", what="Aanmelden (oud beleid)"),
+]
+FAKE_THRESHOLDS = [
+    Threshold(uid="zz-100", kind="count", value=100, unit="behandelingen", comparator="min", text="minimaal 100",
+              subject="behandelingen per jaar per aandoening", insurer="Zorg en Zekerheid", document=ZZ_MSZ,
+              title=_META[ZZ_MSZ].title, care_types=["MSZ"], years=[2027],
+              sources=[_source(ZZ_MSZ, "De ZBC heeft minimaal 100 behandelingen per jaar per aandoening om de kwaliteit te borgen.", "Minimumeisen ZBC", 8)]),
+]
 
 
 def _retrieved(citations: Sequence[Citation]) -> list[RetrievedPassage]:
@@ -168,6 +210,19 @@ class FakeAssistant(Assistant):
         if document not in _TEXTS:
             raise KeyError(document)
         return _TEXTS[document]
+
+    def today(self) -> date:
+        return date(2026, 6, 19)
+
+    def events(self, query: FactQuery | None = None) -> list[DatedEvent]:
+        return select_events(FAKE_EVENTS, query or FactQuery(), [ZK_ZG_OLD])
+
+    def thresholds(self, query: FactQuery | None = None) -> list[Threshold]:
+        return select_thresholds(FAKE_THRESHOLDS, query or FactQuery(), [ZK_ZG_OLD])
+
+    def calendar(self, query: FactQuery | None = None) -> bytes:
+        base = self.settings.public_base_url or "http://127.0.0.1:7860"
+        return calendar_ics(self.events(query), base, stamp=datetime(2026, 6, 1, tzinfo=UTC))
 
     def health(self) -> Health:
         return Health(index_present=self.healthy, documents=len(_META) if self.healthy else 0,

@@ -20,27 +20,35 @@ def _esc(text: str) -> str:
 
 def _marked(text: str, values: list[str]) -> str:
     """Escaped text with the given dates and amounts in <mark>."""
-    out = _esc(text)
-    for v in sorted(set(values), key=len, reverse=True):
-        out = re.sub(rf"(?<![\w€]){re.escape(_esc(v))}(?!\w)", lambda m: f"<mark>{m.group(0)}</mark>", out)
-    return out
+    return _render(_tokens(" ".join(text.split()), values), set(), "span")
+
+
+def _tokens(text: str, values: list[str]) -> list[tuple[str, bool]]:
+    """The words of a text, each with whether it is part of one of `values` (a changed date or amount)."""
+    spans = [(m.start(), m.end()) for v in set(values) for m in re.finditer(re.escape(v), text)]
+    return [(m.group(0), any(s < m.end() and m.start() < e for s, e in spans)) for m in re.finditer(r"\S+", text)]
+
+
+def _render(tokens: list[tuple[str, bool]], changed: set[int], tag: str) -> str:
+    out = []
+    for i, (word, valued) in enumerate(tokens):
+        piece = f"<mark>{_esc(word)}</mark>" if valued else _esc(word)
+        out.append(f"<{tag}>{piece}</{tag}>" if i in changed else piece)
+    return " ".join(out)
 
 
 def words_html(old: str, new: str, old_values: list[str], new_values: list[str]) -> tuple[str, str]:
-    """The two wordings with the words that differ in <del> (old) and <ins> (new); changed values in <mark>."""
-    a, b = old.split(), new.split()
-    old_out: list[str] = []
-    new_out: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            old_out.append(_esc(" ".join(a[i1:i2])))
-            new_out.append(_esc(" ".join(b[j1:j2])))
-            continue
-        if i2 > i1:
-            old_out.append(f"<del>{_marked(' '.join(a[i1:i2]), old_values)}</del>")
-        if j2 > j1:
-            new_out.append(f"<ins>{_marked(' '.join(b[j1:j2]), new_values)}</ins>")
-    return " ".join(old_out), " ".join(new_out)
+    """The two wordings with the words that differ in <del> (old) and <ins> (new); changed dates and
+    amounts in <mark>."""
+    a, b = _tokens(" ".join(old.split()), old_values), _tokens(" ".join(new.split()), new_values)
+    gone: set[int] = set()
+    came: set[int] = set()
+    matcher = difflib.SequenceMatcher(None, [w for w, _ in a], [w for w, _ in b], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            gone.update(range(i1, i2))
+            came.update(range(j1, j2))
+    return _render(a, gone, "del"), _render(b, came, "ins")
 
 
 def _change(c: SentenceChange) -> str:

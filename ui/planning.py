@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import warnings
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -139,6 +140,8 @@ def _render(services: Services, insurers: list[str], care: list[str], year: Any,
 
 def add_planning(services: Services) -> None:
     """Render the Planning page into the current Blocks and wire its filters."""
+    # A second page makes Gradio warn that it turns server-side rendering off; the server never uses it.
+    warnings.filterwarnings("ignore", message="SSR mode is not supported with multi-page apps", category=UserWarning)
     gr.Markdown(
         "## Planning\nAlle data uit het ingekochte beleid: deadlines voor zorgaanbieders, publicaties van de "
         "verzekeraar, ingangsdata en periodes. Open een rij om de passage in haar context te zien.",

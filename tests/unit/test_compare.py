@@ -1,0 +1,80 @@
+"""Comparison questions (assistant/compare.py): detection, the question asked of each insurer, and the
+table built from each insurer's best answer with values from the extracted facts (a fake answerer)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.compare import compare, comparison
+from assistant.query import understand
+from ingest.facts import Facts
+from inkoopwijzer.types import Answer, Citation, DatedEvent, FactSource, Filters, Threshold, Turn
+
+
+def test_detects_questions_that_compare_insurers() -> None:
+    c = comparison("bij wie moet de offerte het eerst binnen zijn?", [])
+    assert c is not None and c.order == "earliest" and c.insurers == [] and c.row_question == "moet de offerte binnen zijn?"
+    c = comparison("verschillen de aanmeldtermijnen van Zorg en Zekerheid en Salland?", ["Zorg en Zekerheid", "Salland"])
+    assert c is not None and c.differ and c.row_question == "de aanmeldtermijnen?"
+    c = comparison("which insurers require HKZ?", [])
+    assert c is not None and c.which and c.row_question == "require HKZ?"
+    c = comparison("Is de deadline bij Salland later dan bij Zilveren Kruis?", ["Zilveren Kruis", "Salland"])
+    assert c is not None and c.yes_no and c.insurers == ["Salland", "Zilveren Kruis"] and c.order == "latest"
+    # not a comparison of insurers
+    assert comparison("Wat is het verschil tussen ELV laag complex en ELV hoog complex?", []) is None
+    assert comparison("Wanneer moet de offerte bij Salland binnen zijn?", ["Salland"]) is None
+    assert comparison("Wat moet ik het eerst doen?", []) is None
+
+
+def _cite(n: int, doc: str, insurer: str, quote: str, start: int) -> Citation:
+    return Citation(n=n, document=doc, title=f"Beleid {insurer}", insurer=insurer, quote=quote, start=start,
+                    end=start + len(quote), chunk_id=f"{doc}-{start}")
+
+
+QUOTES = {
+    "A": ("a.pdf", "Stuur uiterlijk 30 september 2026 uw offerte.", 100),
+    "B": ("b.pdf", "Uiterlijk 15 september 2026 ontvangen we graag uw voorstel.", 200),
+}
+
+
+def fake_best(asked: list[tuple[str, list[str]]]):  # type: ignore[no-untyped-def]
+    def best(question: str, history: Sequence[Turn], filters: Filters) -> Answer:
+        asked.append((question, filters.insurers))
+        insurer = filters.insurers[0]
+        if insurer not in QUOTES:
+            return Answer(question=question, status="not_found", answer="niet gevonden")
+        doc, quote, start = QUOTES[insurer]
+        return Answer(question=question, status="answered", answer=f"{insurer}: “{quote}” [1]",
+                      citations=[_cite(1, doc, insurer, quote, start)], insurers=[insurer])
+    return best
+
+
+def facts() -> Facts:
+    events = [
+        DatedEvent(uid=f"e{insurer}", kind="deadline", date=date, what="offerte", insurer=insurer, document=doc,
+                   sources=[FactSource(document=doc, quote=quote, start=start, end=start + len(quote))])
+        for insurer, (doc, quote, start), date in (("A", QUOTES["A"], "2026-09-30"), ("B", QUOTES["B"], "2026-09-15"))
+    ]
+    threshold = Threshold(uid="t", kind="amount", value=1.0, unit="EUR", text="€ 1", subject="x", document="a.pdf",
+                          sources=[FactSource(document="a.pdf", quote="y", start=0, end=1)])
+    return Facts(events=events, thresholds=[threshold])
+
+
+def test_table_from_each_insurers_best_answer() -> None:
+    question = "bij wie moet de offerte het eerst binnen zijn?"
+    c = comparison(question, [])
+    assert c is not None
+    asked: list[tuple[str, list[str]]] = []
+    answer = compare(question, understand(question), c, Filters(), fake_best(asked), facts(), ["A", "B", "C"])
+    assert asked == [("Wanneer moet de offerte binnen zijn?", ["A"]), ("Wanneer moet de offerte binnen zijn?", ["B"]),
+                     ("Wanneer moet de offerte binnen zijn?", ["C"])]
+    assert answer.status == "answered" and answer.table is not None
+    assert answer.table.lead == "B het eerst: 15 september 2026"
+    assert [(r.insurer, [(x.value, x.citation) for x in r.cells]) for r in answer.table.rows] == [
+        ("B", [("15 september 2026", 1)]), ("A", [("30 september 2026", 2)]), ("C", [("niet gevonden in het beleid", None)])]
+    assert [c.document for c in answer.citations] == ["b.pdf", "a.pdf"]
+    # the text has the same values, one line per row
+    lines = answer.answer.splitlines()
+    assert lines[0] == "B het eerst: 15 september 2026"
+    assert lines[1].startswith("- B (Beleid B): 15 september 2026 — “Uiterlijk 15 september") and lines[1].endswith("[1]")
+    assert lines[3] == "- C: niet gevonden in het beleid"
