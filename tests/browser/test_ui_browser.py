@@ -95,3 +95,36 @@ def test_desk_needs_the_token_and_shows_debug(page: Any, live_server: ServerProc
     page.locator("#iw-debug .iw-debug").wait_for(state="visible")
     assert "Opgehaalde passages" in page.locator("#iw-debug").inner_text()
     page.screenshot(path=str(ARTIFACTS / "desk.png"), full_page=True)
+
+
+def test_planning_page_counts_days_from_the_fixed_today(browser: Any, live_server: ServerProcess) -> None:
+    """The Planning page lists the dated events with the time left relative to INKOOPWIJZER_TODAY
+    (tests/conftest.py fixes it), opens a row's passage in context, offers the .ics, and fits a phone."""
+    import os
+    from datetime import date
+
+    import httpx
+
+    today = date.fromisoformat(os.environ["INKOOPWIJZER_TODAY"])
+    upcoming = httpx.get(f"{live_server.url}/api/deadlines", params={"from": today.isoformat()}, timeout=30).json()
+    first = next(e for e in upcoming if e["date"] and e["date"] > today.isoformat())
+    days = (date.fromisoformat(first["date"]) - today).days
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(live_server.url + "/planning")
+            row = page.locator(f".iw-plan-row[data-uid='{first['uid']}']")
+            row.wait_for(state="visible")
+            assert (f"over {days} dagen" if days > 1 else "morgen") in row.inner_text()
+            assert "verlopen" not in page.locator("#iw-planning").inner_text()  # past events only when asked
+            href = page.locator("a.iw-ics").get_attribute("href") or ""
+            assert href.startswith("/api/deadlines.ics")
+            row.locator("details summary").click()
+            assert row.locator("details mark").inner_text().strip()
+            if width < 400:
+                assert page.evaluate("document.documentElement.scrollWidth") <= 400, "no horizontal scrolling at phone width"
+            page.screenshot(path=str(ARTIFACTS / f"planning-{width}.png"), full_page=False)
+        finally:
+            context.close()

@@ -1,0 +1,68 @@
+"""A newer version of a policy ingested beside the older one: the older is superseded, the diff lists
+the planted changes, and an answer quoting a changed sentence of the older says so with both wordings.
+And comparison questions over the shipped corpus: a table whose every valued cell is cited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inkoopwijzer.types import Filters
+
+pytestmark = pytest.mark.integration
+
+
+def test_superseded_version_diff_and_notice(fresh_settings: Any, tmp_path: Path) -> None:
+    from policy_versions import modified_copy
+
+    from assistant.service import Assistant
+    from index.store import current_version, ingest_paths
+
+    old, new = modified_copy(tmp_path)
+    report = ingest_paths([old, new], fresh_settings)
+    assert report.added == 2 and not report.failed
+    version = current_version(fresh_settings)
+    assert version is not None
+    metas = {m.document: m for m in version.documents}
+    assert metas[old.name].superseded_by == new.name and metas[new.name].superseded_by is None
+
+    assistant = Assistant(fresh_settings)
+    diff = assistant.diff(old.name, new.name)
+    assert sorted(c.kind for c in diff.changes) == ["added", "changed", "changed", "changed", "changed", "removed"]
+
+    answer = assistant.ask(
+        "Wanneer biedt de zorgaanbieder de eerste offerte aan voor maatwerk zorgovereenkomsten?",
+        filters=Filters(documents=[old.name], include_outdated=True),
+    )
+    assert answer.status == "answered" and answer.citations[0].document == old.name
+    notice = next(n for n in answer.notices if "gewijzigd in de nieuwere versie" in n)
+    assert "1 oktober 2026 → 15 oktober 2026" in notice
+    assert "Was: “1 oktober 2026" in notice and "Nu: “15 oktober 2026" in notice
+    # the current version's own answer carries no such notice
+    current = assistant.ask("Wanneer biedt de zorgaanbieder de eerste offerte aan voor maatwerk zorgovereenkomsten?")
+    assert current.citations and all(c.document == new.name for c in current.citations)
+    assert not any("nieuwere versie" in n for n in current.notices)
+
+
+@pytest.mark.parametrize("question", [
+    "bij wie moet de offerte het eerst binnen zijn?",
+    "Welke verzekeraar vraagt de hoogste minimale omzet?",
+    "which insurers require HKZ?",
+])
+def test_comparison_tables_cite_every_insurer(settings: Any, question: str) -> None:
+    from assistant.service import Assistant
+
+    answer = Assistant(settings).ask(question)
+    assert answer.status == "answered" and answer.table is not None
+    rows = answer.table.rows
+    assert len({r.insurer for r in rows}) >= 2
+    cited = [r for r in rows if r.cells[0].citation is not None]
+    assert len({r.insurer for r in cited}) >= 2
+    numbers = {c.n for c in answer.citations}
+    for r in cited:
+        n = r.cells[0].citation
+        assert n in numbers and answer.citations[n - 1].insurer == r.insurer
+        assert f"{r.cells[0].value} — “" in answer.answer and f"[{n}]" in answer.answer  # one line per row, same value
+    assert answer.answer.splitlines()[0] == answer.table.lead
