@@ -39,14 +39,15 @@ PLANNING_CSS = """<style>
 .iw-plan th { font-weight: 600; white-space: nowrap; }
 .iw-plan td:nth-child(1) { width: 12%; } .iw-plan td:nth-child(2) { width: 9%; }
 .iw-plan td:nth-child(3) { width: 10%; } .iw-plan td:nth-child(4) { width: 7%; }
-.iw-plan td:nth-child(5) { width: 14%; } .iw-plan td:nth-child(6) { width: 28%; }
+.iw-plan td:nth-child(5) { width: 14%; } .iw-plan td:nth-child(6) { width: 48%; }
 .iw-plan .iw-left { white-space: nowrap; font-weight: 600; }
 .iw-plan tr.iw-past { color: var(--body-text-color-subdued); }
 .iw-plan .iw-kind { display: inline-block; font-size: .78em; border-radius: 3px; padding: 0 .35em;
   background: var(--background-fill-secondary); margin-right: .3em; }
 .iw-plan .iw-kind-deadline { background: #fee2e2; color: #7f1d1d; }
 .iw-plan .iw-inferred { font-size: .8em; color: var(--body-text-color-subdued); }
-.iw-plan details summary { cursor: pointer; font-size: .85em; }
+.iw-plan details { margin-top: .25rem; }
+.iw-plan details summary { cursor: pointer; font-size: .85em; color: var(--body-text-color-subdued); }
 .iw-plan-feed { margin: .3rem 0 .6rem; }
 .iw-plan-count { font-size: .85em; color: var(--body-text-color-subdued); }
 @media (max-width: 700px) {
@@ -118,12 +119,11 @@ def planning_html(events: Sequence[DatedEvent], today: date, text_of: TextOf, ic
             f'<td data-label="Verzekeraar">{_esc(e.insurer or "—")}</td>'
             f'<td data-label="Zorgsoort">{_esc(", ".join(e.care_types) or "—")}</td>'
             f'<td data-label="Voor wie">{_esc(e.who)}</td>'
-            f'<td data-label="Wat">{kind}{_esc(e.what)}</td>'
-            f'<td data-label="Bron">{_passage(e, text_of)}</td></tr>'
+            f'<td data-label="Wat">{kind}{_esc(e.what)}{_passage(e, text_of)}</td></tr>'
         )
     table = (
         '<table class="iw-plan"><thead><tr><th>Datum</th><th>Nog</th><th>Verzekeraar</th><th>Zorgsoort</th>'
-        f'<th>Voor wie</th><th>Wat</th><th>Bron</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<th>Voor wie</th><th>Wat en bron</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
     return PLANNING_CSS + head + table
 
