@@ -231,22 +231,42 @@ def _actor(text: str, insurer: str | None) -> str | None:
     receives = ["u ontvangt", "ontvangt u", "krijgt u", "u krijgt", "te horen", "klaar", "zichtbaar", "you receive", "you will receive"]
     if _has(text, receives):
         return "insurer"
-    subjects = v["insurer_subjects"] + ([insurer.lower()] if insurer else [])
-    if _has(" ".join(text.split()[:6]), subjects):
+    subject = _subject_of(text, insurer)
+    if subject == "insurer":
         return "insurer"
-    if _has(text, v["provider_actions"]) or _has(text, v["who_heads"]):
+    if _has(text, v["provider_actions"]) or subject == "provider":
         return "provider"
     if _has(text, v["insurer_actions"]):
         return "insurer"
     return None
 
 
-def _kind(unit: Unit, text: str, w: When, row: bool, wie: str | None, insurer: str | None, cited: str) -> EventKind:
+def _subject_of(text: str, insurer: str | None) -> str | None:
+    """Who the sentence is about near its start: the first provider or insurer word among its first eight
+    that is not whom something goes to ('Bericht aan zorgaanbieders', 'offerte aan zorgverzekeraar')."""
+    v = _vocab()
+    words = [w.strip(",.:;()").lower() for w in clean(text).split()[:8]]
+    heads = {h.lower() for h in v["who_heads"]}
+    insurers = {w.lower() for w in v["insurer_subjects"]} | {w for w in (insurer or "").lower().split()[:1]}
+    for i, w in enumerate(words):
+        provider = w in heads or any(w.endswith("-" + h) for h in heads)
+        if not provider and w not in insurers:
+            continue
+        if set(words[max(0, i - 2) : i]) & set(v["recipient_prepositions"]):
+            continue
+        return "provider" if provider else "insurer"
+    return None
+
+
+def _kind(unit: Unit, text: str, w: When, row: bool, wie: str | None, insurer: str | None, cited: str,
+          row_when: str | None = None) -> EventKind:
+    """deadline (the provider must act), event (the insurer acts), start (a rule or contract starts) or
+    window. A row is read from its description (`text`) with its date cell (`row_when`) for the markers."""
     v = _vocab()
     if w.is_window:
         return "window"
-    before = text[max(0, w.start - MARKER_WINDOW) : w.start]
-    clause = _clause(text, w)
+    before = (row_when or text)[max(0, w.start - MARKER_WINDOW) : w.start]
+    clause = text if row_when is not None else _clause(text, w)
     if _ends_with(before, v["start_markers"]) or _has(clause, v["start_words"]):
         return "start"
     if wie is not None:
@@ -403,7 +423,8 @@ def _candidates(meta: DocumentMeta, units: list[Unit]) -> list[_Candidate]:
                 years = [(_infer_year(text, w, u, i, ctx), True)]
             if first.day is None and first.quarter is None and years == [(None, True)] and not first.approximate:
                 continue  # "in september" with no year anywhere near: not a date one can plan by
-            kind = _kind(u, text if not row else f"{text} {subject}", w, row, wie, meta.insurer, cited.text if not row else subject)
+            kind = _kind(u, text if not row else subject, w, row, wie, meta.insurer, cited.text if not row else subject,
+                         row_when=text if row else None)
             who_text = subject if row else _clause(text, w)
             who = _who_in(who_text) or _who_in(cited.text) or _who_in(u.section.split(" › ")[-1]) or _vocab()["who_generic"]
             care = _care_types(f"{u.section} {subject}")
@@ -449,9 +470,19 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
             return rows[0]
         return None
 
+    def same_month(c: _Candidate) -> _Candidate | None:
+        """A month stated for an event given elsewhere with its day ('de publicatie … in april 2026')."""
+        pool = [e for e in events if e.year == c.year and e.when.first.day and e.when.first.month == c.when.first.month
+                and not e.when.is_window and _compatible(c, e)]
+        scored = [(_similar(c.words, e.words), e.row, e) for e in pool]
+        scored = [x for x in scored if x[0] >= MERGE_SIMILARITY]
+        return max(scored, key=lambda x: (x[0], x[1]))[2] if scored else None
+
     for c in rest:
         if c.year is not None or c.when.is_window:
             target = best(c, same_key=True)
+            if target is None and not c.when.is_window and c.when.first.day is None and c.when.first.quarter is None:
+                target = same_month(c)
             if target is not None:
                 target.sources.append(c.unit)
                 continue
@@ -461,7 +492,6 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
             target = best(c, same_key=False)
             if target is not None:
                 target.sources.append(c.unit)
-                target.year_inferred = target.year_inferred
                 continue
             rows = {e.year for e in events if e.row and e.day_month() == c.day_month() and e.year is not None}
             if len(rows) == 1:
