@@ -3,20 +3,23 @@ stored as `facts.json` in the version folder and written with the rest of the ve
 query never sees facts of another version than its passages.
 
     write_facts(folder, documents)  at ingest, inside the version being built
-    load_facts(version)             the stored facts; a version written before facts existed gets
-                                    them from its stored passages and texts (nothing is embedded)
+    load_facts(version)             the stored facts; a version written before facts existed, or by an
+                                    older extractor (`FACTS_VERSION`), gets them again from its stored
+                                    passages and texts (nothing is parsed or embedded), written back
+                                    atomically beside them
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest.facts import Facts, extract_facts
+from ingest.facts import FACTS_VERSION, Facts, extract_facts
 from inkoopwijzer.types import Chunk, DatedEvent, DocumentMeta, Threshold
 
 if TYPE_CHECKING:
@@ -47,14 +50,24 @@ def facts_of(documents: Iterable[DocumentParts]) -> Facts:
 
 
 def write_facts(folder: Path, documents: Iterable[DocumentParts]) -> Facts:
-    """Extract and write `facts.json` into a version folder that is being built."""
+    """Extract and write `facts.json` into a version folder (atomically: a reader sees the old file or the new)."""
     facts = facts_of(documents)
     payload = {
+        "extractor": FACTS_VERSION,
         "events": [e.model_dump(mode="json") for e in facts.events],
         "thresholds": [t.model_dump(mode="json") for t in facts.thresholds],
     }
-    (folder / FACTS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    tmp = folder / f".{FACTS_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, folder / FACTS_FILE)
     return facts
+
+
+def _from_passages(version: IndexVersion) -> list[DocumentParts]:
+    by_doc: dict[str, list[Chunk]] = {}
+    for c in version.chunks():
+        by_doc.setdefault(c.document, []).append(c)
+    return [(m, by_doc.get(m.document, []), version.text(m.document), version.page_map(m.document)) for m in version.documents]
 
 
 _cache: dict[str, tuple[float, Facts]] = {}
@@ -73,20 +86,20 @@ def load_facts(version: IndexVersion) -> Facts:
         hit = _cache.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]
-    if stamp >= 0:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8")) if stamp >= 0 else {}
+    if data.get("extractor") == FACTS_VERSION:
         facts = Facts(
             events=[DatedEvent.model_validate(e) for e in data.get("events", [])],
             thresholds=[Threshold.model_validate(t) for t in data.get("thresholds", [])],
         )
     else:
-        # written before facts were stored: read them from the version's own passages and texts
-        by_doc: dict[str, list[Chunk]] = {}
-        for c in version.chunks():
-            by_doc.setdefault(c.document, []).append(c)
-        facts = facts_of(
-            (m, by_doc.get(m.document, []), version.text(m.document), version.page_map(m.document)) for m in version.documents
-        )
+        # written before facts were stored, or by an older extractor: from the version's own passages
+        log.info("extracting the facts of index version %s again from its passages", version.name)
+        try:
+            facts = write_facts(version.path, _from_passages(version))
+            stamp = (version.path / FACTS_FILE).stat().st_mtime
+        except OSError:  # a read-only index still answers, with facts kept in memory
+            facts = facts_of(_from_passages(version))
     with _lock:
         _cache.clear()  # one version answers at a time; keep only its facts
         _cache[key] = (stamp, facts)

@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 
 from inkoopwijzer.types import Chunk, DatedEvent, DocumentMeta, FactSource, Threshold
 
-__all__ = ["Facts", "Unit", "extract_facts", "fact_uid", "normalized", "sentence_spans", "units_of"]
+__all__ = ["FACTS_VERSION", "Facts", "Unit", "extract_facts", "fact_uid", "normalized", "sentence_spans", "units_of"]
+
+# Bumped when the same passages give other facts (the extractor's rules or word lists changed): stored
+# facts of an older extractor are extracted again from the stored passages when they are read.
+FACTS_VERSION = 1
 
 # A sentence ends at . ! ? followed by a capital, a digit or an opening mark; a line break ends one too.
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(“‘])")

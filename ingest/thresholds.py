@@ -32,7 +32,7 @@ Comparator = Literal["min", "max", "less", "more", "exact", "range"]
 
 # Words of context kept before and after a value for its subject.
 SUBJECT_WORDS_BEFORE = 12
-SUBJECT_WORDS_AFTER = 7
+SUBJECT_WORDS_AFTER = 10
 
 
 @cache
@@ -156,12 +156,13 @@ def _subject(text: str, val: _Value, comp_len: int) -> str:
     openers = set(v["clause_openers"])
     cut = max([i + 1 for i, w in enumerate(left) if w.lower() in openers] + [0])
     for i, w in enumerate(left):  # "… € 100.000 zijn of Zorg en Zekerheid heeft minimaal 25%": after the other value
-        if w.lower() in ("of", "maar", "en") and any(ch.isdigit() for ch in " ".join(left[:i])):
+        if w.lower() in ("of", "maar", "en") and any(ch.isdigit() for ch in " ".join(left[:i])) and i + 1 < len(left):
             cut = max(cut, i + 1)
     left = _trim(left[cut:][-SUBJECT_WORDS_BEFORE:], from_left=True)
     for i, w in enumerate(right):
         nxt = right[i + 1] if i + 1 < len(right) else ""
-        if w.lower() in ("of", "maar") or (w.lower() == "en" and any(ch.isdigit() for ch in nxt)):
+        elided = i > 0 and right[i - 1].endswith("-")  # "knie- of heupvervanging": one word
+        if (w.lower() in ("of", "maar") and not elided) or (w.lower() == "en" and any(ch.isdigit() for ch in nxt)):
             right = right[:i]
             break
     right = right[:SUBJECT_WORDS_AFTER]
