@@ -29,7 +29,7 @@ from inkoopwijzer.types import Answer, AnswerTable, Citation, DatedEvent, Filter
 from . import compose
 from .extractive import VALUE_PATTERN
 from .planning import when_label
-from .query import INSURER_ALIASES, FactKind, Question, fact_kind
+from .query import INSURER_ALIASES, FactKind, Question, fact_kind, understand
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -336,10 +336,13 @@ def compare(
     )
 
 
-def compare_insurers(engine: Engine, question: str, q: Question, history: Sequence[Turn], user: Filters | None) -> Answer | None:
+def compare_insurers(engine: Engine, question: str, history: Sequence[Turn], user: Filters | None) -> Answer | None:
     """The engine's one call: a comparison question's answer, or None for any other question."""
     if comparing.get():
         return None
+    q = understand(question, history)
+    if engine.scope.problem(q):
+        return None  # an insurer, care type or year the documents do not cover: the engine says so
     c = comparison(question, [i for i in q.insurers if i in engine.scope.insurers])
     if c is None:
         return None

@@ -114,6 +114,9 @@ class Engine:
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
         t0 = time.perf_counter()
+        if (compared := compare_insurers(self, question, history, user_filters)) is not None:
+            compared.timings = {"total_ms": _ms(t0)}
+            return compared
         found = self.candidates(question, history, user_filters, debug)
         if isinstance(found, Answer):
             found.timings = {**found.timings, "total_ms": _ms(t0)}
@@ -153,9 +156,6 @@ class Engine:
                 language=q.language,
                 retrieved=[] if debug else None,
             )
-        if (compared := compare_insurers(self, question, q, history, user_filters)) is not None:
-            compared.timings = {"total_ms": _ms(t0)}
-            return compared
         filters = self.scope.filters(q, user_filters)
         if asks_validity(q.text):
             found = self._validity(question, q, filters)

@@ -39,8 +39,9 @@ __all__ = ["extract_events"]
 # Two statements of the same date are one event when this share of the shorter one's content words
 # (lemmas, compounds matching their head, words of one meaning group alike) is in the other.
 MERGE_SIMILARITY = 0.3
-# A sentence with the date of exactly one planning-table row restates that row when it shares a
-# content word with it, or its paragraph shares this many (a table summarises the text around it).
+# A sentence with the date of exactly one planning-table row restates that row when it shares a word
+# that says what it is about (`_one_word`), or its paragraph shares this many (a table summarises the
+# text around it).
 ROW_SHARED_WORDS = 2
 # A description longer than this is cut at a word boundary.
 WHAT_CHARS = 240
@@ -339,18 +340,34 @@ def _words(text: str, when_texts: list[str]) -> frozenset[str]:
     meanings = _meanings()
     groups = {meanings[w] for w in words if w in meanings}
     stems = _stemmer().stemWords([simplemma.lemmatize(w, lang="nl") for w in words])
-    return frozenset(stems) | frozenset(groups)
+    roles = set(_stemmer().stemWords(v["date_role_words"]))  # words for the date itself say nothing of the event
+    return frozenset(stems) - roles | frozenset(groups)
 
 
 def _same_word(a: str, b: str) -> bool:
-    """Equal, a compound and its head ('conceptovereenkomst', 'overeenkomst'), or one stem the other's
-    start ('stel', 'stell')."""
+    """Equal, a compound and its head ('conceptovereenkomst', 'overeenkomst'), or a stem and the same
+    stem with one letter more ('stel', 'stell'; not 'contract', 'contracter')."""
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
     if short.startswith("#") or long_.startswith("#"):
         return False
-    return (len(short) >= 5 and long_.endswith(short)) or (len(short) >= 4 and long_.startswith(short) and len(short) >= 0.75 * len(long_))
+    return (len(short) >= 5 and long_.endswith(short)) or (len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 1)
+
+
+def _one_word(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two statements share a word that says what they are about: the same lemma, or a compound
+    and its head (words for the date itself, 'ingangsdatum', are not in the word sets)."""
+    for x in a:
+        for y in b:
+            if x.startswith("#") or y.startswith("#"):
+                if x == y:
+                    return True
+                continue
+            short, long_ = sorted((x, y), key=len)
+            if x == y or (len(short) >= 5 and long_.endswith(short)):
+                return True
+    return False
 
 
 def _shared(a: frozenset[str], b: frozenset[str]) -> int:
@@ -465,7 +482,7 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
             return max(scored, key=lambda x: (x[0], x[1]))[2]
         rows = [e for e in pool if e.row]
         if same_key and len(rows) == 1 and (
-            _shared(c.words, rows[0].words) >= 1 or _shared(around(c), rows[0].words) >= ROW_SHARED_WORDS
+            _one_word(c.words, rows[0].words) or _shared(around(c), rows[0].words) >= ROW_SHARED_WORDS
         ):
             return rows[0]
         return None
