@@ -37,8 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["BestAnswer", "Comparison", "compare", "compare_insurers", "comparing", "comparison"]
 
 Order = Literal["earliest", "latest", "highest", "lowest", "longest", "shortest"]
-# The answerer's best answer for one insurer: (question, history, filters naming that insurer) → Answer.
-BestAnswer = Callable[[str, Sequence[Turn], Filters], Answer]
+# The answerer's best answer for one insurer: (question, history, filters naming that insurer, debug) → Answer
+# (with the passages it retrieved when debug is asked).
+BestAnswer = Callable[[str, Sequence[Turn], Filters, bool], Answer]
 
 # Set while the rows of a comparison are being answered, so the answerer does not compare again.
 comparing: ContextVar[bool] = ContextVar("comparing", default=False)
@@ -288,6 +289,7 @@ def compare(
     facts: Facts,
     insurers: Sequence[str],
     history: Sequence[Turn] = (),
+    debug: bool = False,
 ) -> Answer:
     """The comparison's answer: a table with one row per insurer's policy and the same values as text."""
     language = q.language
@@ -298,7 +300,7 @@ def compare(
     token = comparing.set(True)
     try:
         for insurer in insurers:
-            answers[insurer] = best(row_q, history, filters.model_copy(update={"insurers": [insurer]}))
+            answers[insurer] = best(row_q, history, filters.model_copy(update={"insurers": [insurer]}), debug)
     finally:
         comparing.reset(token)
     rows = _rows(kind, answers, facts, language, yes_no, row_q)
@@ -324,9 +326,14 @@ def compare(
     column = labels["yes_no" if yes_no else kind if kind in labels else "other"]
     answered = any(r.citation is not None for r in rows)
     tail = "\n\n(Quoted from the Dutch policy documents.)" if language == "en" and answered else ""
+    retrieved = None
+    if debug:  # each insurer's passages in turn, best first: what the rows were answered from
+        lists = [a.retrieved or [] for a in answers.values()]
+        retrieved = [p for rank in range(max(map(len, lists), default=0)) for p in (x[rank] for x in lists if rank < len(x))]
     return Answer(
         question=question,
         status="answered" if answered else "not_found",
+        retrieved=retrieved,
         answer=f"{lead}\n" + "\n".join(lines) + tail,
         citations=citations,
         notices=notices,
@@ -336,7 +343,9 @@ def compare(
     )
 
 
-def compare_insurers(engine: Engine, question: str, history: Sequence[Turn], user: Filters | None) -> Answer | None:
+def compare_insurers(
+    engine: Engine, question: str, history: Sequence[Turn], user: Filters | None, debug: bool = False
+) -> Answer | None:
     """The engine's one call: a comparison question's answer, or None for any other question."""
     if comparing.get():
         return None
@@ -357,8 +366,8 @@ def compare_insurers(engine: Engine, question: str, history: Sequence[Turn], use
     if len(insurers) < 2:
         return None
 
-    def best(row_question: str, turns: Sequence[Turn], row_filters: Filters) -> Answer:
+    def best(row_question: str, turns: Sequence[Turn], row_filters: Filters, with_passages: bool) -> Answer:
         # the answerer's best unit for one insurer (re-pointed when the answerer is rebuilt)
-        return engine.answer(row_question, turns, row_filters, False)
+        return engine.answer(row_question, turns, row_filters, with_passages)
 
-    return compare(question, q, c, filters, best, load_facts(engine.searcher.version), insurers, history)
+    return compare(question, q, c, filters, best, load_facts(engine.searcher.version), insurers, history, debug)

@@ -114,7 +114,7 @@ class Engine:
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
         t0 = time.perf_counter()
-        if (compared := compare_insurers(self, question, history, user_filters)) is not None:
+        if (compared := compare_insurers(self, question, history, user_filters, debug)) is not None:
             compared.timings = {"total_ms": _ms(t0)}
             return compared
         found = self.candidates(question, history, user_filters, debug)

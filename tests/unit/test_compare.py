@@ -38,7 +38,7 @@ QUOTES = {
 
 
 def fake_best(asked: list[tuple[str, list[str]]]):  # type: ignore[no-untyped-def]
-    def best(question: str, history: Sequence[Turn], filters: Filters) -> Answer:
+    def best(question: str, history: Sequence[Turn], filters: Filters, debug: bool) -> Answer:
         asked.append((question, filters.insurers))
         insurer = filters.insurers[0]
         if insurer not in QUOTES:
