@@ -85,7 +85,9 @@ def comparison(question: str, named: Sequence[str]) -> Comparison | None:
     order: Order | None = orders[0][0] if orders else None
     spans = [m.span() for m in which + differ] + [m.span() for _, m in orders]
     first = question.split()[0].lower() if question.split() else ""
-    yes_no = first in v["yes_no_starts"]["nl"] + v["yes_no_starts"]["en"] and len(named) == 2 and order is not None
+    # "Is de deadline bij Salland later dan bij Zilveren Kruis?" asks yes or no; "… bij Salland of bij ZK eerder?" asks which
+    yes_no = (first in v["yes_no_starts"]["nl"] + v["yes_no_starts"]["en"] and len(named) == 2 and order is not None
+              and bool(_find(question, ["dan", "than"])))
     return Comparison(_in_order(question, named), order, bool(differ), bool(which), _row_question(question, spans), yes_no)
 
 
@@ -132,7 +134,7 @@ def _asked(c: Comparison, language: str) -> tuple[str, FactKind]:
         elif not words or words[0] not in qwords:
             q = ("When " if language == "en" else "Wanneer ") + q
         return q, "date"
-    if not words or words[0] not in qwords:
+    if c.differ and not c.which and (not words or words[0] not in qwords):
         q = ("What are " if language == "en" else "Wat zijn ") + q  # "verschillen de aanmeldtermijnen …?"
     kind = fact_kind(q)
     if c.order in ("longest", "shortest") and kind not in ("duration", "date"):
@@ -221,6 +223,16 @@ def _cell(cits: Sequence[Citation], kind: FactKind, facts: Facts, language: str,
     return (value or _key_sentence(best.quote, question)), None, best
 
 
+def _named_value(c: Citation, facts: Facts, question: str) -> str:
+    """For 'which insurers …?': the threshold the quote sets for what the question names (its subject shares
+    a word with the question), else the quote's sentence that shares most words with it."""
+    want = _content(question)
+    for t in facts.thresholds:
+        if t.document == c.document and any(_overlaps(s.start, s.end, c) for s in t.sources) and _content(t.subject) & want:
+            return f"{t.text} ({t.subject})" if len(t.subject) <= 80 else t.text
+    return _key_sentence(c.quote, question)
+
+
 def _rows(kind: FactKind, answers: dict[str, Answer], facts: Facts, language: str, yes_no: bool, question: str) -> list[_Row]:
     labels = _vocab()["labels"][language]
     rows: list[_Row] = []
@@ -234,7 +246,7 @@ def _rows(kind: FactKind, answers: dict[str, Answer], facts: Facts, language: st
             continue
         for cits in by_doc.values():
             if yes_no:
-                value, sort, cit = _key_sentence(cits[0].quote, question), None, cits[0]
+                value, sort, cit = _named_value(cits[0], facts, question), None, cits[0]
             else:
                 value, sort, cit = _cell(cits, kind, facts, language, question)
             rows.append(_Row(insurer, cit.title, cit.document, value, sort, cit, list(answer.notices)))
@@ -304,6 +316,9 @@ def compare(
     finally:
         comparing.reset(token)
     rows = _rows(kind, answers, facts, language, yes_no, row_q)
+    for r in rows:  # an order compares like with like: dates when a date is asked, numbers otherwise
+        if r.sort is not None and isinstance(r.sort, str) != (kind == "date"):
+            r.sort = None
     if c.order is not None:
         valued = sorted((r for r in rows if r.sort is not None), key=lambda r: r.sort,
                         reverse=c.order in ("latest", "highest", "longest"))

@@ -20,6 +20,8 @@ def test_detects_questions_that_compare_insurers() -> None:
     assert c is not None and c.which and c.row_question == "require HKZ?"
     c = comparison("Is de deadline bij Salland later dan bij Zilveren Kruis?", ["Zilveren Kruis", "Salland"])
     assert c is not None and c.yes_no and c.insurers == ["Salland", "Zilveren Kruis"] and c.order == "latest"
+    c = comparison("Moet ik bij Salland of bij Zilveren Kruis eerder tekenen?", ["Zilveren Kruis", "Salland"])
+    assert c is not None and not c.yes_no and c.order == "earliest"  # asks which, not whether
     # not a comparison of insurers
     assert comparison("Wat is het verschil tussen ELV laag complex en ELV hoog complex?", []) is None
     assert comparison("Wanneer moet de offerte bij Salland binnen zijn?", ["Salland"]) is None
