@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install index lint typecheck unit integration browser eval-gate eval bench llm browser-deps clean
+.PHONY: run test install index embeddings lint typecheck unit integration browser eval-gate eval bench llm browser-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,8 +18,13 @@ install: $(STAMP)
 index: install
 	$(BIN)/inkoopwijzer ingest --if-missing
 
-run: index
+# The server is up at once; a missing index is built in the background (the page shows progress).
+run: install
 	$(BIN)/inkoopwijzer serve
+
+# Regenerate the embeddings shipped with the corpus (data/policies/.embeddings/) after parsing changes.
+embeddings: install
+	$(BIN)/inkoopwijzer embeddings --rebuild
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from index.build import BuildProgress, build_progress, start_background_build
 from index.diff import policy_diff
 from index.facts import load_facts
 from index.search import get_searcher
@@ -14,13 +15,22 @@ from index.store import IndexVersion, current_version
 from index.validity import is_outdated, reference_year, validity_notice
 from inkoopwijzer.errors import BadRequestError, IndexMissingError, InkoopwijzerError
 from inkoopwijzer.settings import Settings, get_settings
-from inkoopwijzer.types import Answer, DatedEvent, DocumentMeta, Filters, PolicyDiff, Threshold, Turn
+from inkoopwijzer.types import Answer, DatedEvent, DocumentMeta, Filters, PolicyDiff, TextBox, Threshold, Turn
 
 from .engine import Engine
 from .planning import FactQuery, calendar_ics, outdated_documents, select_events, select_thresholds
 from .versions import with_change_notices
 
-__all__ = ["Assistant", "DocumentInfo", "Health", "get_assistant"]
+__all__ = [
+    "Assistant",
+    "BuildProgress",
+    "DocumentInfo",
+    "DocumentLayout",
+    "Health",
+    "build_index_in_background",
+    "building_answer",
+    "get_assistant",
+]
 
 
 @dataclass
@@ -31,6 +41,18 @@ class DocumentInfo:
     notice: str | None
 
 
+@dataclass(frozen=True)
+class DocumentLayout:
+    """What a page view needs of an indexed document: its text, the page each block starts
+    on, the text boxes ingest recorded (PDF), and each passage's span."""
+
+    version: str
+    text: str
+    pages: list[tuple[int, int]]  # (offset where a block starts, its page)
+    boxes: list[TextBox]
+    passages: dict[str, tuple[int, int]]  # passage id → (start, end)
+
+
 @dataclass
 class Health:
     index_present: bool
@@ -38,6 +60,20 @@ class Health:
     model_loaded: bool
     store_ok: bool
     detail: str = ""
+    build: BuildProgress | None = None  # a background build that runs (or failed) now
+
+
+def building_answer(question: str, progress: BuildProgress) -> Answer:
+    """"Nog even geduld": what a question gets while the first index is being built."""
+    where = f" ({progress.done} van {progress.total} passages)" if progress.stage in ("embed", "index") and progress.total else ""
+    return Answer(
+        question=question,
+        status="building",
+        answer=(
+            f"De index wordt nog gebouwd{where}; nog even geduld. "
+            "Stel je vraag over een halve minuut opnieuw."
+        ),
+    )
 
 
 class Assistant:
@@ -47,6 +83,7 @@ class Assistant:
         self.settings = settings or get_settings()
         self._engine_lock = threading.Lock()
         self._engine: Engine | None = None
+        self._layouts: dict[tuple[str, str], DocumentLayout] = {}
 
     def _get_engine(self) -> Engine:
         searcher = get_searcher(self.settings)
@@ -72,7 +109,13 @@ class Assistant:
                 f"The question is {len(question)} characters; the limit is {self.settings.max_question_chars}."
             )
         history = list(history)[-2 * max(1, self.settings.max_history_turns) :]
-        answer = self._get_engine().answer(question, history, filters, debug)
+        try:
+            answer = self._get_engine().answer(question, history, filters, debug)
+        except IndexMissingError:
+            progress = self.build()
+            if progress is not None and progress.running:
+                return building_answer(question, progress)
+            raise
         answer = self._with_change_notices(answer)
         wanted = mode or self.settings.answer_mode
         if wanted == "llm" and answer.status == "answered":
@@ -136,6 +179,33 @@ class Assistant:
         except KeyError as exc:
             raise BadRequestError(f"No document named {document!r} in the index.") from exc
 
+    def document_layout(self, document: str) -> DocumentLayout:
+        """Text, page map, recorded text boxes and passage spans of an indexed document
+        (read once per index version and document)."""
+        version = current_version(self.settings)
+        if version is None:
+            raise IndexMissingError()
+        key = (version.name, document)
+        with self._engine_lock:
+            hit = self._layouts.get(key)
+        if hit is not None:
+            return hit
+        try:
+            text = version.text(document)
+        except KeyError as exc:
+            raise BadRequestError(f"No document named {document!r} in the index.") from exc
+        # `IndexVersion.boxes` comes with the PDF positions ingest records (issue 22's interface);
+        # an index without them has none, and the page view falls back to searching the page.
+        boxes_of = getattr(version, "boxes", None)
+        boxes: list[TextBox] = list(boxes_of(document)) if callable(boxes_of) else []
+        passages = {c.id: (c.start, c.end) for c in version.chunks() if c.document == document}
+        layout = DocumentLayout(version.name, text, version.page_map(document), boxes, passages)
+        with self._engine_lock:
+            if len(self._layouts) >= 32:
+                self._layouts.clear()
+            self._layouts[key] = layout
+        return layout
+
     def document_source(self, document: str) -> str | None:
         """Path of the indexed source file of a document, when known."""
         version = current_version(self.settings)
@@ -181,9 +251,22 @@ class Assistant:
             raise BadRequestError(f"No document named {', '.join(map(repr, unknown))} in the index.")
         return policy_diff(version, old, new)
 
+    # --- the index built in the background -------------------------------------------------
+
+    def build(self) -> BuildProgress | None:
+        """The background build of this index (started by the server), if any."""
+        return build_progress(self.settings)
+
     def health(self) -> Health:
         version = current_version(self.settings)
+        build = self.build()
+        if build is not None and build.state == "done":
+            build = None
         if version is None:
+            if build is not None and build.state == "failed":
+                return Health(False, 0, False, False, f"building the index failed: {build.error}", build)
+            if build is not None:
+                return Health(False, 0, False, False, "the index is being built", build)
             return Health(False, 0, False, False, "no index: run `inkoopwijzer ingest`")
         try:
             searcher = get_searcher(self.settings)
@@ -192,7 +275,13 @@ class Assistant:
             return Health(True, len(version.documents), False, False, str(exc))
         except Exception as exc:  # noqa: BLE001 - any store failure means unhealthy
             return Health(True, len(version.documents), False, False, f"vector store: {exc.__class__.__name__}")
-        return Health(True, len(version.documents), True, True)
+        return Health(True, len(version.documents), True, True, build=build)
+
+
+def build_index_in_background(settings: Settings | None = None) -> BuildProgress:
+    """Build the index from the shipped corpus when missing (upgrade an older one) in a
+    background thread; questions asked meanwhile get a `building` answer."""
+    return start_background_build(settings or get_settings())
 
 
 def _built_at(version: IndexVersion) -> datetime:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,6 +21,8 @@ from langchain_core.embeddings import Embeddings as LCEmbeddings
 
 from inkoopwijzer.errors import ConfigError
 from inkoopwijzer.settings import Settings
+
+from .shipped import ShippedEmbeddings, shipped_path
 
 __all__ = [
     "CachedEmbedder",
@@ -95,11 +99,19 @@ class SentenceTransformerEmbedder:
         return self._encode([self.query_prefix + t for t in texts])
 
 
-class CachedEmbedder:
-    """Wraps a backend with a SQLite cache keyed by (model, passage text): re-ingesting a
-    changed document only embeds what changed. Query embeddings are memoised in memory."""
+def _half(vecs: np.ndarray) -> np.ndarray:
+    """Vectors at float16 precision (as float32): what the shipped file holds, so a vector
+    read from it and one just computed are the same bits and give the same answers."""
+    return np.asarray(vecs, dtype=np.float32).astype(np.float16).astype(np.float32)
 
-    def __init__(self, inner: Embedder, cache_path: Path) -> None:
+
+class CachedEmbedder:
+    """Wraps a backend with a SQLite cache keyed by (model, embedded text): re-ingesting a
+    changed document only embeds what changed. Texts the cache lacks are looked up in the
+    embeddings shipped with the corpus (`index.shipped`) before the model is asked.
+    Stored vectors are kept at float16 precision. Query embeddings are memoised in memory."""
+
+    def __init__(self, inner: Embedder, cache_path: Path, shipped: ShippedEmbeddings | None = None) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
@@ -108,27 +120,51 @@ class CachedEmbedder:
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
         self._lock = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
+        self._shipped = shipped
+        self._recorded: set[str] | None = None
         self.misses = 0
 
-    def _key(self, text: str) -> str:
+    def key(self, text: str) -> str:
+        """The cache key of an embedded text (hex SHA-1 of model and text)."""
         return hashlib.sha1(f"{self.name}\x00{text}".encode()).hexdigest()
 
-    def cached(self, texts: list[str]) -> dict[str, np.ndarray]:
-        keys = [self._key(t) for t in texts]
+    _key = key
+
+    @contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """Collect the key of every text looked up or embedded while the block runs."""
+        keys: set[str] = set()
+        self._recorded = keys
+        try:
+            yield keys
+        finally:
+            self._recorded = None
+
+    def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by key (cache first, then the shipped file)."""
         found: dict[str, np.ndarray] = {}
         with self._lock:
             for i in range(0, len(keys), 500):
                 part = keys[i : i + 500]
                 q = f"SELECT key, vec FROM emb WHERE key IN ({','.join('?' * len(part))})"
                 for k, blob in self._db.execute(q, part):
-                    found[k] = np.frombuffer(blob, dtype=np.float32)
+                    found[k] = _half(np.frombuffer(blob, dtype=np.float32))
+        if self._shipped is not None and len(found) < len(set(keys)):
+            found.update(self._shipped.get([k for k in keys if k not in found]))
+        return found
+
+    def cached(self, texts: list[str]) -> dict[str, np.ndarray]:
+        keys = [self._key(t) for t in texts]
+        if self._recorded is not None:
+            self._recorded.update(keys)
+        found = self.vectors(keys)
         return {t: found[k] for t, k in zip(texts, keys, strict=True) if k in found}
 
     def store(self, texts: list[str], vecs: np.ndarray) -> None:
         with self._lock:
             self._db.executemany(
                 "INSERT OR REPLACE INTO emb VALUES (?, ?)",
-                [(self._key(t), v.astype(np.float32).tobytes()) for t, v in zip(texts, vecs, strict=True)],
+                [(self._key(t), _half(v).tobytes()) for t, v in zip(texts, vecs, strict=True)],
             )
             self._db.commit()
 
@@ -136,7 +172,7 @@ class CachedEmbedder:
         have = self.cached(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in have))
         if missing:
-            vecs = self.inner.embed_passages(missing)
+            vecs = _half(self.inner.embed_passages(missing))
             self.store(missing, vecs)
             self.misses += len(missing)
             have.update(zip(missing, vecs, strict=True))
@@ -149,7 +185,7 @@ class CachedEmbedder:
         missing = list(dict.fromkeys(k for k in keyed if k not in have))
         for i in range(0, len(missing), 256):
             part = missing[i : i + 256]
-            vecs = self.inner.embed_queries([k.rsplit("\x00", 1)[1] for k in part])
+            vecs = _half(self.inner.embed_queries([k.rsplit("\x00", 1)[1] for k in part]))
             self.store(part, vecs)
             have.update(zip(part, vecs, strict=True))
         return np.stack([have[k] for k in keyed]) if words else np.zeros((0, self.dim), np.float32)
@@ -210,7 +246,7 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
 
 
 _lock = threading.Lock()
-_embedders: dict[tuple[str, str, int, str], CachedEmbedder] = {}
+_embedders: dict[tuple[str, str, int, str, str], CachedEmbedder] = {}
 
 
 def get_embedder(settings: Settings) -> CachedEmbedder:
@@ -220,6 +256,7 @@ def get_embedder(settings: Settings) -> CachedEmbedder:
         str(settings.embedding_model_path),
         settings.embedding_threads,
         str(settings.cache_dir),
+        str(settings.corpus_dir),
     )
     with _lock:
         if key not in _embedders:
@@ -232,7 +269,8 @@ def get_embedder(settings: Settings) -> CachedEmbedder:
                         "INKOOPWIJZER_EMBEDDING_BACKEND=sentence-transformers needs INKOOPWIJZER_EMBEDDING_MODEL_PATH."
                     )
                 inner = SentenceTransformerEmbedder(settings.embedding_model_path)
-            _embedders[key] = CachedEmbedder(inner, settings.cache_dir / "embeddings.sqlite")
+            shipped = ShippedEmbeddings(shipped_path(settings.corpus_dir, inner.name))
+            _embedders[key] = CachedEmbedder(inner, settings.cache_dir / "embeddings.sqlite", shipped)
         return _embedders[key]
 
 

@@ -345,7 +345,7 @@ def _write_version(
     _embed_missing(embedder, search_texts, settings, progress)
     KeywordIndex.build(search_texts).save(tmp / "bm25")
     if progress:
-        progress("lexicon", 0, 1)
+        progress("lexicon", len(all_chunks), len(all_chunks))
     Lexicon.build(search_texts, embedder.embed_terms).save(tmp / "lexicon")
 
     collection_name = f"inkoopwijzer_{name}"
@@ -356,8 +356,10 @@ def _write_version(
             configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
             embedding_function=None,
         )
-        step = 1000
+        step = 200
         for i in range(0, len(all_chunks), step):
+            if progress:
+                progress("index", i, len(all_chunks))
             part = all_chunks[i : i + step]
             vectors = embedder.embed_passages(search_texts[i : i + step])  # from the cache, batch by batch
             collection.add(
@@ -387,14 +389,16 @@ def _embed_missing(embedder: Any, texts: list[str], settings: Settings, progress
     """Embed, in batches and with progress, every text the embedding cache lacks."""
     have = embedder.cached(texts)
     missing = list(dict.fromkeys(t for t in texts if t not in have))
+    ready = len(set(texts)) - len(missing)  # progress counts all passages: those cached or shipped are done
+    total = ready + len(missing)
     batch = settings.embedding_batch_size
     for i in range(0, len(missing), batch):
         if progress:
-            progress("embed", i, len(missing))
+            progress("embed", ready + i, total)
         part = missing[i : i + batch]
         embedder.store(part, embedder.inner.embed_passages(part))
-    if progress and missing:
-        progress("embed", len(missing), len(missing))
+    if progress:
+        progress("embed", total, total)
 
 
 def _switch(base: Path, name: str) -> None:

@@ -69,7 +69,8 @@ def ingest(
             return
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="passage" if stage == "embed" else "file", leave=False)
+            unit = "passage" if stage in ("embed", "index") else "file"
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit=unit, leave=False)
         bar.n = done
         bar.refresh()
 
@@ -92,6 +93,32 @@ def ingest(
         for f in report.failed:
             typer.secho(f"  failed: {f.error}", fg=typer.colors.YELLOW, err=True)
     raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def embeddings(
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Ingest the corpus in a scratch folder and write every embedding it asks for")
+    ] = False,
+) -> None:
+    """The embeddings shipped with the corpus (a fresh clone answers without embedding it first)."""
+    from index.embeddings import get_embedder
+    from index.shipped import ShippedEmbeddings, rebuild_shipped, shipped_path
+
+    settings = _settings()
+    if rebuild:
+        try:
+            path, entries, size = rebuild_shipped(settings)
+        except InkoopwijzerError as exc:
+            _fail(exc)
+            return
+        typer.echo(f"wrote {entries} embeddings to {path} ({size / 1024 / 1024:.2f} MB)")
+        return
+    path = shipped_path(settings.corpus_dir, get_embedder(settings).name)
+    if not path.is_file():
+        typer.echo(f"no shipped embeddings at {path}; make them with `inkoopwijzer embeddings --rebuild`")
+        raise typer.Exit(1)
+    typer.echo(f"{path}: {len(ShippedEmbeddings(path))} embeddings, {path.stat().st_size / 1024 / 1024:.2f} MB")
 
 
 @app.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 __all__ = [
     "Answer",
@@ -29,6 +29,7 @@ __all__ = [
     "RetrievedPassage",
     "TableCell",
     "TableRow",
+    "TextBox",
     "Threshold",
     "ThresholdKind",
     "Turn",
@@ -79,6 +80,19 @@ class Chunk(BaseModel):
         return "\n".join([*head, self.text])
 
 
+class TextBox(BaseModel):
+    """Where a piece of a PDF document's text is drawn: document text `[start:end)` stands on
+    page `page` (1-based) inside the box, in PDF user-space points (origin bottom-left)."""
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
 class Filters(BaseModel):
     """Restrictions on what may be retrieved."""
 
@@ -111,6 +125,16 @@ class Citation(BaseModel):
     end: int
     chunk_id: str
     outdated: bool = False
+    page_images: list[str] = Field(
+        default_factory=list,
+        description="URLs of the cited page(s) as PNG with the quote marked (PDF sources; two when the quote spans a page break)",
+    )
+
+    @computed_field(description="URL of the page the quote starts on, as PNG with the quote marked")  # type: ignore[prop-decorator]
+    @property
+    def page_image(self) -> str | None:
+        """The image of the page the quote starts on."""
+        return self.page_images[0] if self.page_images else None
 
 
 class RetrievedPassage(BaseModel):
@@ -128,7 +152,7 @@ class RetrievedPassage(BaseModel):
     keyword_rank: int | None = None
 
 
-AnswerStatus = Literal["answered", "not_found", "clarify"]
+AnswerStatus = Literal["answered", "not_found", "clarify", "building"]  # building: no index yet, ask again soon
 
 
 class TableCell(BaseModel):

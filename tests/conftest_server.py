@@ -25,7 +25,8 @@ from typing import Any
 import httpx
 
 from assistant.planning import FactQuery, calendar_ics, select_events, select_thresholds
-from assistant.service import Assistant, DocumentInfo, Health
+from assistant.service import Assistant, DocumentInfo, DocumentLayout, Health
+from inkoopwijzer.errors import IndexMissingError
 from inkoopwijzer.settings import REPO_ROOT, Settings
 from inkoopwijzer.types import (
     Answer,
@@ -224,6 +225,9 @@ class FakeAssistant(Assistant):
         base = self.settings.public_base_url or "http://127.0.0.1:7860"
         return calendar_ics(self.events(query), base, stamp=datetime(2026, 6, 1, tzinfo=UTC))
 
+    def document_layout(self, document: str) -> DocumentLayout:
+        raise IndexMissingError("FakeAssistant has no index: its citations get no page view")
+
     def health(self) -> Health:
         return Health(index_present=self.healthy, documents=len(_META) if self.healthy else 0,
                       model_loaded=True, store_ok=self.healthy, detail="" if self.healthy else "no index")
@@ -339,3 +343,23 @@ def live_server_for(data_dir: Path, log_path: Path) -> ServerProcess:
         "INKOOPWIJZER_RATE_LIMIT_PER_MINUTE": "1000",
     }
     return start_server(["-m", "ui", "--port", str(port)], env, log_path)
+
+
+# --- the page view's highlight, counted in a rendered image ---------------------------------
+
+
+def highlight_pixels(png: bytes) -> int:
+    """Pixels of the page view's highlight colours in a PNG: the fill laid over white paper,
+    or the outline. A page without a highlight has (almost) none."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from ui.pages import HIGHLIGHT_EDGE, HIGHLIGHT_FILL
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+    alpha = HIGHLIGHT_FILL[3] / 255
+    on_white = np.array([round(255 * (1 - alpha) + c * alpha) for c in HIGHLIGHT_FILL[:3]], dtype=np.int16)
+    near = lambda colour: (np.abs(rgb - colour).max(axis=-1) <= 10)  # noqa: E731
+    return int((near(on_white) | near(np.array(HIGHLIGHT_EDGE, dtype=np.int16))).sum())

@@ -30,7 +30,7 @@ from inkoopwijzer.types import Answer, DocumentMeta, Filters, Turn
 
 from .feedback import Rating
 from .planning_api import add_planning_routes
-from .render import document_url
+from .render import build_message, document_url
 from .services import Services
 from .uploads import IngestJob, UploadedFile
 
@@ -140,12 +140,27 @@ class UploadAccepted(BaseModel):
     files: list[UploadedFile]
 
 
+class BuildOut(BaseModel):
+    state: Literal["building", "done", "failed"]
+    stage: str = Field(description="parse (files), embed / index (passages), lexicon")
+    done: int
+    total: int
+    seconds: float = Field(description="Since the build started")
+    message: str = Field(description="For people, e.g. 'index wordt gebouwd: 212 van 508 passages'")
+    error: str | None = None
+
+
 class HealthOut(BaseModel):
-    status: Literal["ok", "unhealthy"]
+    status: Literal["ok", "building", "unhealthy"]
     index_present: bool
     documents: int
     model_loaded: bool
     detail: str = ""
+    build: BuildOut | None = Field(default=None, description="The background index build, while it runs or when it failed")
+
+
+# Seconds a client is asked to wait while the first index is being built.
+BUILDING_RETRY_AFTER = 10
 
 
 # --- routes ------------------------------------------------------------------------------
@@ -165,14 +180,22 @@ def health_router(services: Services) -> APIRouter:
             out = HealthOut(status="unhealthy", index_present=False, documents=0, model_loaded=False, detail=detail)
             return JSONResponse(out.model_dump(), status_code=503)
         ok = h.index_present and h.store_ok
+        building = not h.index_present and h.build is not None and h.build.running
+        build = None
+        if h.build is not None:
+            b = h.build
+            build = BuildOut(state=b.state, stage=b.stage, done=b.done, total=b.total, seconds=b.seconds,
+                             message=build_message(b), error=b.error)
         out = HealthOut(
-            status="ok" if ok else "unhealthy",
+            status="ok" if ok else "building" if building else "unhealthy",
             index_present=h.index_present,
             documents=h.documents,
             model_loaded=h.model_loaded,
             detail=h.detail,
+            build=build,
         )
-        return JSONResponse(out.model_dump(), status_code=200 if ok else 503)
+        headers = {"Retry-After": str(BUILDING_RETRY_AFTER)} if building else None
+        return JSONResponse(out.model_dump(), status_code=200 if ok else 503, headers=headers)
 
     return router
 
@@ -191,7 +214,10 @@ def api_router(services: Services) -> APIRouter:
 
     desk = [Depends(require_desk)]
 
-    @router.post("/ask", response_model=Answer, tags=["ask"], responses={413: {"description": "Question or history too long"}})
+    @router.post("/ask", response_model=Answer, tags=["ask"], responses={
+        413: {"description": "Question or history too long"},
+        503: {"model": Answer, "description": "The index is still being built: an Answer with status 'building' and Retry-After"},
+    })
     def ask(body: AskRequest) -> JSONResponse:
         """Answer one question with citations; `retrieved` is present only with `debug`."""
         if len(body.question) > settings.max_question_chars:
@@ -200,6 +226,10 @@ def api_router(services: Services) -> APIRouter:
             raise HTTPException(413, f"History too long: at most {settings.max_history_turns} turns.")
         answer = services.assistant().ask(body.question, body.history, body.filters, debug=body.debug, mode=body.mode)
         exclude = None if body.debug else {"retrieved"}
+        if answer.status == "building":  # no index yet: the Answer says "nog even geduld"
+            return JSONResponse(answer.model_dump(mode="json", exclude=exclude), status_code=503,
+                                headers={"Retry-After": str(BUILDING_RETRY_AFTER)})
+        services.pages.attach(answer)
         return JSONResponse(answer.model_dump(mode="json", exclude=exclude))
 
     @router.get("/documents", response_model=list[DocumentOut], tags=["documents"])

@@ -9,6 +9,7 @@ history and filters it was asked with, and its feedback id.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,10 +21,10 @@ from inkoopwijzer.errors import InkoopwijzerError
 from inkoopwijzer.types import Answer, Filters, Turn
 
 from .feedback import Rating
-from .render import DocumentTexts, answer_markdown, debug_html
+from .render import DocumentTexts, answer_markdown, build_message, debug_html
 from .services import Services
 
-__all__ = ["EXAMPLES", "ChatView", "add_chat", "build_chat_app", "chat_stream", "respond"]
+__all__ = ["EXAMPLES", "ChatView", "add_chat", "build_chat_app", "build_status", "chat_stream", "respond"]
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,21 @@ def filter_choices(services: Services) -> tuple[list[str], list[str], list[int]]
     return sorted(insurers), sorted(care), sorted(years)
 
 
+def build_status(services: Services) -> str:
+    """The status line while the first index is being built ('' once there is one)."""
+    try:
+        health = services.assistant().health()
+    except Exception:  # noqa: BLE001 - a status line never breaks the page
+        log.exception("reading the build status failed")
+        return ""
+    if health.index_present or health.build is None:
+        return ""
+    message = build_message(health.build)
+    if health.build.running:
+        return f'<div class="iw-building" role="status"><span class="iw-spinner" aria-hidden="true"></span> {html.escape(message)} — je kunt je vraag zo stellen.</div>'
+    return f'<div class="iw-notice" role="alert">{html.escape(message)}</div>'
+
+
 def _check_question(services: Services, question: str) -> str:
     question = (question or "").strip()
     if not question:
@@ -144,6 +160,7 @@ def respond(
                 yield "", shown + [{"role": "assistant", "content": text}], turns, ""
         if answer is None:
             raise RuntimeError("the assistant's stream ended without an Answer")
+        services.pages.attach(answer)
         rendered = answer_markdown(answer, DocumentTexts(assistant.document_text))
     except InkoopwijzerError as exc:
         yield question, messages_of(turns), turns, ""
@@ -178,8 +195,8 @@ def record_feedback(
             channel=channel,
         )
     turns[index] = turn
-    thumb = "👍" if rating == "up" else "👎"
-    return f"Bedankt! Je feedback ({thumb}) op vraag {index + 1} is opgeslagen.", turns
+    verdict = "nuttig" if rating == "up" else "niet nuttig"
+    return f"Bedankt! Je feedback ({verdict}) op vraag {index + 1} is opgeslagen.", turns
 
 
 def chat_stream(
@@ -197,6 +214,7 @@ def chat_stream(
     try:
         for piece in services.assistant().stream(question, turns, filters or Filters()):
             if isinstance(piece, Answer):
+                services.pages.attach(piece)
                 yield {"text": piece.answer, "answer": piece.model_dump(mode="json")}
                 return
             text += piece
@@ -242,8 +260,11 @@ def add_chat(services: Services, *, desk: bool = False, debug_panel: gr.HTML | N
         label="Gesprek",
         show_label=False,
         elem_id="iw-chatbot",
-        height="62vh",
+        # the answer area takes the window's height less the rows around it; the newest answer is
+        # scrolled to the top of it (style.HEAD), so an answer is read from its first line
+        height="calc(100dvh - 17rem)",
         min_height=320,
+        autoscroll=False,
         placeholder="**Welkom!** Typ hieronder je vraag of kies een voorbeeldvraag. Filters staan hierboven.",
         feedback_options=("Like", "Dislike"),
         buttons=["copy"],
@@ -276,8 +297,8 @@ def add_chat(services: Services, *, desk: bool = False, debug_panel: gr.HTML | N
             min_width=220,
             elem_id="iw-comment",
         )
-        up = gr.Button("👍 Nuttig", size="sm", scale=1, min_width=100, elem_id="iw-up")
-        down = gr.Button("👎 Niet nuttig", size="sm", scale=1, min_width=120, elem_id="iw-down")
+        up = gr.Button("Nuttig", size="sm", scale=1, min_width=100, elem_id="iw-up")
+        down = gr.Button("Niet nuttig", size="sm", scale=1, min_width=120, elem_id="iw-down")
         new = gr.Button("Nieuw gesprek", size="sm", variant="stop", scale=1, min_width=120, elem_id="iw-new")
     debug = debug_panel if debug_panel is not None else gr.HTML("", visible=False)
 
@@ -321,17 +342,24 @@ def add_chat(services: Services, *, desk: bool = False, debug_panel: gr.HTML | N
     # the chatbot's own trash button clears the messages; forget the turns with them
     chatbot.clear(lambda: ([], "", ""), outputs=[turns, status, debug], api_visibility="private", queue=False)
 
-    def on_load() -> tuple[Any, Any, Any, str]:
+    build_timer = gr.Timer(2.0, active=False)
+
+    def on_load() -> tuple[Any, Any, Any, str, Any]:
+        building = build_status(services)
+        if building:  # no index yet: show the progress until it can answer, then load the filters
+            return gr.skip(), gr.skip(), gr.skip(), building, gr.Timer(active=True)
         try:
             ins, care, yrs = filter_choices(services)
         except InkoopwijzerError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), f"⚠️ {exc}"
+            return gr.skip(), gr.skip(), gr.skip(), f"Let op: {exc}", gr.skip()
         except Exception:
             log.exception("loading filter choices failed")
-            return gr.skip(), gr.skip(), gr.skip(), "⚠️ De filters konden niet worden geladen."
-        return gr.Dropdown(choices=ins), gr.Dropdown(choices=care), gr.Dropdown(choices=yrs), ""
+            return gr.skip(), gr.skip(), gr.skip(), "Let op: de filters konden niet worden geladen.", gr.skip()
+        return gr.Dropdown(choices=ins), gr.Dropdown(choices=care), gr.Dropdown(choices=yrs), "", gr.Timer(active=False)
 
-    gr.on(triggers=None, fn=on_load, outputs=[insurers, care_types, years, status], api_visibility="private")  # load
+    load_outputs = [insurers, care_types, years, status, build_timer]
+    gr.on(triggers=None, fn=on_load, outputs=load_outputs, api_visibility="private")  # load
+    build_timer.tick(on_load, outputs=load_outputs, api_visibility="private", queue=False)
     return ChatView(chatbot=chatbot, question=question, turns=turns, status=status, debug=debug)
 
 

@@ -12,14 +12,20 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
 from inkoopwijzer.types import Answer, AnswerTable, Citation
 
+if TYPE_CHECKING:
+    from assistant.service import BuildProgress
+
 __all__ = [
+    "ICON_EXTERNAL",
+    "ICON_WARNING",
     "DocumentTexts",
     "answer_markdown",
+    "build_message",
     "citation_html",
     "comparison_html",
     "conversation_json",
@@ -30,6 +36,20 @@ __all__ = [
 ]
 
 CONTEXT_CHARS = 300  # on each side of the quote: about 600 characters of surrounding text
+
+# Icons are inline SVG (currentColor), so they look the same whatever emoji font a device has.
+_SVG = '<svg class="iw-icon" aria-hidden="true" focusable="false" viewBox="0 0 16 16" width="1em" height="1em">{}</svg>'
+ICON_EXTERNAL = _SVG.format(
+    '<path fill="none" stroke="currentColor" stroke-width="1.6" d="M9 2h5v5M14 2 7.5 8.5M12 9.5V14H2V4h4.5"/>'
+)
+ICON_WARNING = _SVG.format(
+    '<path fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round" d="M8 1.8 15 14H1z"/>'
+    '<path stroke="currentColor" stroke-width="1.6" d="M8 6v4.2"/><circle cx="8" cy="12" r=".9" fill="currentColor"/>'
+)
+ICON_PAGE = _SVG.format(
+    '<path fill="none" stroke="currentColor" stroke-width="1.4" d="M3 1.5h6.5L13 5v9.5H3z"/>'
+    '<path fill="currentColor" opacity=".45" d="M5 8h6v2.2H5z"/>'
+)
 
 TextOf = Callable[[str], str | None]
 
@@ -105,31 +125,54 @@ def _where(c: Citation) -> str:
     return " · ".join(parts)
 
 
-def citation_html(c: Citation, text_of: TextOf) -> str:
-    """One source: where it stands, the verbatim quote, and an openable passage in context."""
+def _page_view(c: Citation) -> str:
+    """The cited page(s) as images with the quote marked, opened on demand (images load lazily)."""
+    pages = f"p.&nbsp;{c.page}" if c.page else "de pagina"
+    if len(c.page_images) > 1 and c.page:
+        pages = f"p.&nbsp;{c.page}–{c.page + len(c.page_images) - 1}"
+    images = "".join(
+        f'<img class="iw-page-img" src="{html.escape(url)}" loading="lazy" '
+        f'alt="{html.escape(f"Pagina {(c.page or 0) + i} van {c.title or c.document}, met het citaat gemarkeerd")}">'
+        for i, url in enumerate(c.page_images)
+    )
+    return (
+        f'<details class="iw-page"><summary>{ICON_PAGE} Toon het citaat op {pages}</summary>'
+        f'<div class="iw-page-imgs">{images}</div></details>'
+    )
+
+
+def citation_html(c: Citation, text_of: TextOf, show_quote: bool = True) -> str:
+    """One source: where it stands, the verbatim quote (unless the answer text already shows
+    it), and the page with the quote marked (PDF) or the passage in its context (other files)."""
     head = f'<span class="iw-n">[{c.n}]</span> {_where(c)}'
     if c.outdated:
         head += ' <span class="iw-badge">verouderd</span>'
     url = document_url(c.document, c.page)
     if url:
         label = f"Open PDF op p.&nbsp;{c.page}" if c.page else "Open PDF"
-        head += f' · <a class="iw-pdf" href="{html.escape(url)}" target="_blank" rel="noopener">{label} ↗</a>'
-    body = f'<blockquote class="iw-quote">“{_esc(c.quote)}”</blockquote>'
-    text = text_of(c.document)
-    around = passage_in_context(text, c) if text else None
-    if around:
-        before, quote, after = around
-        body += (
-            '<details class="iw-context"><summary>Toon de passage in haar context</summary>'
-            f'<div class="iw-passage">{_esc(before)}<mark>{_esc(quote)}</mark>{_esc(after)}</div>'
-            f'<div class="iw-doc">Bron: {_esc(c.document)}</div></details>'
-        )
+        head += f' · <a class="iw-pdf" href="{html.escape(url)}" target="_blank" rel="noopener">{label} {ICON_EXTERNAL}</a>'
+    body = f'<blockquote class="iw-quote">“{_esc(c.quote)}”</blockquote>' if show_quote else ""
+    if c.page_images:
+        body += _page_view(c)
+    else:
+        text = text_of(c.document)
+        around = passage_in_context(text, c) if text else None
+        if around:
+            before, quote, after = around
+            body += (
+                '<details class="iw-context"><summary>Toon de passage in haar context</summary>'
+                f'<div class="iw-passage">{_esc(before)}<mark>{_esc(quote)}</mark>{_esc(after)}</div>'
+                f'<div class="iw-doc">Bron: {_esc(c.document)}</div></details>'
+            )
     return f'<div class="iw-cite" data-n="{c.n}" data-document="{html.escape(c.document)}"><div class="iw-cite-head">{head}</div>{body}</div>'
 
 
-def _sources(title: str, citations: Sequence[Citation], text_of: TextOf, css: str, intro: str = "") -> str:
+def _sources(
+    title: str, citations: Sequence[Citation], text_of: TextOf, css: str, intro: str = "", shown: str = ""
+) -> str:
     intro_html = f'<p class="iw-intro">{_esc(intro)}</p>' if intro else ""
-    items = "".join(citation_html(c, text_of) for c in citations)
+    folded = _fold(shown)
+    items = "".join(citation_html(c, text_of, show_quote=_fold(c.quote) not in folded) for c in citations)
     return f'<div class="iw-sources {css}"><p class="iw-sources-title">{_esc(title)}</p>{intro_html}{items}</div>'
 
 
@@ -151,21 +194,33 @@ def comparison_html(table: AnswerTable) -> str:
     )
 
 
-def answer_markdown(answer: Answer, text_of: TextOf) -> str:
-    """The chat message for an answer: notices, the answer text, then its sources.
+def _table_text(table: AnswerTable) -> str:
+    """What a comparison table shows as text (lead and cell values), for the quotes it already holds."""
+    return "\n".join([table.lead, *(c.value for r in table.rows for c in r.cells)])
 
-    For `not_found` the plain message comes first and the related passages follow
-    separately under "Mogelijk relevant", so they are not mistaken for an answer.
+
+def answer_markdown(answer: Answer, text_of: TextOf) -> str:
+    """The chat message for an answer: notices, the answer text, then its numbered sources.
+
+    Each quote is shown once: a source repeats its verbatim quote only when the answer text
+    does not already hold it (a short answer leaves the quotes to the sources). For
+    `not_found` the plain message comes first and the related passages follow separately
+    under "Mogelijk relevant", so they are not mistaken for an answer.
     """
     blocks: list[str] = []
     for notice in answer.notices:
-        blocks.append(f'<div class="iw-notice" role="note">⚠️ {_esc(notice)}</div>')
+        blocks.append(f'<div class="iw-notice" role="note">{ICON_WARNING} {_esc(notice)}</div>')
+    if answer.status == "building":
+        blocks.append(f'<div class="iw-building" role="status">{_esc(answer.answer.strip())}</div>')
+        return "\n\n".join(blocks)
     if answer.table is not None:
         blocks.append(comparison_html(answer.table))  # the same values as the text's lines, as a table
+        shown = _table_text(answer.table)
     else:
         blocks.append(html.escape(answer.answer.strip(), quote=False) or "_(geen antwoord)_")
+        shown = answer.answer
     if answer.citations:
-        blocks.append(_sources("Bronnen", answer.citations, text_of, "iw-cited"))
+        blocks.append(_sources("Bronnen", answer.citations, text_of, "iw-cited", shown=shown))
     if answer.status == "not_found" and answer.related:
         blocks.append(
             _sources(
@@ -177,6 +232,27 @@ def answer_markdown(answer: Answer, text_of: TextOf) -> str:
             )
         )
     return "\n\n".join(blocks)
+
+
+_STAGES = {
+    "parse": "documenten gelezen",
+    "embed": "passages",
+    "index": "passages in de zoekindex",
+}
+
+
+def build_message(progress: BuildProgress) -> str:
+    """The background build for people: 'index wordt gebouwd: 212 van 508 passages'."""
+    if progress.state == "failed":
+        return f"De index kon niet worden gebouwd: {progress.error}"
+    if progress.state == "done":
+        return "De index is klaar."
+    unit = _STAGES.get(progress.stage)
+    if unit and progress.total:
+        return f"index wordt gebouwd: {progress.done} van {progress.total} {unit}"
+    if progress.stage == "lexicon":
+        return "index wordt gebouwd: woordenlijst maken"
+    return "index wordt gebouwd"
 
 
 def debug_html(answer: Answer) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from assistant.service import get_assistant
+from assistant.service import build_index_in_background, get_assistant
 from inkoopwijzer.settings import Settings, get_settings
 
 from .api import api_router, health_router, install_error_handlers
+from .pages import pages_router
 from .ratelimit import BodySizeLimitMiddleware, RateLimitMiddleware, TokenBucketLimiter
 from .services import AssistantFactory, Services
 from .uploads import IngestFn
@@ -56,6 +57,7 @@ def create_app(
     app.state.services = services
     install_error_handlers(app)
     app.include_router(health_router(services))
+    app.include_router(pages_router(services.pages))  # before api_router, whose catch-all answers unknown /api paths
     app.include_router(api_router(services))
 
     upload_limit = int(settings.max_upload_mb * 1024 * 1024)
@@ -109,6 +111,8 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    # up at once: a missing index is built (an old one upgraded) while the server already answers
+    build_index_in_background(settings)
     app = create_app(settings=settings)
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     print(f"Inkoopwijzer: http://{shown}:{port}/  (API-documentatie: /docs, supportdesk: /desk)", flush=True)

@@ -12,6 +12,7 @@ from assistant.service import Assistant
 from inkoopwijzer.settings import Settings
 
 from .feedback import FeedbackStore
+from .pages import PageViews
 from .uploads import IngestFn, UploadManager
 
 __all__ = ["AssistantFactory", "Services"]
@@ -27,6 +28,7 @@ class Services:
         self._lock = threading.Lock()
         self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite", retention_days=settings.retention_days)
         self.uploads = UploadManager(settings, ingest=ingest)
+        self.pages = PageViews(settings.data_dir, lambda d: self.assistant().document_layout(d), self.document_file)
 
     def assistant(self) -> Assistant:
         """The assistant, created on the first request (loading it may take seconds)."""

@@ -7,7 +7,34 @@ HEAD = """<style>
 @media (max-width: 640px) {
   .gradio-container .main.app { padding-left: .5rem !important; padding-right: .5rem !important; }
 }
-</style>"""
+</style>
+<script>
+// The newest answer starts at the top of the answer area: when a new bot message appears,
+// scroll the chat (only the chat, not the page) so that message's first line is at its top.
+(() => {
+  let seen = 0;
+  const scrollable = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (/(auto|scroll)/.test(style.overflowY) && p.scrollHeight > p.clientHeight) return p;
+    }
+    return null;
+  };
+  const check = () => {
+    const chat = document.getElementById("iw-chatbot");
+    if (!chat) return;
+    const bots = chat.querySelectorAll('[data-testid="bot"]');
+    if (bots.length > seen) {
+      const last = bots[bots.length - 1];
+      const row = last.closest(".message-row") || last;
+      const box = scrollable(row);
+      if (box) box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+    }
+    seen = bots.length;
+  };
+  new MutationObserver(check).observe(document.documentElement, { childList: true, subtree: true });
+})();
+</script>"""
 
 CSS = """
 .gradio-container { max-width: 1100px !important; margin: 0 auto; }
@@ -33,6 +60,22 @@ CSS = """
 .iw-passage { background: var(--background-fill-secondary); border-radius: 4px; padding: .4rem .6rem;
               margin-top: .3rem; font-size: .9em; line-height: 1.45; overflow-wrap: anywhere; }
 .iw-passage mark { background: #fde68a; color: #111; padding: 0 .1em; }
+.iw-icon { display: inline-block; vertical-align: -0.125em; }
+.iw-page summary { cursor: pointer; font-size: .85em; }
+.iw-page summary:focus-visible { outline: 2px solid var(--color-accent, #f97316); outline-offset: 2px; }
+.iw-page-imgs { display: flex; flex-direction: column; gap: .5rem; margin-top: .3rem; }
+.iw-page-img { display: block; width: 100%; max-width: 760px; height: auto; border: 1px solid var(--border-color-primary);
+               border-radius: 4px; background: #fff; }
+.iw-building { background: var(--background-fill-secondary); border-radius: 6px; padding: .4rem .6rem; }
+.iw-spinner { display: inline-block; width: .9em; height: .9em; border: 2px solid currentColor; border-right-color: transparent;
+              border-radius: 50%; vertical-align: -0.1em; animation: iw-spin 1s linear infinite; }
+@keyframes iw-spin { to { transform: rotate(360deg); } }
+@media (prefers-reduced-motion: reduce) { .iw-spinner { animation: none; } }
+#iw-up::before, #iw-down::before { content: ""; display: inline-block; width: 1em; height: 1em; margin-right: .35em;
+    vertical-align: -0.15em; background: currentColor; -webkit-mask: var(--iw-thumb) center / contain no-repeat;
+    mask: var(--iw-thumb) center / contain no-repeat; }
+#iw-up { --iw-thumb: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Cpath d='M1 7h3v8H1zM5 7l3-6c1.2 0 2 .8 2 2v3h4c1 0 1.6.9 1.4 1.8l-1.3 6c-.2.7-.8 1.2-1.5 1.2H5z'/%3E%3C/svg%3E"); }
+#iw-down { --iw-thumb: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Cpath d='M1 1h3v8H1zM5 9l3 6c1.2 0 2-.8 2-2v-3h4c1 0 1.6-.9 1.4-1.8l-1.3-6C13.9 1.5 13.3 1 12.6 1H5z'/%3E%3C/svg%3E"); }
 .iw-doc { font-size: .75em; color: var(--body-text-color-subdued); margin-top: .2rem; overflow-wrap: anywhere; }
 .iw-debug-table th { text-align: left; padding-right: .6rem; vertical-align: top; }
 .iw-timings { margin: 0; padding-left: 1rem; }

@@ -16,7 +16,7 @@ from ui.server import create_app
 def test_healthz_ok(tmp_path: Path) -> None:
     r = TestClient(create_app(FakeAssistant, make_settings(tmp_path))).get("/healthz")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "index_present": True, "documents": 4, "model_loaded": True, "detail": ""}
+    assert r.json() == {"status": "ok", "index_present": True, "documents": 4, "model_loaded": True, "detail": "", "build": None}
 
 
 def test_healthz_unhealthy_is_503(tmp_path: Path) -> None:

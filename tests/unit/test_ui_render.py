@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from conftest_server import FakeAssistant
 
@@ -10,6 +11,7 @@ from inkoopwijzer.types import Answer, Citation, RetrievedPassage
 from ui.render import (
     DocumentTexts,
     answer_markdown,
+    build_message,
     conversation_json,
     conversation_markdown,
     debug_html,
@@ -69,8 +71,69 @@ def test_not_found_shows_the_message_and_related_passages_apart() -> None:
 
 def test_notices_and_outdated_sources_are_visible() -> None:
     md = answer_markdown(_answer("termijn zintuiglijke gehandicaptenzorg?"), texts)
-    assert md.startswith('<div class="iw-notice" role="note">⚠️ Dit beleid (2024-2025) is verouderd')
+    assert md.startswith('<div class="iw-notice" role="note"><svg class="iw-icon"')
+    assert "</svg> Dit beleid (2024-2025) is verouderd" in md.split("\n\n")[0]
     assert '<span class="iw-badge">verouderd</span>' in md
+
+
+_EMOJI = re.compile("[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff\ufe0f]")
+
+
+def test_icons_need_no_emoji_font() -> None:
+    for question in ("termijn zintuiglijke gehandicaptenzorg?", "deadline offerte salland?", "wat is de kleur van de lucht?"):
+        md = answer_markdown(_answer(question), texts)
+        assert not _EMOJI.findall(md), question
+
+
+def test_each_quote_is_shown_once() -> None:
+    # today's long answers quote in the text: the source then shows where it stands, not the quote again
+    answer = _answer("zbc eisen")
+    quote = answer.citations[0].quote
+    answer.answer = f"Volgens het beleid: “{quote}” [1] Verder geldt een minimum [2]."
+    md = _visible(answer_markdown(answer, texts))
+    assert md.count("De ZBC beschikt over een geldig keurmerk") == 1
+    assert "“De ZBC heeft minimaal 100 behandelingen" in md  # [2] is not in the answer text: its source quotes it
+    # a short answer leaves every quote to its source, once, after the answer text
+    short = _answer("zbc eisen")
+    md = _visible(answer_markdown(short, texts))
+    assert md.index(short.answer[:20]) < md.index("Bronnen") < md.index("“De ZBC beschikt")
+    assert md.count("De ZBC beschikt over een geldig keurmerk") == 1
+
+
+def _visible(md: str) -> str:
+    """What shows before any source is opened (a <details> body shows only when opened)."""
+    return re.sub(r"<details.*?</details>", "", md)
+
+
+def test_pdf_citation_opens_its_page_view() -> None:
+    answer = _answer("deadline offerte salland?")
+    c = answer.citations[0]
+    c.page_images = ["/api/documents/004_112e050678cf724a.pdf/pages/9.png?passage=p&start=1&end=2&sig=s",
+                     "/api/documents/004_112e050678cf724a.pdf/pages/10.png?passage=p&start=1&end=2&sig=s"]
+    assert c.page_image == c.page_images[0]
+    assert answer.model_dump(mode="json")["citations"][0]["page_image"] == c.page_images[0]
+    md = answer_markdown(answer, texts)
+    assert '<details class="iw-page"><summary>' in md and "Toon het citaat op p.&nbsp;9–10" in md
+    assert '<img class="iw-page-img" src="/api/documents/004_112e050678cf724a.pdf/pages/9.png?passage=p&amp;start=1' in md
+    assert "pages/10.png" in md and 'loading="lazy"' in md
+    assert '<details class="iw-context">' not in md  # the page replaces the text context
+    assert 'href="/api/documents/004_112e050678cf724a.pdf/file#page=9"' in md  # and the PDF link stays
+
+
+def test_building_answer_is_a_status_line() -> None:
+    answer = Answer(question="q", status="building", answer="De index wordt nog gebouwd (212 van 508 passages); nog even geduld.")
+    md = answer_markdown(answer, texts)
+    assert md == '<div class="iw-building" role="status">De index wordt nog gebouwd (212 van 508 passages); nog even geduld.</div>'
+
+
+def test_build_message_counts_passages() -> None:
+    from index.build import BuildProgress
+
+    assert build_message(BuildProgress("building", "embed", 212, 508)) == "index wordt gebouwd: 212 van 508 passages"
+    assert build_message(BuildProgress("building", "parse", 2, 5)) == "index wordt gebouwd: 2 van 5 documenten gelezen"
+    assert build_message(BuildProgress("building")) == "index wordt gebouwd"
+    assert "kon niet" in build_message(BuildProgress("failed", error="schijf vol")) and "schijf vol" in build_message(
+        BuildProgress("failed", error="schijf vol"))
 
 
 def test_text_is_escaped() -> None:

@@ -1,0 +1,115 @@
+"""Up at once: while the first index is built in the background, the server answers
+"nog even geduld" (an Answer with status building, 503 + Retry-After) and shows the progress."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest_server import make_settings
+from fastapi.testclient import TestClient
+
+import index.build as build
+from assistant.service import Assistant
+from inkoopwijzer.settings import Settings
+from inkoopwijzer.types import IngestReport
+from ui.chat import build_status
+from ui.server import create_app
+
+
+class SlowBuild:
+    """Stands in for `ensure_index`: reports progress, then waits until released."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.release = threading.Event()
+        self.reported = threading.Event()
+        self.fail = fail
+
+    def __call__(self, settings: Settings, progress: Any = None) -> IngestReport:
+        progress("parse", 5, 5)
+        progress("embed", 212, 508)
+        self.reported.set()
+        self.release.wait(10)
+        if self.fail:
+            raise OSError("schijf vol")
+        return IngestReport(documents=5, chunks=508, index_version="v-test")
+
+
+@pytest.fixture
+def slow(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowBuild]:
+    fake = SlowBuild()
+    monkeypatch.setattr(build, "ensure_index", fake)
+    yield fake
+    fake.release.set()
+
+
+def _started(settings: Settings, slow: SlowBuild) -> None:
+    assert build.start_background_build(settings).running
+    assert slow.reported.wait(5)
+
+
+def test_questions_while_building_get_a_building_answer(tmp_path: Path, slow: SlowBuild) -> None:
+    settings = make_settings(tmp_path)
+    _started(settings, slow)
+    answer = Assistant(settings).ask("deadline offerte salland?")
+    assert answer.status == "building"
+    assert "nog even geduld" in answer.answer and "212 van 508 passages" in answer.answer
+    assert answer.citations == []
+
+
+def test_the_api_says_503_with_retry_after_and_healthz_says_building(tmp_path: Path, slow: SlowBuild) -> None:
+    settings = make_settings(tmp_path)
+    _started(settings, slow)
+    client = TestClient(create_app(lambda: Assistant(settings), settings))
+    r = client.post("/api/ask", json={"question": "deadline offerte salland?"})
+    assert r.status_code == 503 and int(r.headers["retry-after"]) > 0
+    assert r.json()["status"] == "building" and "nog even geduld" in r.json()["answer"]
+    h = client.get("/healthz")
+    assert h.status_code == 503 and int(h.headers["retry-after"]) > 0
+    body = h.json()
+    assert body["status"] == "building" and body["index_present"] is False
+    assert body["build"]["message"] == "index wordt gebouwd: 212 van 508 passages"
+    assert (body["build"]["stage"], body["build"]["done"], body["build"]["total"]) == ("embed", 212, 508)
+
+
+def test_the_page_shows_the_progress_until_it_can_answer(tmp_path: Path, slow: SlowBuild) -> None:
+    settings = make_settings(tmp_path)
+    _started(settings, slow)
+    client = TestClient(create_app(lambda: Assistant(settings), settings))
+    services = client.app.state.services  # type: ignore[attr-defined]
+    assert "index wordt gebouwd: 212 van 508 passages" in build_status(services)
+    slow.release.set()
+    deadline = time.monotonic() + 5
+    while (progress := build.build_progress(settings)) is not None and progress.running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert progress is not None and progress.state == "done" and progress.index_version == "v-test"
+    assert build_status(services) == ""  # nothing to show once built (here: no index was written by the stand-in)
+
+
+def test_a_failed_build_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = SlowBuild(fail=True)
+    monkeypatch.setattr(build, "ensure_index", fake)
+    settings = make_settings(tmp_path)
+    _started(settings, fake)
+    fake.release.set()
+    deadline = time.monotonic() + 5
+    while (progress := build.build_progress(settings)) is not None and progress.running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    client = TestClient(create_app(lambda: Assistant(settings), settings))
+    h = client.get("/healthz")
+    assert h.status_code == 503 and h.json()["status"] == "unhealthy"
+    assert "schijf vol" in h.json()["detail"] and h.json()["build"]["state"] == "failed"
+    r = client.post("/api/ask", json={"question": "deadline offerte salland?"})
+    assert r.status_code == 503 and "ingest" in r.json()["error"]
+
+
+def test_one_build_at_a_time(tmp_path: Path, slow: SlowBuild) -> None:
+    settings = make_settings(tmp_path)
+    _started(settings, slow)
+    first = build._builds[build._key(settings)]
+    build.start_background_build(settings)
+    assert build._builds[build._key(settings)] is first

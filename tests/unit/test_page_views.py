@@ -1,0 +1,163 @@
+"""The page view: a cited PDF page rendered with the quote marked, from recorded positions or
+(fallback) the page's own characters; signed highlights only; bounded cache; rate-limited route."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from conftest_server import FakeAssistant, highlight_pixels, make_settings
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from assistant.service import DocumentLayout
+from inkoopwijzer.settings import REPO_ROOT
+from inkoopwijzer.types import Answer, Citation, TextBox
+from ui.pages import PageText, PageViews, pages_of, pages_router, recorded_rects, search_rects
+from ui.server import create_app
+
+SALLAND = "004_112e050678cf724a.pdf"
+PDF = REPO_ROOT / "data" / "policies" / SALLAND
+# page 3 of the shipped Salland policy, as ingest would cite it (one line of the PDF broken into two)
+TEXT = (
+    "Over ons\nSalland Zorgverzekeraar\nSinds 1860 biedt Salland Zorgverzekeraar financiële zekerheid in de "
+    "Nederlandse zorg.\nDaarom ligt de focus met het inkopen van zorg op Midden-IJssel en aanpalende gemeenten "
+    "in Overijssel en Gelderland."
+)
+QUOTE = "Daarom ligt de focus met het inkopen van zorg op Midden-IJssel en aanpalende gemeenten in Overijssel en Gelderland."
+
+
+def _layout(boxes: list[TextBox] | None = None, text: str = TEXT) -> DocumentLayout:
+    return DocumentLayout("v-1", text, [(0, 3)], boxes or [], {"p1": (0, len(text))})
+
+
+def _views(tmp_path: Path, layout: DocumentLayout | None = None, **kw: int) -> PageViews:
+    return PageViews(tmp_path, lambda d: layout or _layout(), lambda d: PDF if d == SALLAND else None, **kw)
+
+
+def _citation(quote: str = QUOTE, text: str = TEXT) -> Citation:
+    start = text.index(quote)
+    return Citation(n=1, document=SALLAND, title="Salland", page=3, quote=quote, start=start, end=start + len(quote),
+                    chunk_id="p1")
+
+
+def test_pages_of_maps_offsets_through_the_block_map() -> None:
+    blocks = [(0, 1), (100, 1), (180, 2), (400, 3)]
+    assert pages_of(blocks, 10, 90, None) == [1]
+    assert pages_of(blocks, 150, 250, None) == [1, 2]  # runs over the page break
+    assert pages_of(blocks, 400, 420, None) == [3]
+    assert pages_of([], 0, 5, 7) == [7] and pages_of([], 0, 5, None) == []
+
+
+def test_recorded_boxes_are_cut_to_the_quote() -> None:
+    boxes = [TextBox(start=0, end=10, page=4, x0=100, y0=700, x1=200, y1=712),
+             TextBox(start=10, end=20, page=5, x0=50, y0=800, x1=150, y1=812)]
+    rects = recorded_rects(boxes, 5, 15)
+    assert rects == {4: [(150.0, 700, 200.0, 712)], 5: [(50.0, 800, 100.0, 812)]}
+    assert recorded_rects(boxes, 30, 40) == {}
+
+
+def _page(n: int, chars: str, y: float) -> PageText:
+    boxes = [(10.0 + 6 * i, y, 16.0 + 6 * i, y + 10) for i in range(len(chars))]
+    return PageText(n, chars, boxes)
+
+
+def test_search_matches_through_ligatures_hyphenation_and_a_page_break() -> None:
+    first = _page(7, "De aan-\r\nvraag van de \ufb01nanci\u00eble", 500)
+    second = _page(8, "afspraak moet binnen zijn. Daarna niets.", 700)
+    found = search_rects([first, second], "aanvraag van de financiële afspraak moet binnen zijn.")
+    assert set(found) == {7, 8}
+    assert found[8] == [(10.0, 700, 16.0 + 6 * len("afspraak moet binnen zijn") - 6, 710)]
+    assert search_rects([first], "niet op deze pagina") == {}
+
+
+def test_the_quote_is_found_on_the_real_page_and_drawn(tmp_path: Path) -> None:
+    views = _views(tmp_path)
+    c = _citation()
+    rects = views.place(SALLAND, c.start, c.end)
+    assert list(rects) == [3] and len(rects[3]) == 2  # two lines on the page
+    assert all(0 < x0 < x1 < 596 and 0 < y0 < y1 < 842 for x0, y0, x1, y1 in rects[3])
+    assert views.counts == {"search": 1}  # no recorded positions: the fallback, counted
+    answer = views.attach(Answer(question="q", status="answered", answer="a", citations=[c]))
+    url = answer.citations[0].page_image or ""
+    assert url.startswith(f"/api/documents/{SALLAND}/pages/3.png?passage=p1&start=")
+    app = FastAPI()
+    app.include_router(pages_router(views))
+    client = TestClient(app)
+    marked = client.get(url)
+    assert marked.status_code == 200 and marked.headers["content-type"] == "image/png"
+    plain = client.get(f"/api/documents/{SALLAND}/pages/3.png")
+    assert plain.status_code == 200
+    assert highlight_pixels(marked.content) > 2000 > highlight_pixels(plain.content) + 1000
+
+
+def test_recorded_positions_come_first(tmp_path: Path) -> None:
+    c = _citation()
+    box = TextBox(start=c.start, end=c.end, page=3, x0=60, y0=100, x1=400, y1=112)
+    views = _views(tmp_path, _layout([box]))
+    assert views.place(SALLAND, c.start, c.end) == {3: [(60, 100, 400, 112)]}
+    assert views.counts == {"recorded": 1}
+
+
+def test_a_quote_that_cannot_be_placed_is_shown_unmarked_and_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    text = TEXT + "\nDeze zin staat niet op de pagina."
+    views = _views(tmp_path, _layout(text=text))
+    c = _citation("Deze zin staat niet op de pagina.", text)
+    with caplog.at_level(logging.WARNING, logger="ui.pages"):
+        assert views.place(SALLAND, c.start, c.end) == {}
+    assert views.counts == {"unplaced": 1} and "could not be placed" in caplog.text
+    png = views.png(SALLAND, 3, None)
+    assert highlight_pixels(png) < 1000
+
+
+def test_only_highlights_the_server_issued_are_drawn(tmp_path: Path) -> None:
+    views = _views(tmp_path)
+    app = FastAPI()
+    app.include_router(pages_router(views))
+    client = TestClient(app)
+    c = _citation()
+    url = views.attach(Answer(question="q", status="answered", answer="a", citations=[c])).citations[0].page_image or ""
+    assert client.get(url).status_code == 200
+    forged = url.replace(f"start={c.start}", f"start={c.start - 40}")
+    assert client.get(forged).status_code == 403
+    assert client.get(url.replace("/pages/3.png", "/pages/4.png")).status_code == 403  # signed for its page only
+    assert client.get(f"/api/documents/{SALLAND}/pages/3.png?passage=p1&start=0&end=5").status_code == 400
+    assert client.get("/api/documents/..%2F..%2Fetc%2Fpasswd/pages/1.png").status_code == 404
+    assert client.get(f"/api/documents/{SALLAND}/pages/0.png").status_code == 404
+    assert client.get(f"/api/documents/{SALLAND}/pages/34.png").status_code == 404
+    assert client.get(f"/api/documents/{SALLAND}/pages/x.png").status_code == 422
+
+
+def test_the_image_cache_is_bounded_and_per_version(tmp_path: Path) -> None:
+    views = _views(tmp_path, cache_bytes=1)
+    first = views.png(SALLAND, 3, None)
+    views.png(SALLAND, 4, None)
+    assert len(views._cache) == 1  # only the newest image fits
+    assert views.png(SALLAND, 3, None) == first
+    layouts = iter([_layout(), DocumentLayout("v-2", TEXT, [(0, 3)], [], {"p1": (0, len(TEXT))})])
+    views = PageViews(tmp_path, lambda d: next(layouts), lambda d: PDF)
+    views.png(SALLAND, 3, None)
+    views.png(SALLAND, 3, None)  # a new index version: the old images are dropped
+    assert [k[0] for k in views._cache] == ["v-2"]
+
+
+def test_the_signing_key_is_kept_with_the_data(tmp_path: Path) -> None:
+    c = _citation()
+    url = _views(tmp_path).attach(Answer(question="q", status="answered", answer="a", citations=[c])).citations[0].page_image
+    again = _views(tmp_path).attach(Answer(question="q", status="answered", answer="a", citations=[_citation()])).citations[0].page_image
+    assert url == again  # a restarted server still honours the links it gave out
+    assert (tmp_path / "page-secret.key").stat().st_mode & 0o077 == 0
+
+
+def test_the_route_is_rate_limited_like_ask(tmp_path: Path) -> None:
+    client = TestClient(create_app(FakeAssistant, make_settings(tmp_path, rate_limit_per_minute=2)))
+    codes = [client.get(f"/api/documents/{SALLAND}/pages/1.png").status_code for _ in range(3)]
+    assert codes[-1] == 429
+
+
+def test_answers_from_the_api_carry_no_page_image_without_a_layout(tmp_path: Path) -> None:
+    # FakeAssistant has no index: the answer still goes out, without page images
+    client = TestClient(create_app(FakeAssistant, make_settings(tmp_path)))
+    r = client.post("/api/ask", json={"question": "deadline offerte salland?"})
+    assert r.status_code == 200 and r.json()["citations"][0]["page_images"] == []

@@ -1,0 +1,425 @@
+"""The page view of a citation: the cited PDF page as PNG with the quote marked.
+
+    GET /api/documents/{document}/pages/{n}.png[?passage=ID&start=S&end=E&sig=HMAC]
+
+Each `Citation` of a PDF source gets `page_images`: one URL per page its quote stands on
+(two when it runs over a page break). The highlight is named by the passage id and the
+quote's offsets in the document text, exactly as the server issued them, and signed with
+the server's secret: a client can ask for a page of an indexed document, but never mark a
+region (or open a file) the server did not cite.
+
+Where the quote stands on the page comes from the text positions ingest recorded for the
+document (`TextBox`: document text `[start:end)` is drawn in a box on a page), the quote's
+offsets mapped through them. Until a document has recorded positions, or when they do not
+cover the quote, the page's own characters are searched (pypdfium2 char boxes, matched on
+letters and digits so ligatures, hyphenation and line breaks do not matter); each such
+fallback is logged and counted. A quote that cannot be placed is shown on an unmarked page,
+logged as a warning and counted: that is a bug.
+
+Rendering holds one lock (PDFium is not thread-safe) and the PNGs are kept in a bounded LRU
+per index version.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import hmac
+import io
+import logging
+import os
+import secrets
+import threading
+import unicodedata
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote as url_quote
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import Response
+
+from assistant.service import DocumentLayout
+from inkoopwijzer.errors import InkoopwijzerError
+from inkoopwijzer.types import Answer, Citation, TextBox
+
+__all__ = [
+    "HIGHLIGHT_EDGE",
+    "HIGHLIGHT_FILL",
+    "Highlight",
+    "PageViews",
+    "pages_of",
+    "pages_router",
+    "recorded_rects",
+    "search_rects",
+]
+
+log = logging.getLogger(__name__)
+
+HIGHLIGHT_FILL = (255, 200, 0, 96)  # RGBA laid over the quote: a marker-pen yellow that keeps the text readable
+HIGHLIGHT_EDGE = (232, 93, 4)  # a 2 px outline round each marked line, so the mark shows in any print
+PAGE_WIDTH_PX = 1000  # rendered width; the height follows the page, at most MAX_HEIGHT_PX
+MAX_HEIGHT_PX = 3000
+CACHE_BYTES = 48 * 1024 * 1024
+
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, origin bottom-left
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A quote as the server cited it: passage id and offsets in the document text."""
+
+    passage: str
+    start: int
+    end: int
+
+
+# --- where the quote stands -------------------------------------------------------------
+
+
+def pages_of(page_map: Sequence[tuple[int, int]], start: int, end: int, fallback: int | None) -> list[int]:
+    """The pages text `[start:end)` stands on, from the document's (block offset, page) map."""
+    if not page_map:
+        return [fallback] if fallback else []
+    offsets = [o for o, _ in page_map]
+    first = max(0, bisect.bisect_right(offsets, start) - 1)
+    last = max(0, bisect.bisect_left(offsets, end) - 1)
+    pages = sorted({p for _, p in page_map[first : last + 1]})
+    return pages or ([fallback] if fallback else [])
+
+
+def recorded_rects(boxes: Sequence[TextBox], start: int, end: int) -> dict[int, list[Rect]]:
+    """The quote's rectangles per page from ingest's recorded text boxes. A box only partly
+    inside the quote is cut in proportion to the characters inside (boxes are lines or words)."""
+    out: dict[int, list[Rect]] = {}
+    for b in boxes:
+        lo, hi = max(start, b.start), min(end, b.end)
+        if lo >= hi or b.end <= b.start:
+            continue
+        width = b.x1 - b.x0
+        x0 = b.x0 + width * (lo - b.start) / (b.end - b.start)
+        x1 = b.x0 + width * (hi - b.start) / (b.end - b.start)
+        out.setdefault(b.page, []).append((x0, b.y0, x1, b.y1))
+    return out
+
+
+def _folded(text: str) -> list[tuple[str, int]]:
+    """(folded character, index) for each letter or digit: ligatures expanded (NFKC), case and
+    accents folded; spaces, hyphens, punctuation and line breaks dropped."""
+    out: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", ch).casefold()):
+            if c.isalnum():
+                out.append((c, i))
+    return out
+
+
+def _line_rects(charboxes: Sequence[Rect]) -> list[Rect]:
+    """Character boxes merged into one rectangle per line (a new line where they stop overlapping)."""
+    rects: list[list[float]] = []
+    for x0, y0, x1, y1 in charboxes:
+        if x1 <= x0 or y1 <= y0:
+            continue
+        last = rects[-1] if rects else None
+        overlap = last is not None and min(last[3], y1) - max(last[1], y0) > 0.5 * min(last[3] - last[1], y1 - y0)
+        if last is not None and overlap and x0 >= last[0] - 2:
+            last[0], last[1], last[2], last[3] = min(last[0], x0), min(last[1], y0), max(last[2], x1), max(last[3], y1)
+        else:
+            rects.append([x0, y0, x1, y1])
+    return [(r[0], r[1], r[2], r[3]) for r in rects]
+
+
+@dataclass
+class PageText:
+    """A page's characters as PDFium reads them, with each character's box."""
+
+    page: int
+    chars: str
+    boxes: list[Rect]
+
+
+def search_rects(pages: Sequence[PageText], quote: str) -> dict[int, list[Rect]]:
+    """The quote found in the pages' own characters (read in order, across page breaks),
+    matched on letters and digits only; empty when it is not there."""
+    needle = "".join(c for c, _ in _folded(quote))
+    if not needle:
+        return {}
+    hay: list[tuple[str, int, int]] = []  # (char, page index, char index)
+    for pi, p in enumerate(pages):
+        hay.extend((c, pi, i) for c, i in _folded(p.chars))
+    at = "".join(c for c, _, _ in hay).find(needle)
+    if at < 0:
+        return {}
+    chosen: dict[int, list[int]] = {}
+    for _, pi, i in hay[at : at + len(needle)]:
+        if not chosen.get(pi) or chosen[pi][-1] != i:
+            chosen.setdefault(pi, []).append(i)
+    out: dict[int, list[Rect]] = {}
+    for pi, indices in chosen.items():
+        rects = _line_rects([pages[pi].boxes[i] for i in indices])
+        if rects:
+            out[pages[pi].page] = rects
+    return out
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+_pdfium_lock = threading.Lock()  # PDFium is not thread-safe: one call at a time in the process
+
+
+def _page_texts(path: Path, pages: Sequence[int]) -> list[PageText]:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    out: list[PageText] = []
+    with _pdfium_lock:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            for n in pages:
+                if not 1 <= n <= len(pdf):
+                    continue
+                textpage = pdf[n - 1].get_textpage()
+                count = textpage.count_chars()
+                chars = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
+                boxes = [textpage.get_charbox(i, loose=True) for i in range(count)]
+                out.append(PageText(n, chars, boxes))
+        finally:
+            pdf.close()
+    return out
+
+
+def page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    with _pdfium_lock:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+
+
+def render_png(path: Path, page: int, rects: Sequence[Rect]) -> bytes:
+    """Page `page` (1-based) as PNG, `PAGE_WIDTH_PX` wide, with `rects` marked."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageDraw
+
+    with _pdfium_lock:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            pg = pdf[page - 1]
+            left, bottom, right, top = pg.get_bbox()
+            width, height = max(1.0, right - left), max(1.0, top - bottom)
+            scale = min(PAGE_WIDTH_PX / width, MAX_HEIGHT_PX / height)
+            rotation = pg.get_rotation()
+            image = pg.render(scale=scale, draw_annots=True).to_pil().convert("RGB")
+        finally:
+            pdf.close()
+    if rects and rotation == 0:
+        overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(overlay)
+        pad = 2
+        for x0, y0, x1, y1 in rects:
+            box = ((x0 - left) * scale - pad, (top - y1) * scale - pad, (x1 - left) * scale + pad, (top - y0) * scale + pad)
+            draw.rectangle(box, fill=HIGHLIGHT_FILL, outline=(*HIGHLIGHT_EDGE, 255), width=2)
+        image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    elif rects:
+        log.warning("page view of %s p.%d: page is rotated %d°; shown unmarked", path.name, page, rotation)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=False, compress_level=6)
+    return buf.getvalue()
+
+
+# --- the service --------------------------------------------------------------------------
+
+
+LayoutOf = Callable[[str], DocumentLayout]
+FileOf = Callable[[str], Path | None]
+
+
+def _secret(data_dir: Path) -> bytes:
+    """The server's signing key: `data_dir/page-secret.key`, made once (readable by its owner only)."""
+    path = data_dir / "page-secret.key"
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    try:
+        os.link(tmp, path)  # first writer wins; a second process reads the winner's key
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_bytes()
+
+
+class PageViews:
+    """Issues signed page-image URLs for citations and renders them (bounded LRU per version)."""
+
+    def __init__(self, data_dir: Path, layout_of: LayoutOf, file_of: FileOf, cache_bytes: int = CACHE_BYTES) -> None:
+        self._data_dir = data_dir
+        self._key: bytes | None = None
+        self._layout_of = layout_of
+        self._file_of = file_of
+        self._cache: OrderedDict[tuple[str, str, int, Highlight | None], bytes] = OrderedDict()
+        self._cache_bytes = cache_bytes
+        self._version = ""
+        self._lock = threading.Lock()
+        self._places: OrderedDict[tuple[str, str, int, int], dict[int, list[Rect]]] = OrderedDict()
+        self.counts: Counter[str] = Counter()  # recorded / search / unplaced, per placement
+
+    # signing
+
+    def _sign(self, document: str, page: int, h: Highlight) -> str:
+        if self._key is None:
+            self._key = _secret(self._data_dir)
+        msg = f"{document}\x00{page}\x00{h.passage}\x00{h.start}\x00{h.end}".encode()
+        return hmac.new(self._key, msg, hashlib.sha256).hexdigest()[:32]
+
+    def url(self, document: str, page: int, h: Highlight) -> str:
+        query = urlencode({"passage": h.passage, "start": h.start, "end": h.end, "sig": self._sign(document, page, h)})
+        return f"/api/documents/{url_quote(document, safe='')}/pages/{page}.png?{query}"
+
+    def verify(self, document: str, page: int, h: Highlight, sig: str) -> bool:
+        return hmac.compare_digest(self._sign(document, page, h), sig)
+
+    # citations
+
+    def citation_pages(self, c: Citation) -> list[int]:
+        layout = self._layout_of(c.document)
+        return pages_of(layout.pages, c.start, c.end, c.page)
+
+    def attach(self, answer: Answer) -> Answer:
+        """Give each PDF citation (and related passage) the URLs of its page images. Never fails
+        the answer: a citation whose layout cannot be read simply gets none."""
+        for c in [*answer.citations, *answer.related]:
+            if not c.document.lower().endswith(".pdf") or c.page_images:
+                continue
+            try:
+                pages = self.citation_pages(c)
+            except InkoopwijzerError as exc:
+                log.info("no page view for %s: %s", c.document, exc)
+                continue
+            except Exception:  # noqa: BLE001 - a page view is a nicety; the answer always goes out
+                log.exception("no page view for %s", c.document)
+                continue
+            h = Highlight(c.chunk_id, c.start, c.end)
+            c.page_images = [self.url(c.document, p, h) for p in pages]
+        return answer
+
+    # placing and rendering
+
+    def place(self, document: str, start: int, end: int, path: Path | None = None) -> dict[int, list[Rect]]:
+        """The quote's rectangles per page: recorded positions first, the page's text as fallback."""
+        layout = self._layout_of(document)
+        key = (layout.version, document, start, end)
+        with self._lock:
+            hit = self._places.get(key)
+        if hit is not None:
+            return hit
+        pages = pages_of(layout.pages, start, end, None)
+        rects = recorded_rects(layout.boxes, start, end)
+        how = "recorded"
+        if not rects or (pages and not set(pages) <= set(rects)):
+            path = path or self._file_of(document)
+            found = search_rects(_page_texts(path, self._search_pages(pages)), layout.text[start:end]) if path else {}
+            if found:
+                how = "search"
+                log.info("page view of %s [%d:%d]: no recorded positions; found by text search on p.%s",
+                         document, start, end, ",".join(map(str, sorted(found))))
+                rects = found
+            elif not rects:
+                how = "unplaced"
+                log.warning("page view of %s [%d:%d]: the quote could not be placed on p.%s; shown unmarked",
+                            document, start, end, ",".join(map(str, pages)) or "?")
+        self.counts[how] += 1
+        with self._lock:
+            self._places[key] = rects
+            while len(self._places) > 2048:
+                self._places.popitem(last=False)
+        return rects
+
+    @staticmethod
+    def _search_pages(pages: list[int]) -> list[int]:
+        # the block map gives the block's page; the quote may sit one page on (a block cut by a page break)
+        if not pages:
+            return []
+        return list(range(max(1, pages[0] - 1), pages[-1] + 2))
+
+    def png(self, document: str, page: int, h: Highlight | None) -> bytes:
+        """The page as PNG, marked where `h` stands on it (unmarked when `h` is None)."""
+        path = self._file_of(document)
+        if path is None or path.suffix.lower() != ".pdf":
+            raise HTTPException(404, f"No PDF document named {document!r} in the index.")
+        layout = self._layout_of(document)
+        count = page_count(path)
+        if not 1 <= page <= count:
+            raise HTTPException(404, f"{document} has pages 1 to {count}; there is no page {page}.")
+        key = (layout.version, document, page, h)
+        with self._lock:
+            if self._version != layout.version:  # a new index version: the old images may be stale
+                self._cache.clear()
+                self._places.clear()
+                self._version = layout.version
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        rects: list[Rect] = []
+        if h is not None:
+            span = layout.passages.get(h.passage)
+            if span is None or not span[0] <= h.start < h.end <= span[1]:
+                log.warning("page view of %s: passage %s [%d:%d] is not in the current index; shown unmarked",
+                            document, h.passage, h.start, h.end)
+            else:
+                rects = self.place(document, h.start, h.end, path).get(page, [])
+        png = render_png(path, page, rects)
+        with self._lock:
+            self._cache[key] = png
+            while sum(len(v) for v in self._cache.values()) > self._cache_bytes and len(self._cache) > 1:
+                self._cache.popitem(last=False)
+        return png
+
+
+def pages_router(views: PageViews) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["documents"])
+
+    @router.get(
+        "/documents/{name}/pages/{n}.png",
+        response_class=Response,
+        responses={200: {"content": {"image/png": {}}}, 403: {"description": "A highlight the server did not issue"},
+                   404: {"description": "No such document or page"}},
+    )
+    def page_image(
+        name: str,
+        n: int,
+        passage: Annotated[str | None, Query(max_length=64)] = None,
+        start: Annotated[int | None, Query(ge=0)] = None,
+        end: Annotated[int | None, Query(ge=0)] = None,
+        sig: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> Response:
+        """A page of an indexed PDF as PNG; with the signed highlight of a citation's `page_images`
+        URL, the cited quote is marked on it."""
+        given = [v is not None for v in (passage, start, end, sig)]
+        if any(given) and not all(given):
+            raise HTTPException(400, "A highlight needs passage, start, end and sig together: use a citation's page_images URL.")
+        highlight = None
+        if passage is not None and start is not None and end is not None and sig is not None:
+            highlight = Highlight(passage, start, end)
+            if end <= start or not views.verify(name, n, highlight, sig):
+                raise HTTPException(403, "This highlight was not issued by the server: use a citation's page_images URL.")
+        png = views.png(name, n, highlight)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    return router
