@@ -141,28 +141,70 @@ class PageText:
     boxes: list[Rect]
 
 
-def search_rects(pages: Sequence[PageText], quote: str) -> dict[int, list[Rect]]:
+MIN_RUN = 8  # letters and digits: a shorter run of the quote is not looked for alone (it would match anywhere)
+PLACED = 0.95  # share of the quote's letters and digits found on the page for it to count as placed
+
+
+def _align(needle: str, hay: str) -> tuple[list[tuple[int, int]], int]:
+    """Runs of `needle` found in `hay` in reading order, as (hay start, length), and how many
+    of its characters were found. Greedy: the longest prefix of what is left that occurs at or
+    after the last run (else anywhere: table cells are not always stored in reading order); a
+    run shorter than `MIN_RUN` skips one character (unless it ends the needle right after the
+    last run). Running headers and footers that the PDF
+    stores in the middle of a sentence are so stepped over."""
+    runs: list[tuple[int, int]] = []
+    i = pos = found = 0
+    shortest = min(MIN_RUN, len(needle))  # a quote shorter than MIN_RUN is looked for whole
+    while i < len(needle):
+        rest = needle[i:]
+        if runs and len(rest) < MIN_RUN and hay.startswith(rest, pos):  # a short tail right after the last run
+            runs.append((pos, len(rest)))
+            found += len(rest)
+            break
+        best, at = 0, -1
+        for origin in (pos, 0):
+            lo, hi = 0, len(needle) - i
+            while lo < hi:  # the longest prefix that occurs (a prefix of one that occurs occurs too)
+                mid = (lo + hi + 1) // 2
+                if hay.find(needle[i : i + mid], origin) >= 0:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            if lo >= shortest and lo > best:
+                best, at = lo, hay.find(needle[i : i + lo], origin)
+            if best:
+                break
+        if best == 0:
+            i += 1
+            continue
+        runs.append((at, best))
+        found += best
+        i += best
+        pos = at + best
+    return runs, found
+
+
+def search_rects(pages: Sequence[PageText], quote: str) -> tuple[dict[int, list[Rect]], float]:
     """The quote found in the pages' own characters (read in order, across page breaks),
-    matched on letters and digits only; empty when it is not there."""
+    matched on letters and digits only, and the share of it that was found (0.0 … 1.0)."""
     needle = "".join(c for c, _ in _folded(quote))
     if not needle:
-        return {}
+        return {}, 0.0
     hay: list[tuple[str, int, int]] = []  # (char, page index, char index)
     for pi, p in enumerate(pages):
         hay.extend((c, pi, i) for c, i in _folded(p.chars))
-    at = "".join(c for c, _, _ in hay).find(needle)
-    if at < 0:
-        return {}
+    runs, found = _align(needle, "".join(c for c, _, _ in hay))
     chosen: dict[int, list[int]] = {}
-    for _, pi, i in hay[at : at + len(needle)]:
-        if not chosen.get(pi) or chosen[pi][-1] != i:
-            chosen.setdefault(pi, []).append(i)
+    for at, length in sorted(runs):
+        for _, pi, i in hay[at : at + length]:
+            if not chosen.get(pi) or chosen[pi][-1] != i:
+                chosen.setdefault(pi, []).append(i)
     out: dict[int, list[Rect]] = {}
     for pi, indices in chosen.items():
         rects = _line_rects([pages[pi].boxes[i] for i in indices])
         if rects:
             out[pages[pi].page] = rects
-    return out
+    return out, found / len(needle)
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -277,7 +319,8 @@ class PageViews:
         self._version = ""
         self._lock = threading.Lock()
         self._places: OrderedDict[tuple[str, str, int, int], dict[int, list[Rect]]] = OrderedDict()
-        self.counts: Counter[str] = Counter()  # recorded / search / unplaced, per placement
+        self._texts: OrderedDict[tuple[str, int, int], PageText | None] = OrderedDict()
+        self.counts: Counter[str] = Counter()  # recorded / search / partial / unplaced, per placement
 
     # signing
 
@@ -333,22 +376,42 @@ class PageViews:
         how = "recorded"
         if not rects or (pages and not set(pages) <= set(rects)):
             path = path or self._file_of(document)
-            found = search_rects(_page_texts(path, self._search_pages(pages)), layout.text[start:end]) if path else {}
-            if found:
+            found, share = search_rects(self._page_texts(path, self._search_pages(pages)), layout.text[start:end]) if path else ({}, 0.0)
+            where = f"page view of {document} [{start}:{end}]"
+            if found and share >= PLACED:
                 how = "search"
-                log.info("page view of %s [%d:%d]: no recorded positions; found by text search on p.%s",
-                         document, start, end, ",".join(map(str, sorted(found))))
+                log.info("%s: no recorded positions; found by text search on p.%s", where, ",".join(map(str, sorted(found))))
+                rects = found
+            elif found and not rects:
+                how = "partial"
+                log.warning("%s: only %.0f%% of the quote found on p.%s; marked as far as found",
+                            where, 100 * share, ",".join(map(str, sorted(found))))
                 rects = found
             elif not rects:
                 how = "unplaced"
-                log.warning("page view of %s [%d:%d]: the quote could not be placed on p.%s; shown unmarked",
-                            document, start, end, ",".join(map(str, pages)) or "?")
+                log.warning("%s: the quote could not be placed on p.%s; shown unmarked", where, ",".join(map(str, pages)) or "?")
         self.counts[how] += 1
         with self._lock:
             self._places[key] = rects
             while len(self._places) > 2048:
                 self._places.popitem(last=False)
         return rects
+
+    def _page_texts(self, path: Path, pages: list[int]) -> list[PageText]:
+        out = []
+        for n in pages:
+            key = (str(path), path.stat().st_mtime_ns, n)
+            with self._lock:
+                hit = self._texts.get(key)
+            if hit is None:
+                hit = next(iter(_page_texts(path, [n])), None)
+                with self._lock:
+                    self._texts[key] = hit
+                    while len(self._texts) > 64:
+                        self._texts.popitem(last=False)
+            if hit is not None:
+                out.append(hit)
+        return out
 
     @staticmethod
     def _search_pages(pages: list[int]) -> list[int]:
@@ -378,8 +441,9 @@ class PageViews:
                 return hit
         rects: list[Rect] = []
         if h is not None:
-            span = layout.passages.get(h.passage)
-            if span is None or not span[0] <= h.start < h.end <= span[1]:
+            # the quote may run on past its passage (a list continued in the next one), but the
+            # passage must still be in this document: otherwise the index changed under the link
+            if h.passage not in layout.passages or not 0 <= h.start < h.end <= len(layout.text):
                 log.warning("page view of %s: passage %s [%d:%d] is not in the current index; shown unmarked",
                             document, h.passage, h.start, h.end)
             else:

@@ -66,10 +66,23 @@ def _page(n: int, chars: str, y: float) -> PageText:
 def test_search_matches_through_ligatures_hyphenation_and_a_page_break() -> None:
     first = _page(7, "De aan-\r\nvraag van de \ufb01nanci\u00eble", 500)
     second = _page(8, "afspraak moet binnen zijn. Daarna niets.", 700)
-    found = search_rects([first, second], "aanvraag van de financiële afspraak moet binnen zijn.")
-    assert set(found) == {7, 8}
+    found, share = search_rects([first, second], "aanvraag van de financiële afspraak moet binnen zijn.")
+    assert set(found) == {7, 8} and share == 1.0
     assert found[8] == [(10.0, 700, 16.0 + 6 * len("afspraak moet binnen zijn") - 6, 710)]
-    assert search_rects([first], "niet op deze pagina") == {}
+    assert search_rects([first], "niet op deze pagina") == ({}, 0.0)
+
+
+def test_search_steps_over_a_running_footer_stored_mid_sentence() -> None:
+    page = _page(7, "Voor grote zorgaanbieders nemen we het maximum van 10% electieve Inkoopbeleid GRZ 2027 "
+                    "Pagina 7 van 41 orthopedie mee in de bepaling van het omzetplafond.", 300)
+    found, share = search_rects([page], "Voor grote zorgaanbieders nemen we het maximum van 10% electieve orthopedie mee "
+                                        "in de bepaling van het omzetplafond.")
+    assert share == 1.0 and list(found) == [7]
+    footer = page.chars.index("Inkoopbeleid")
+    marked_x = {round(r[0]) for r in found[7]} | {round(r[2]) for r in found[7]}
+    assert round(page.boxes[footer][0]) not in marked_x  # the footer itself is not marked
+    _, partly = search_rects([page], "Voor grote zorgaanbieders nemen we het maximum van 10% en iets heel anders erbij.")
+    assert 0.3 < partly < 0.95
 
 
 def test_the_quote_is_found_on_the_real_page_and_drawn(tmp_path: Path) -> None:
