@@ -349,17 +349,14 @@ def live_server_for(data_dir: Path, log_path: Path) -> ServerProcess:
 
 
 def highlight_pixels(png: bytes) -> int:
-    """Pixels of the page view's highlight colours in a PNG: the fill laid over white paper,
-    or the outline. A page without a highlight has (almost) none."""
+    """Pixels of the page view's highlight in an image: marker-yellow to orange (hue 15-60°),
+    clearly coloured and light, whatever paper or table shading it was laid over and however
+    the browser scaled it. A policy page without a highlight has (almost) none."""
     import io
 
     import numpy as np
     from PIL import Image
 
-    from ui.pages import HIGHLIGHT_EDGE, HIGHLIGHT_FILL
-
-    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
-    alpha = HIGHLIGHT_FILL[3] / 255
-    on_white = np.array([round(255 * (1 - alpha) + c * alpha) for c in HIGHLIGHT_FILL[:3]], dtype=np.int16)
-    near = lambda colour: (np.abs(rgb - colour).max(axis=-1) <= 10)  # noqa: E731
-    return int((near(on_white) | near(np.array(HIGHLIGHT_EDGE, dtype=np.int16))).sum())
+    hsv = np.asarray(Image.open(io.BytesIO(png)).convert("RGB").convert("HSV"), dtype=np.float32)
+    hue, sat, val = hsv[..., 0] * 360 / 255, hsv[..., 1] / 255, hsv[..., 2] / 255
+    return int(((hue >= 15) & (hue <= 60) & (sat >= 0.25) & (val >= 0.7)).sum())

@@ -74,6 +74,12 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+def _letters(text: str) -> str:
+    """Only the letters and digits, lower-cased: a quote the answer text shows with other
+    separators (a table row's ' | ') still counts as shown."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 
@@ -130,9 +136,11 @@ def _page_view(c: Citation) -> str:
     pages = f"p.&nbsp;{c.page}" if c.page else "de pagina"
     if len(c.page_images) > 1 and c.page:
         pages = f"p.&nbsp;{c.page}–{c.page + len(c.page_images) - 1}"
+    # each image links to itself: on a phone, tapping it opens the page full size to zoom in
     images = "".join(
+        f'<a class="iw-page-link" href="{html.escape(url)}" target="_blank" rel="noopener">'
         f'<img class="iw-page-img" src="{html.escape(url)}" loading="lazy" '
-        f'alt="{html.escape(f"Pagina {(c.page or 0) + i} van {c.title or c.document}, met het citaat gemarkeerd")}">'
+        f'alt="{html.escape(f"Pagina {(c.page or 0) + i} van {c.title or c.document}, met het citaat gemarkeerd")}"></a>'
         for i, url in enumerate(c.page_images)
     )
     return (
@@ -171,8 +179,9 @@ def _sources(
     title: str, citations: Sequence[Citation], text_of: TextOf, css: str, intro: str = "", shown: str = ""
 ) -> str:
     intro_html = f'<p class="iw-intro">{_esc(intro)}</p>' if intro else ""
-    folded = _fold(shown)
-    items = "".join(citation_html(c, text_of, show_quote=_fold(c.quote) not in folded) for c in citations)
+    folded = _letters(shown)
+    items = "".join(citation_html(c, text_of, show_quote=not _letters(c.quote) or _letters(c.quote) not in folded)
+                    for c in citations)
     return f'<div class="iw-sources {css}"><p class="iw-sources-title">{_esc(title)}</p>{intro_html}{items}</div>'
 
 

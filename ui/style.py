@@ -9,16 +9,21 @@ HEAD = """<style>
 }
 </style>
 <script>
-// The newest answer starts at the top of the answer area: when a new bot message appears,
-// scroll the chat (only the chat, not the page) so that message's first line is at its top.
+// The newest answer starts at the top of the answer area: when a new bot message appears, the
+// chat (only the chat, not the page) is scrolled so that its first line is at the top, and kept
+// there while the answer streams in and grows, until the reader scrolls or types.
 (() => {
-  let seen = 0;
+  let seen = 0, pinned = null;
   const scrollable = (el) => {
     for (let p = el.parentElement; p; p = p.parentElement) {
-      const style = getComputedStyle(p);
-      if (/(auto|scroll)/.test(style.overflowY) && p.scrollHeight > p.clientHeight) return p;
+      if (/(auto|scroll)/.test(getComputedStyle(p).overflowY) && p.scrollHeight > p.clientHeight) return p;
     }
     return null;
+  };
+  const pin = () => {
+    if (!pinned || !pinned.isConnected) return;
+    const box = scrollable(pinned);
+    if (box) box.scrollTop += pinned.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
   };
   const check = () => {
     const chat = document.getElementById("iw-chatbot");
@@ -26,13 +31,19 @@ HEAD = """<style>
     const bots = chat.querySelectorAll('[data-testid="bot"]');
     if (bots.length > seen) {
       const last = bots[bots.length - 1];
-      const row = last.closest(".message-row") || last;
-      const box = scrollable(row);
-      if (box) box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      pinned = last.closest(".message-row") || last;
     }
     seen = bots.length;
+    pin();
   };
-  new MutationObserver(check).observe(document.documentElement, { childList: true, subtree: true });
+  const release = () => { pinned = null; };
+  new MutationObserver(check).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) {
+    document.addEventListener(type, (e) => {
+      if (type === "keydown" && e.target && e.target.closest && e.target.closest("#iw-question")) return;  // asking re-pins
+      release();
+    }, { passive: true, capture: true });
+  }
 })();
 </script>"""
 
@@ -64,8 +75,8 @@ CSS = """
 .iw-page summary { cursor: pointer; font-size: .85em; }
 .iw-page summary:focus-visible { outline: 2px solid var(--color-accent, #f97316); outline-offset: 2px; }
 .iw-page-imgs { display: flex; flex-direction: column; gap: .5rem; margin-top: .3rem; }
-.iw-page-img { display: block; width: 100%; max-width: 760px; height: auto; border: 1px solid var(--border-color-primary);
-               border-radius: 4px; background: #fff; }
+#iw-chatbot .iw-page-img, .iw-page-img { display: block; width: 100% !important; max-width: 900px !important; height: auto !important;
+               max-height: none !important; border: 1px solid var(--border-color-primary); border-radius: 4px; background: #fff; }
 .iw-building { background: var(--background-fill-secondary); border-radius: 6px; padding: .4rem .6rem; }
 .iw-spinner { display: inline-block; width: .9em; height: .9em; border: 2px solid currentColor; border-right-color: transparent;
               border-radius: 50%; vertical-align: -0.1em; animation: iw-spin 1s linear infinite; }
