@@ -32,6 +32,7 @@ BENCHMARKS = [
     ("bench_scale.py", 1200, 300),
     ("bench_soak.py", 300, 120),
     ("bench_llm.py", 600, 300),  # skipped when no local model is installed (`make llm`)
+    ("bench_fresh_clone.py", 600, 300),  # a clone of HEAD started as `make run` starts it: install end → first answer
 ]
 WAIT_FOR_QUIET_S = 120
 
