@@ -18,7 +18,7 @@ from inkoopwijzer.errors import InkoopwijzerError
 from .chat import Turns, add_chat
 from .diffview import diff_html
 from .feedback import Rating
-from .render import conversation_json, conversation_markdown
+from .render import ICON_WARNING, conversation_json, conversation_markdown
 from .services import Services
 from .uploads import ALLOWED_SUFFIXES, IngestJob, UploadedFile
 
@@ -36,7 +36,7 @@ def documents_table(services: Services) -> list[list[Any]]:
     rows = []
     for d in services.assistant().documents():
         m = d.meta
-        valid = "⚠️ verouderd" if d.outdated else "✅ geldig"
+        valid = "verouderd" if d.outdated else "geldig"
         if m.superseded_by:
             valid += f" (vervangen door {m.superseded_by})"
         rows.append([
@@ -59,13 +59,13 @@ def job_html(job: IngestJob | None) -> str:
     bar = f'<progress max="100" value="{pct}" aria-label="Voortgang">{pct}%</progress>'
     items = "".join(
         f"<li><strong>{html.escape(f.original)}</strong> → <code>{html.escape(f.stored)}</code>: "
-        f"{'✅' if f.status == 'done' else '❌' if f.status == 'failed' else '⏳'} {_STATUS_NL[f.status]}"
+        f'<span class="iw-file-{f.status}">{_STATUS_NL[f.status]}</span>'
         f"{' — ' + html.escape(f.message) if f.message else ''}</li>"
         for f in job.files
     )
     tail = ""
     if job.error:
-        tail += f'<p class="iw-notice">⚠️ {html.escape(job.error)}</p>'
+        tail += f'<p class="iw-notice">{ICON_WARNING} {html.escape(job.error)}</p>'
     if job.report is not None:
         r = job.report
         tail += (
@@ -92,7 +92,7 @@ def _export_conversation(turns: Turns | None) -> list[str]:
 
 
 def _export_feedback(services: Services, choice: str) -> str:
-    rating: Rating | None = {"alleen 👍": "up", "alleen 👎": "down"}.get(choice)  # type: ignore[assignment]
+    rating: Rating | None = {"alleen nuttig": "up", "alleen niet nuttig": "down"}.get(choice)  # type: ignore[assignment]
     path = _export_dir() / f"feedback-gold-{datetime.now(UTC):%Y%m%d-%H%M%S}.jsonl"
     path.write_text(services.feedback.export_jsonl(rating), encoding="utf-8")
     return str(path)
@@ -100,7 +100,7 @@ def _export_feedback(services: Services, choice: str) -> str:
 
 def _feedback_rows(services: Services) -> list[list[Any]]:
     return [
-        [r.id, r.created_at[:16].replace("T", " "), "👍" if r.rating == "up" else "👎", r.question, r.comment, r.channel]
+        [r.id, r.created_at[:16].replace("T", " "), "nuttig" if r.rating == "up" else "niet nuttig", r.question, r.comment, r.channel]
         for r in reversed(services.feedback.records(limit=200))
     ]
 
@@ -216,7 +216,7 @@ def build_desk_app(services: Services) -> gr.Blocks:
             with gr.Tab("Feedback", id="feedback") as fb_tab:
                 gr.Markdown("Beoordelingen uit de chat. Exporteer ze als gold-vragen (JSONL, evaluatieformaat) om na te kijken.")
                 with gr.Row():
-                    which = gr.Radio(["alle", "alleen 👍", "alleen 👎"], value="alle", label="Welke", scale=2)
+                    which = gr.Radio(["alle", "alleen nuttig", "alleen niet nuttig"], value="alle", label="Welke", scale=2)
                     export_fb = gr.Button("Exporteer als gold-vragen (JSONL)", scale=1)
                 fb_file = gr.File(label="Export", interactive=False, height=90)
                 fb_table = gr.Dataframe(headers=FEEDBACK_HEADERS, value=[], interactive=False, wrap=True)

@@ -279,7 +279,7 @@ def debug_html(answer: Answer) -> str:
     passages = []
     for i, p in enumerate(answer.retrieved or [], start=1):
         ranks = f"dense {p.dense_rank if p.dense_rank is not None else '—'} · bm25 {p.keyword_rank if p.keyword_rank is not None else '—'}"
-        mark = " ✅ geciteerd" if p.chunk_id in cited else ""
+        mark = ' <span class="iw-badge iw-cited-badge">geciteerd</span>' if p.chunk_id in cited else ""
         where = " · ".join(x for x in (p.insurer or "", p.title or p.document, p.section, f"p. {p.page}" if p.page else "") if x)
         passages.append(
             f'<details class="iw-retrieved"><summary><strong>#{i}</strong> score {p.score:.4f} ({ranks}){mark} — {_esc(where)}</summary>'

@@ -63,6 +63,9 @@ CSS = """
 .iw-n { font-weight: 700; }
 .iw-section { font-style: italic; }
 .iw-badge { background: #b91c1c; color: #fff; border-radius: 3px; padding: 0 .3em; font-size: .8em; }
+.iw-cited-badge { background: #15803d; }
+.iw-file-done { color: #15803d; font-weight: 600; }
+.iw-file-failed { color: #b91c1c; font-weight: 600; }
 .iw-quote { margin: .25rem 0 !important; padding: 0 0 0 .4rem !important; border-left: none !important;
             font-style: italic; overflow-wrap: anywhere; }
 .iw-context summary, .iw-retrieved summary { cursor: pointer; font-size: .85em; }

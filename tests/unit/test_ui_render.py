@@ -177,7 +177,7 @@ def test_debug_panel_shows_mode_timings_and_scored_passages() -> None:
     out = debug_html(answer)
     assert "<code>extractive</code>" in out
     assert "retrieve</code>: 12 ms" in out or "retrieve</code>: 13 ms" in out
-    assert "score 0.9000" in out and "✅ geciteerd" in out
+    assert "score 0.9000" in out and "geciteerd</span>" in out
     assert "Opgehaalde passages (3)" in out
     assert "&lt;b&gt;" in out
 
