@@ -64,6 +64,8 @@ HIGHLIGHT_EDGE = (232, 93, 4)  # a 2 px outline round each marked line, so the m
 PAGE_WIDTH_PX = 1000  # rendered width; the height follows the page, at most MAX_HEIGHT_PX
 MAX_HEIGHT_PX = 3000
 CACHE_BYTES = 48 * 1024 * 1024
+RENDER_SLOTS = 4
+RENDER_WAIT_S = 5.0
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, origin bottom-left
 
@@ -321,6 +323,9 @@ class PageViews:
         self._places: OrderedDict[tuple[str, str, int, int], dict[int, list[Rect]]] = OrderedDict()
         self._texts: OrderedDict[tuple[str, int, int], PageText | None] = OrderedDict()
         self.counts: Counter[str] = Counter()  # recorded / search / partial / unplaced, per placement
+        # renders wait for PDFium one at a time; at most this many requests wait for it, so page
+        # views can never take all the server's worker threads from the questions
+        self.slots = threading.BoundedSemaphore(RENDER_SLOTS)
 
     # signing
 
@@ -483,7 +488,12 @@ def pages_router(views: PageViews) -> APIRouter:
             highlight = Highlight(passage, start, end)
             if end <= start or not views.verify(name, n, highlight, sig):
                 raise HTTPException(403, "This highlight was not issued by the server: use a citation's page_images URL.")
-        png = views.png(name, n, highlight)
+        if not views.slots.acquire(timeout=RENDER_WAIT_S):
+            raise HTTPException(503, "Busy rendering pages; try again in a few seconds.", headers={"Retry-After": "5"})
+        try:
+            png = views.png(name, n, highlight)
+        finally:
+            views.slots.release()
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     return router

@@ -158,12 +158,14 @@ def test_interrupted_ingest_leaves_previous_index_answering(tmp_path: Path, sett
     from index.store import current_version, ingest_paths
     from inkoopwijzer.settings import Settings
 
-    s = Settings(data_dir=tmp_path / "data", embedding_batch_size=1)  # empty cache: embedding takes a while
+    # empty cache and no shipped embeddings (another corpus folder): embedding takes a while
+    s = Settings(data_dir=tmp_path / "data", corpus_dir=tmp_path / "other-corpus", embedding_batch_size=1)
     small = _small_doc(tmp_path / "docs")
     ingest_paths([small], s)
     before = current_version(s)
     assert before is not None
-    env = {**os.environ, "INKOOPWIJZER_DATA_DIR": str(s.data_dir), "INKOOPWIJZER_EMBEDDING_BATCH_SIZE": "1"}
+    env = {**os.environ, "INKOOPWIJZER_DATA_DIR": str(s.data_dir), "INKOOPWIJZER_EMBEDDING_BATCH_SIZE": "1",
+           "INKOOPWIJZER_CORPUS_DIR": str(s.corpus_dir)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "inkoopwijzer", "ingest", str(POLICIES / "001_3ba7a5f8c5435087.pdf"), str(small)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -174,3 +174,19 @@ def test_answers_from_the_api_carry_no_page_image_without_a_layout(tmp_path: Pat
     client = TestClient(create_app(FakeAssistant, make_settings(tmp_path)))
     r = client.post("/api/ask", json={"question": "deadline offerte salland?"})
     assert r.status_code == 200 and r.json()["citations"][0]["page_images"] == []
+
+
+def test_page_views_never_take_every_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.pages as pages
+
+    monkeypatch.setattr(pages, "RENDER_WAIT_S", 0.05)
+    views = _views(tmp_path)
+    app = FastAPI()
+    app.include_router(pages_router(views))
+    client = TestClient(app)
+    for _ in range(pages.RENDER_SLOTS):
+        assert views.slots.acquire(timeout=1)  # every slot busy
+    r = client.get(f"/api/documents/{SALLAND}/pages/3.png")
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"
+    views.slots.release()
+    assert client.get(f"/api/documents/{SALLAND}/pages/3.png").status_code == 200
