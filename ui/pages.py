@@ -105,7 +105,7 @@ def recorded_rects(boxes: Sequence[TextBox], start: int, end: int) -> dict[int, 
         x0 = b.x0 + width * (lo - b.start) / (b.end - b.start)
         x1 = b.x0 + width * (hi - b.start) / (b.end - b.start)
         out.setdefault(b.page, []).append((x0, b.y0, x1, b.y1))
-    return out
+    return {page: _line_rects(rects) for page, rects in out.items()}  # word boxes drawn as one mark per line
 
 
 def _folded(text: str) -> list[tuple[str, int]]:

@@ -56,6 +56,10 @@ def test_recorded_boxes_are_cut_to_the_quote() -> None:
     rects = recorded_rects(boxes, 5, 15)
     assert rects == {4: [(150.0, 700, 200.0, 712)], 5: [(50.0, 800, 100.0, 812)]}
     assert recorded_rects(boxes, 30, 40) == {}
+    words = [TextBox(start=0, end=4, page=1, x0=10, y0=100, x1=40, y1=110),
+             TextBox(start=5, end=9, page=1, x0=44, y0=100, x1=70, y1=110),
+             TextBox(start=10, end=14, page=1, x0=10, y0=86, x1=38, y1=96)]
+    assert recorded_rects(words, 0, 14) == {1: [(10, 100, 70, 110), (10, 86, 38, 96)]}  # one mark per line
 
 
 def _page(n: int, chars: str, y: float) -> PageText:
