@@ -36,6 +36,7 @@ class BuildProgress:
     done: int = 0
     total: int = 0
     started: float = 0.0
+    ended: float | None = None
     error: str | None = None
     index_version: str | None = None
 
@@ -45,7 +46,8 @@ class BuildProgress:
 
     @property
     def seconds(self) -> float:
-        return round(time.monotonic() - self.started, 1)
+        """How long it ran (so far)."""
+        return round((self.ended or time.monotonic()) - self.started, 1)
 
 
 class _Build:
@@ -71,13 +73,13 @@ class _Build:
             report = ensure_index(self.settings, progress=self._on_progress)
         except Exception as exc:  # noqa: BLE001 - reported through the progress, never lost
             log.exception("building the index failed")
-            self._update(state="failed", error=str(exc) or exc.__class__.__name__)
+            self._update(state="failed", error=str(exc) or exc.__class__.__name__, ended=time.monotonic())
             return
         version = report.index_version if report else None
         if report is not None and report.failed:
             log.warning("index built; %d file(s) failed: %s", len(report.failed), "; ".join(f.error for f in report.failed))
         log.info("index ready (%s) after %.1f s", version or "already up to date", self.progress().seconds)
-        self._update(state="done", index_version=version)
+        self._update(state="done", index_version=version, ended=time.monotonic())
 
 
 _builds: dict[str, _Build] = {}

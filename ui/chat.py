@@ -92,19 +92,21 @@ def filter_choices(services: Services) -> tuple[list[str], list[str], list[int]]
     return sorted(insurers), sorted(care), sorted(years)
 
 
-def build_status(services: Services) -> str:
-    """The status line while the first index is being built ('' once there is one)."""
+def build_status(services: Services) -> tuple[str, bool]:
+    """The status line while the first index is being built ('' once there is one), and
+    whether the build still runs (the page keeps polling while it does)."""
     try:
         health = services.assistant().health()
     except Exception:  # noqa: BLE001 - a status line never breaks the page
         log.exception("reading the build status failed")
-        return ""
+        return "", False
     if health.index_present or health.build is None:
-        return ""
-    message = build_message(health.build)
+        return "", False
+    message = html.escape(build_message(health.build))
     if health.build.running:
-        return f'<div class="iw-building" role="status"><span class="iw-spinner" aria-hidden="true"></span> {html.escape(message)} — je kunt je vraag zo stellen.</div>'
-    return f'<div class="iw-notice" role="alert">{html.escape(message)}</div>'
+        spinner = '<span class="iw-spinner" aria-hidden="true"></span>'
+        return f'<div class="iw-building" role="status">{spinner} {message} — je kunt je vraag zo stellen.</div>', True
+    return f'<div class="iw-notice" role="alert">{message}</div>', False
 
 
 def _check_question(services: Services, question: str) -> str:
@@ -345,9 +347,9 @@ def add_chat(services: Services, *, desk: bool = False, debug_panel: gr.HTML | N
     build_timer = gr.Timer(2.0, active=False)
 
     def on_load() -> tuple[Any, Any, Any, str, Any]:
-        building = build_status(services)
+        building, running = build_status(services)
         if building:  # no index yet: show the progress until it can answer, then load the filters
-            return gr.skip(), gr.skip(), gr.skip(), building, gr.Timer(active=True)
+            return gr.skip(), gr.skip(), gr.skip(), building, gr.Timer(active=running)
         try:
             ins, care, yrs = filter_choices(services)
         except InkoopwijzerError as exc:

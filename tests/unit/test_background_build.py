@@ -81,13 +81,14 @@ def test_the_page_shows_the_progress_until_it_can_answer(tmp_path: Path, slow: S
     _started(settings, slow)
     client = TestClient(create_app(lambda: Assistant(settings), settings))
     services = client.app.state.services  # type: ignore[attr-defined]
-    assert "index wordt gebouwd: 212 van 508 passages" in build_status(services)
+    line, running = build_status(services)
+    assert "index wordt gebouwd: 212 van 508 passages" in line and running
     slow.release.set()
     deadline = time.monotonic() + 5
     while (progress := build.build_progress(settings)) is not None and progress.running and time.monotonic() < deadline:
         time.sleep(0.02)
     assert progress is not None and progress.state == "done" and progress.index_version == "v-test"
-    assert build_status(services) == ""  # nothing to show once built (here: no index was written by the stand-in)
+    assert build_status(services) == ("", False)  # nothing to show once built (the stand-in wrote no index)
 
 
 def test_a_failed_build_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,6 +106,8 @@ def test_a_failed_build_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert "schijf vol" in h.json()["detail"] and h.json()["build"]["state"] == "failed"
     r = client.post("/api/ask", json={"question": "deadline offerte salland?"})
     assert r.status_code == 503 and "ingest" in r.json()["error"]
+    line, running = build_status(client.app.state.services)  # type: ignore[attr-defined]
+    assert "kon niet worden gebouwd" in line and "schijf vol" in line and not running  # the page stops polling
 
 
 def test_one_build_at_a_time(tmp_path: Path, slow: SlowBuild) -> None:
