@@ -23,7 +23,7 @@ from assistant.planning import FactQuery, in_feed, time_left, when_label
 from inkoopwijzer.errors import InkoopwijzerError
 from inkoopwijzer.types import Citation, DatedEvent
 
-from .render import DocumentTexts, TextOf, document_url, passage_in_context
+from .render import ICON_EXTERNAL, ICON_WARNING, DocumentTexts, TextOf, document_url, passage_in_context
 from .services import Services
 
 __all__ = ["PLANNING_CSS", "add_planning", "feed_url", "planning_html"]
@@ -89,7 +89,7 @@ def _passage(e: DatedEvent, text_of: TextOf) -> str:
         body = f'<div class="iw-passage"><mark>{_esc(src.quote)}</mark></div>'
     where = " · ".join(x for x in (e.title, src.section, f"p.&nbsp;{src.page}" if src.page else "") if x)
     url = document_url(e.document, src.page)
-    link = f' · <a href="{_esc(url)}" target="_blank" rel="noopener">Open PDF ↗</a>' if url else ""
+    link = f' · <a href="{_esc(url)}" target="_blank" rel="noopener">Open PDF {ICON_EXTERNAL}</a>' if url else ""
     more = f'<div class="iw-doc">Ook genoemd: {len(e.sources) - 1}× elders in dit beleid.</div>' if len(e.sources) > 1 else ""
     label = f"p.&nbsp;{src.page} · toon passage" if src.page else "toon passage"
     return (f'<details class="iw-context"><summary>{label}</summary>{body}'
@@ -170,10 +170,10 @@ def add_planning(services: Services) -> None:
             yrs = sorted({int(d[:4]) for e in events if (d := e.first_day())})
             body = _render(services, [], [], None, False, False)
         except InkoopwijzerError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), f"<p>⚠️ {_esc(str(exc))}</p>"
+            return gr.skip(), gr.skip(), gr.skip(), f"<p>{ICON_WARNING} {_esc(str(exc))}</p>"
         except Exception:
             log.exception("loading the planning failed")
-            return gr.skip(), gr.skip(), gr.skip(), "<p>⚠️ De planning kon niet worden geladen.</p>"
+            return gr.skip(), gr.skip(), gr.skip(), f"<p>{ICON_WARNING} De planning kon niet worden geladen.</p>"
         return gr.Dropdown(choices=ins), gr.Dropdown(choices=cts), gr.Dropdown(choices=["alle", *map(str, yrs)]), body
 
     inputs = [insurers, care, year, past, old]

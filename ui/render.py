@@ -261,6 +261,8 @@ def build_message(progress: BuildProgress) -> str:
         return f"index wordt gebouwd: {progress.done} van {progress.total} {unit}"
     if progress.stage == "lexicon":
         return "index wordt gebouwd: woordenlijst maken"
+    if progress.stage == "facts":
+        return "index wordt gebouwd: data en drempels uit de documenten halen"
     return "index wordt gebouwd"
 
 

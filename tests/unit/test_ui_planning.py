@@ -47,6 +47,20 @@ def test_comparison_answer_renders_as_a_table() -> None:
     assert "A het eerst …" not in html  # the table takes the place of the lines that state the same values
 
 
+def test_comparison_table_leaves_its_quotes_to_the_sources() -> None:
+    """The answer text is not shown under a table, so a quote it holds is still shown in its source."""
+    cite = Citation(n=1, document="a.pdf", title="Beleid A", insurer="A", quote="Uiterlijk 15 september 2026.", start=0, end=28,
+                    chunk_id="c")
+    table = AnswerTable(lead="A het eerst: 15 september 2026", columns=["Datum"], rows=[
+        TableRow(insurer="A", title="Beleid A", document="a.pdf", cells=[TableCell(value="15 september 2026", citation=1)]),
+    ])
+    answer = Answer(question="q", status="answered", answer="A: “Uiterlijk 15 september 2026.” [1]", citations=[cite], table=table)
+    html = answer_markdown(answer, lambda _d: None)
+    assert html.count("Uiterlijk 15 september 2026.") == 1 and 'class="iw-quote"' in html
+    cite.quote = "15 september 2026"  # a quote the table already shows is not repeated
+    assert 'class="iw-quote"' not in answer_markdown(answer, lambda _d: None)
+
+
 def test_diff_highlights_changed_values() -> None:
     diff = PolicyDiff(old="v1.txt", new="v2.txt", unchanged=10, changes=[
         SentenceChange(kind="changed", old="Uiterlijk 1 oktober 2026 de offerte.", new="Uiterlijk 15 oktober 2026 de offerte.",

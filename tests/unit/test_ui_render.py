@@ -132,6 +132,7 @@ def test_build_message_counts_passages() -> None:
     assert build_message(BuildProgress("building", "embed", 212, 508)) == "index wordt gebouwd: 212 van 508 passages"
     assert build_message(BuildProgress("building", "parse", 2, 5)) == "index wordt gebouwd: 2 van 5 documenten gelezen"
     assert build_message(BuildProgress("building")) == "index wordt gebouwd"
+    assert build_message(BuildProgress("building", "facts", 0, 1)) == "index wordt gebouwd: data en drempels uit de documenten halen"
     assert "kon niet" in build_message(BuildProgress("failed", error="schijf vol")) and "schijf vol" in build_message(
         BuildProgress("failed", error="schijf vol"))
 
