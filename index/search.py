@@ -4,6 +4,7 @@ weighted reciprocal rank, restricted by filters (insurer, care type, year, docum
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from inkoopwijzer.types import Chunk, DocumentMeta, Filters
 from .embeddings import get_embedder
 from .keyword import KeywordIndex
 from .lexicon import Lexicon
-from .store import IndexVersion, chroma_client, current_version
+from .store import IndexVersion, chroma_client, close_client, current_version
 from .validity import is_outdated, reference_year
 
 __all__ = ["Hit", "HybridSearcher", "SearchWeights", "by_document", "get_searcher"]
@@ -73,6 +74,9 @@ class HybridSearcher:
         self.lexicon = Lexicon.load(version.path / "lexicon")
         self.embedder = get_embedder(settings)
         self._client = chroma_client(settings, version.path)
+        # the client (and its version's store in memory) is released when the last request
+        # using this searcher is done with it, not while one still queries it
+        weakref.finalize(self, close_client, self._client)
         try:
             self.collection = self._client.get_collection(version.collection_name)
         except Exception as exc:  # noqa: BLE001

@@ -16,6 +16,7 @@ from . import metadata as md
 from .blocks import RawDocument
 from .chunker import make_chunks
 from .pdf import load_pdf
+from .safety import check_archive
 from .structure import drop_toc, join_broken_sentences, place_blocks
 from .text import load_docx, load_html, load_text
 
@@ -69,8 +70,11 @@ def parse_file(
     max_pages: int = 2000,
     chunk_target: int = 900,
     catalog: dict[str, dict[str, Any]] | None = None,
+    max_inflated_mb: float = 100.0,
+    max_zip_ratio: float = 100.0,
 ) -> ParsedDocument:
-    """Parse one file into metadata, text and chunks; raises `IngestError` on a bad file."""
+    """Parse one file into metadata, text and chunks; raises `IngestError` on a bad file
+    (a zip-based one that would unpack to too much is refused unread: `ingest.safety`)."""
     if not path.is_file():
         raise IngestError(f"{path}: no such file.", "missing")
     size = path.stat().st_size
@@ -82,6 +86,8 @@ def parse_file(
             "(INKOOPWIJZER_MAX_FILE_MB).",
             "too_large",
         )
+    if path.suffix.lower() in SUPPORTED:  # (an unsupported type is refused as such by `_load`)
+        check_archive(path, max_inflated_mb, max_zip_ratio)
     raw = _load(path, max_pages)
     blocks = join_broken_sentences(drop_toc(raw.blocks))
     text, placed = place_blocks(blocks)

@@ -6,7 +6,8 @@
     ├── IndexMissingError             no index built yet: run `inkoopwijzer ingest`
     ├── IndexBusyError                another ingest holds the index lock
     ├── StoreUnavailableError         the vector store (e.g. a Chroma server) cannot be reached
-    └── BadRequestError               a question or request that cannot be served as given
+    ├── BadRequestError               a question or request that cannot be served as given
+    └── RequestCancelledError         the client went away; the rest of its work is skipped
 
 Boundaries translate these: the CLI prints the message and exits non-zero, the API
 answers with a 4xx/5xx JSON body, the UI shows a `gr.Error`.
@@ -21,6 +22,7 @@ __all__ = [
     "IndexMissingError",
     "IngestError",
     "InkoopwijzerError",
+    "RequestCancelledError",
     "StoreUnavailableError",
 ]
 
@@ -58,3 +60,10 @@ class StoreUnavailableError(InkoopwijzerError):
 
 class BadRequestError(InkoopwijzerError):
     """A request that cannot be served as given (too long, empty, unknown filter...)."""
+
+
+class RequestCancelledError(InkoopwijzerError):
+    """The client of this request disconnected; work not yet started is skipped."""
+
+    def __init__(self, message: str = "The client disconnected; the request was not finished.") -> None:
+        super().__init__(message)

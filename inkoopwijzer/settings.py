@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings", "REPO_ROOT"]
@@ -77,6 +78,62 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=25.0, gt=0)
     rate_limit_per_minute: int = Field(default=120, ge=1)
     retention_days: int = Field(default=180, ge=1)
+    # what one request may cost (docs/security.md)
+    max_turn_chars: int = Field(
+        default=4000, ge=100, description="Longest history turn accepted (an earlier answer); a user turn is held to max_question_chars."
+    )
+    max_history_chars: int = Field(
+        default=4000, ge=100, description="Earlier questions one question is resolved against (characters, newest first); older ones are dropped."
+    )
+    max_embed_chars: int = Field(
+        default=300, ge=50, description="Longest text embedded for one search query; its middle is cut (embedding time grows with length)."
+    )
+    max_lexicon_lookups: int = Field(
+        default=16, ge=0, description="Unknown question words one request may look up in the lexicon (one embedding each)."
+    )
+    max_request_kb: int = Field(default=1024, ge=16, description="Largest request body except uploads (bytes counted as read).")
+    body_timeout_s: float = Field(default=15.0, gt=0, description="Time a client has to send a request's headers or its body.")
+    keepalive_timeout_s: int = Field(default=5, ge=1, description="Idle seconds before a kept-alive connection is closed.")
+    max_connections: int = Field(default=256, ge=8, description="Open connections and running requests before the server answers 503.")
+    max_connections_per_client: int = Field(
+        default=64, ge=2, description="Open connections from one address (trusted proxies not counted); more are closed."
+    )
+    trusted_proxies: str = Field(
+        default="", description="Comma-separated proxy IPs/networks whose X-Forwarded-For is believed; none by default."
+    )
+    allowed_hosts: str = Field(
+        default="localhost,127.0.0.1,::1", description="Comma-separated Host names the server answers to ('*' for any)."
+    )
+    login_failures_per_minute: int = Field(
+        default=5, ge=1, description="Failed desk logins (and wrong desk tokens) per client per minute before it must wait."
+    )
+    export_ttl_minutes: int = Field(default=60, ge=1, description="Desk exports are deleted after download or after this many minutes.")
+    max_inflated_mb: float = Field(
+        default=50.0, gt=0, description="Largest unpacked size of a zip-based upload (DOCX); larger ones are refused unread."
+    )
+    max_zip_ratio: float = Field(
+        default=100.0, gt=1, description="Largest unpacked-to-packed size ratio of a zip-based upload (a zip bomb is refused)."
+    )
+    parse_timeout_s: float = Field(default=120.0, gt=0, description="Time one file may take to parse; a slower one is refused.")
+    parse_memory_mb: int = Field(default=2048, ge=256, description="Memory (address space) the parser of one file may use.")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, v: str) -> str:
+        for item in _items(v):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{item!r} is not an IP address or network (e.g. 10.0.0.1 or 10.0.0.0/8)") from exc
+        return v
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return _items(self.trusted_proxies)
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        return [h.lower() for h in _items(self.allowed_hosts)]
 
     @property
     def index_dir(self) -> Path:
@@ -85,6 +142,10 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+
+def _items(value: str) -> list[str]:
+    return [x.strip() for x in value.split(",") if x.strip()]
 
 
 @lru_cache(maxsize=1)

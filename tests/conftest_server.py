@@ -177,6 +177,9 @@ class FakeAssistant(Assistant):
         yield answer
 
     def _answer(self, q: str) -> Answer:
+        if "afbeelding" in q:  # a document whose text holds Markdown (issue 20: never rendered as Markdown)
+            return Answer(question=q, status="answered", insurers=["Salland"],
+                          answer="Volgens het beleid: “Zie ![t](https://evil.example/t.png) en **dit** voor de planning.”")
         if "zilveren" in q or "aanmelden" in q:
             c = _cite(1, ZK_MSZ, "Een nieuwe zorgaanbieder kan zich tot uiterlijk 1 april 2026 aanmelden via het aanmeldformulier op onze website.",
                       "Contracteerprocedure › Planning", 7)
@@ -234,11 +237,22 @@ class FakeAssistant(Assistant):
 
 
 def create_fake_app() -> Any:
-    """An app over `FakeAssistant` (uvicorn --factory); settings from the environment."""
+    """An app over `FakeAssistant` (uvicorn --factory); settings from the environment.
+
+    `IW_FAKE_INGEST=1` ingests uploads with `fake_ingest` (no model), after sleeping
+    `IW_FAKE_INGEST_DELAY` seconds; unset, uploads are parsed and indexed for real."""
     from ui.server import create_app
 
     fake = FakeAssistant()
-    return create_app(lambda: fake, Settings())
+    ingest = None
+    if os.environ.get("IW_FAKE_INGEST"):
+        delay = float(os.environ.get("IW_FAKE_INGEST_DELAY", "0"))
+
+        def ingest(paths: Sequence[Path], settings: Settings, progress: Any = None, wait: float = 0.0) -> Any:
+            time.sleep(delay)
+            return fake_ingest(paths, settings, progress, wait)
+
+    return create_app(lambda: fake, Settings(), ingest=ingest)
 
 
 # --- running the real server as a subprocess -------------------------------------------
@@ -305,7 +319,12 @@ DESK_TOKEN = "test-desk-token"
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings for a test: state under tmp_path, a desk token, a generous rate limit."""
-    values: dict[str, Any] = {"data_dir": tmp_path / "var", "desk_token": DESK_TOKEN, "rate_limit_per_minute": 10_000}
+    values: dict[str, Any] = {
+        "data_dir": tmp_path / "var",
+        "desk_token": DESK_TOKEN,
+        "rate_limit_per_minute": 10_000,
+        "allowed_hosts": "testserver,localhost,127.0.0.1",  # TestClient's and schemathesis' Host
+    }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
@@ -360,3 +379,9 @@ def highlight_pixels(png: bytes) -> int:
     hsv = np.asarray(Image.open(io.BytesIO(png)).convert("RGB").convert("HSV"), dtype=np.float32)
     hue, sat, val = hsv[..., 0] * 360 / 255, hsv[..., 1] / 255, hsv[..., 2] / 255
     return int(((hue >= 15) & (hue <= 60) & (sat >= 0.25) & (val >= 0.7)).sum())
+
+
+if __name__ == "__main__":  # `python tests/conftest_server.py`: the fake app, served as `inkoopwijzer serve` serves
+    from ui.server import serve
+
+    serve(app=create_fake_app())

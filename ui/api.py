@@ -8,15 +8,20 @@ errors are translated here (`BadRequestError` → 400, `IndexBusyError` → 409,
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any, Literal
+import threading
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.service import cancellable, has_lone_surrogate
 from inkoopwijzer.errors import (
     BadRequestError,
     ConfigError,
@@ -24,11 +29,12 @@ from inkoopwijzer.errors import (
     IndexMissingError,
     IngestError,
     InkoopwijzerError,
+    RequestCancelledError,
     StoreUnavailableError,
 )
 from inkoopwijzer.types import Answer, DocumentMeta, Filters, Turn
 
-from .feedback import Rating
+from .feedback import Rating, Review
 from .planning_api import add_planning_routes
 from .render import build_message, document_url
 from .services import Services
@@ -42,11 +48,51 @@ _STATUS: list[tuple[type[InkoopwijzerError], int]] = [
     (BadRequestError, 400),
     (IngestError, 400),
     (IndexBusyError, 409),
+    (RequestCancelledError, 499),  # nobody reads it: the client has gone
     (IndexMissingError, 503),
     (StoreUnavailableError, 503),
     (ConfigError, 500),
 ]
 INTERNAL_ERROR = "Internal server error; the problem has been logged. Please try again later."
+
+
+T = TypeVar("T")
+
+
+async def until_disconnected(request: Request, work: Callable[[], T]) -> T:
+    """Run `work` in a worker thread; when the client disconnects first, tell its request
+    budget (`index.budget`), so it starts no new embedding: a request whose client left
+    neither waits for the embedder nor holds it."""
+    cancelled = threading.Event()
+
+    def run() -> T:
+        with cancellable(cancelled):
+            return work()
+
+    async def watch() -> None:
+        while True:
+            message = await request.receive()
+            if message["type"] == "http.disconnect":
+                cancelled.set()
+                return
+
+    outcome: list[Any] = []
+
+    async def work_then_stop(group: anyio.abc.TaskGroup) -> None:
+        try:
+            outcome.append(await run_in_threadpool(run))
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, outside the task group
+            outcome.append(exc)
+        group.cancel_scope.cancel()
+
+    # (the work's error is carried out of the task group: raised inside, it would come out
+    # wrapped in an ExceptionGroup and miss the API's error handlers)
+    async with anyio.create_task_group() as group:
+        group.start_soon(watch)
+        await work_then_stop(group)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]  # type: ignore[no-any-return]
 
 
 def error_status(exc: InkoopwijzerError) -> int:
@@ -96,7 +142,37 @@ def install_error_handlers(app: FastAPI) -> None:
 # --- request and response models -------------------------------------------------------
 
 
-class AskRequest(BaseModel):
+def _surrogates_at(value: Any, where: str = "") -> str | None:
+    """Where in a request body a string holds a lone surrogate ("\\ud800" is valid JSON but
+    no Unicode text: it cannot be encoded, embedded or stored), or None."""
+    if isinstance(value, str):
+        return where or "body" if has_lone_surrogate(value) else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _surrogates_at(item, f"{where}.{key}" if where else str(key))
+        if found:
+            return found
+    return None
+
+
+class _TextBody(BaseModel):
+    """A request body whose every string must be valid Unicode text (422 otherwise)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_text(cls, data: Any) -> Any:
+        where = _surrogates_at(data)
+        if where:
+            raise ValueError(f"{where} holds an invalid character (a lone surrogate such as \\ud800); send valid UTF-8 text")
+        return data
+
+
+class AskRequest(_TextBody):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(description="The question, as a provider would type it", examples=["deadline offerte salland?"])
@@ -113,7 +189,7 @@ class AskRequest(BaseModel):
         return v.strip()
 
 
-class FeedbackRequest(BaseModel):
+class FeedbackRequest(_TextBody):
     model_config = ConfigDict(extra="forbid")
 
     rating: Rating
@@ -126,6 +202,17 @@ class FeedbackRequest(BaseModel):
 
 class FeedbackCreated(BaseModel):
     id: int
+
+
+class ReviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    review: Review = Field(description="approved: goes into the gold export; rejected; pending: not yet judged")
+
+
+class ReviewOut(BaseModel):
+    id: int
+    review: Review
 
 
 class DocumentOut(DocumentMeta):
@@ -214,17 +301,34 @@ def api_router(services: Services) -> APIRouter:
 
     desk = [Depends(require_desk)]
 
+    def check_sizes(question: str, history: list[Turn]) -> None:
+        if len(question) > settings.max_question_chars:
+            raise HTTPException(413, f"Question too long: at most {settings.max_question_chars} characters.")
+        if len(history) > settings.max_history_turns:
+            raise HTTPException(413, f"History too long: at most {settings.max_history_turns} turns.")
+        for i, turn in enumerate(history):
+            limit = settings.max_question_chars if turn.role == "user" else settings.max_turn_chars
+            if len(turn.content) > limit:
+                raise HTTPException(413, f"History turn {i} too long: a {turn.role} turn has at most {limit} characters.")
+
     @router.post("/ask", response_model=Answer, tags=["ask"], responses={
+        403: {"description": "debug without the desk token"},
         413: {"description": "Question or history too long"},
         503: {"model": Answer, "description": "The index is still being built: an Answer with status 'building' and Retry-After"},
     })
-    def ask(body: AskRequest) -> JSONResponse:
-        """Answer one question with citations; `retrieved` is present only with `debug`."""
-        if len(body.question) > settings.max_question_chars:
-            raise HTTPException(413, f"Question too long: at most {settings.max_question_chars} characters.")
-        if len(body.history) > settings.max_history_turns:
-            raise HTTPException(413, f"History too long: at most {settings.max_history_turns} turns.")
-        answer = services.assistant().ask(body.question, body.history, body.filters, debug=body.debug, mode=body.mode)
+    async def ask(body: AskRequest, request: Request, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+        """Answer one question with citations; `retrieved` (passages and scores) only with
+        `debug`, which needs the desk token (`Authorization: Bearer <token>`)."""
+        check_sizes(body.question, body.history)
+        if body.debug:
+            if authorization is None:
+                raise HTTPException(403, "debug shows retrieved passages and scores to the desk only: "
+                                         "send 'Authorization: Bearer <desk token>', or leave debug off.")
+            require_desk(authorization)
+        answer = await until_disconnected(
+            request,
+            lambda: services.assistant().ask(body.question, body.history, body.filters, debug=body.debug, mode=body.mode),
+        )
         exclude = None if body.debug else {"retrieved"}
         if answer.status == "building":  # no index yet: the Answer says "nog even geduld"
             return JSONResponse(answer.model_dump(mode="json", exclude=exclude), status_code=503,
@@ -282,6 +386,11 @@ def api_router(services: Services) -> APIRouter:
         job = services.uploads.start(saved)
         return UploadAccepted(job=job.id, files=job.files)
 
+    @router.get("/documents/jobs", response_model=list[IngestJob], dependencies=desk, tags=["documents"])
+    def upload_jobs() -> list[IngestJob]:
+        """All upload jobs, newest first (also those resumed after a restart: see `note`)."""
+        return services.uploads.jobs()
+
     @router.get("/documents/jobs/{job_id}", response_model=IngestJob, dependencies=desk, tags=["documents"])
     def upload_job(job_id: str) -> IngestJob:
         """Progress and per-file result of an upload."""
@@ -292,11 +401,9 @@ def api_router(services: Services) -> APIRouter:
 
     @router.post("/feedback", status_code=201, response_model=FeedbackCreated, tags=["feedback"])
     def feedback(body: FeedbackRequest) -> FeedbackCreated:
-        """Store a 👍/👎 (and optional comment) on an answer."""
-        if len(body.question) > settings.max_question_chars:
-            raise HTTPException(413, f"Question too long: at most {settings.max_question_chars} characters.")
-        if len(body.history) > settings.max_history_turns:
-            raise HTTPException(413, f"History too long: at most {settings.max_history_turns} turns.")
+        """Store a 👍/👎 (and optional comment) on an answer; it reaches the gold export only
+        once the desk approves it."""
+        check_sizes(body.question, body.history)
         fid = services.feedback.add(
             body.rating, body.question, body.answer, comment=body.comment, history=body.history,
             filters=body.filters, channel="api",
@@ -305,13 +412,23 @@ def api_router(services: Services) -> APIRouter:
 
     @router.get("/feedback/export", dependencies=desk, tags=["feedback"], response_class=PlainTextResponse,
                 responses={200: {"content": {"application/x-ndjson": {}}}})
-    def feedback_export(rating: Annotated[Rating | None, Query()] = None) -> PlainTextResponse:
-        """All feedback as gold questions (JSON Lines, eval format) for the desk to review."""
+    def feedback_export(
+        rating: Annotated[Rating | None, Query()] = None, review: Annotated[Review, Query()] = "approved"
+    ) -> PlainTextResponse:
+        """Feedback as gold questions (JSON Lines, eval format): the entries the desk approved
+        (`review=pending` or `rejected` for the others)."""
         return PlainTextResponse(
-            services.feedback.export_jsonl(rating),
+            services.feedback.export_jsonl(rating, review),
             media_type="application/x-ndjson",
             headers={"Content-Disposition": 'attachment; filename="feedback-gold.jsonl"'},
         )
+
+    @router.post("/feedback/{feedback_id}/review", response_model=ReviewOut, dependencies=desk, tags=["feedback"])
+    def feedback_review(feedback_id: int, body: ReviewRequest) -> ReviewOut:
+        """Approve (into the gold export) or reject one feedback entry."""
+        if not services.feedback.set_review(feedback_id, body.review):
+            raise HTTPException(404, f"No feedback with id {feedback_id}.")
+        return ReviewOut(id=feedback_id, review=body.review)
 
     add_planning_routes(router, services)  # /api/deadlines, /api/deadlines.ics, /api/thresholds
 

@@ -17,11 +17,12 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.service import has_lone_surrogate
 from inkoopwijzer.errors import InkoopwijzerError
 from inkoopwijzer.types import Answer, Filters, Turn
 
 from .feedback import Rating
-from .render import DocumentTexts, answer_markdown, build_message, debug_html
+from .render import DocumentTexts, answer_markdown, build_message, debug_html, text_html
 from .services import Services
 
 __all__ = ["EXAMPLES", "ChatView", "add_chat", "build_chat_app", "build_status", "chat_stream", "respond"]
@@ -39,6 +40,9 @@ INTRO = (
     "procedures. Elk antwoord noemt de letterlijke zin, het document, de sectie en de pagina waar het staat."
 )
 UNEXPECTED = "Er ging iets mis bij het beantwoorden. Probeer het opnieuw; blijft het misgaan, meld het bij de supportdesk."
+
+MAX_TURNS = 50  # questions a conversation keeps (shown, and rated); older ones drop off
+STATE_TTL_S = 6 * 3600  # a conversation left alone this long is forgotten by the server
 
 Turns = list[dict[str, Any]]
 Messages = list[dict[str, str]]
@@ -109,6 +113,9 @@ def build_status(services: Services) -> tuple[str, bool]:
     return f'<div class="iw-notice" role="alert">{message}</div>', False
 
 
+INVALID_TEXT = "Je {what} bevat een ongeldig teken (een losse surrogaat zoals \\ud800); verstuur gewone tekst."
+
+
 def _check_question(services: Services, question: str) -> str:
     question = (question or "").strip()
     if not question:
@@ -116,7 +123,27 @@ def _check_question(services: Services, question: str) -> str:
     limit = services.settings.max_question_chars
     if len(question) > limit:
         raise gr.Error(f"Je vraag is te lang: maximaal {limit} tekens.", title="Te lang")
+    if has_lone_surrogate(question):
+        raise gr.Error(INVALID_TEXT.format(what="vraag"), title="Ongeldige tekst")
     return question
+
+
+def _check_history(services: Services, history: Sequence[dict[str, str]]) -> list[Turn]:
+    """The history an API client sent, held to the API's limits (docs/security.md)."""
+    s = services.settings
+    if len(history) > s.max_history_turns:
+        raise gr.Error(f"De geschiedenis is te lang: maximaal {s.max_history_turns} beurten.", title="Te lang")
+    try:
+        turns = [Turn.model_validate(h) for h in history]
+    except ValueError as exc:
+        raise gr.Error("Elke beurt in de geschiedenis heeft een 'role' (user of assistant) en een 'content'.") from exc
+    for t in turns:
+        limit = s.max_question_chars if t.role == "user" else s.max_turn_chars
+        if len(t.content) > limit:
+            raise gr.Error(f"Een beurt in de geschiedenis is te lang: maximaal {limit} tekens.", title="Te lang")
+        if has_lone_surrogate(t.content):
+            raise gr.Error(INVALID_TEXT.format(what="geschiedenis"), title="Ongeldige tekst")
+    return turns
 
 
 def _turn(question: str, answer: Answer, rendered: str, history: list[Turn], filters: Filters) -> dict[str, Any]:
@@ -159,7 +186,7 @@ def respond(
                     answer = piece
                     break
                 text += piece
-                yield "", shown + [{"role": "assistant", "content": text}], turns, ""
+                yield "", shown + [{"role": "assistant", "content": text_html(text)}], turns, ""
         if answer is None:
             raise RuntimeError("the assistant's stream ended without an Answer")
         services.pages.attach(answer)
@@ -172,6 +199,7 @@ def respond(
         yield question, messages_of(turns), turns, ""
         raise gr.Error(UNEXPECTED, title="Fout") from exc
     turns.append(_turn(question, answer, rendered, history, filters))
+    turns = turns[-MAX_TURNS:]
     yield "", messages_of(turns), turns, debug_html(answer) if desk else ""
 
 
@@ -209,9 +237,7 @@ def chat_stream(
 ) -> Iterator[dict[str, Any]]:
     """For API clients (gradio_client): {"text": so far, "answer": null}…, then the full Answer."""
     question = _check_question(services, question)
-    if len(history) > services.settings.max_history_turns:
-        raise gr.Error(f"De geschiedenis is te lang: maximaal {services.settings.max_history_turns} beurten.")
-    turns = [Turn.model_validate(h) for h in history]
+    turns = _check_history(services, history)
     text = ""
     try:
         for piece in services.assistant().stream(question, turns, filters or Filters()):
@@ -249,7 +275,8 @@ class ChatView:
 def add_chat(services: Services, *, desk: bool = False, debug_panel: gr.HTML | None = None) -> ChatView:
     """Render the chat into the current Blocks and wire its events."""
     channel = "desk" if desk else "chat"
-    turns = gr.State([])
+    # a session's state lives on the server: bounded in size (MAX_TURNS) and in time
+    turns = gr.State([], time_to_live=STATE_TTL_S)
     status = gr.Markdown("", elem_id="iw-status", elem_classes=["iw-status"])
     with gr.Accordion("Filters: verzekeraar, zorgsoort, jaar", open=False, elem_id="iw-filters"):
         with gr.Row():

@@ -1,12 +1,13 @@
 """The support-desk view at `/desk` (behind the desk token): the chat with a debug panel,
-the document list with validity, uploads with progress, and exports of the conversation
-and of the feedback (as gold questions)."""
+the document list with validity, uploads with progress (and those resumed after a restart),
+feedback to approve or reject, and exports of the conversation and of the approved feedback
+(as gold questions). Exports are offered as links to `/desk/exports/…` (`ui.exports`),
+never as files in Gradio's cache, which the public app would serve to anyone."""
 
 from __future__ import annotations
 
 import html
 import logging
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,17 +18,17 @@ from inkoopwijzer.errors import InkoopwijzerError
 
 from .chat import Turns, add_chat
 from .diffview import diff_html
-from .feedback import Rating
+from .feedback import Rating, Review
 from .render import ICON_WARNING, conversation_json, conversation_markdown
 from .services import Services
 from .uploads import ALLOWED_SUFFIXES, IngestJob, UploadedFile
 
-__all__ = ["add_versions", "build_desk_app", "documents_table", "job_html", "version_pairs"]
+__all__ = ["add_versions", "build_desk_app", "documents_table", "export_links", "job_html", "jobs_html", "version_pairs"]
 
 log = logging.getLogger(__name__)
 
 DOC_HEADERS = ["Verzekeraar", "Titel", "Geldig", "Zorgsoort", "Jaren", "Versie", "Gepubliceerd", "Passages", "Bestand", "Melding"]
-FEEDBACK_HEADERS = ["#", "Datum", "Oordeel", "Vraag", "Toelichting", "Kanaal"]
+FEEDBACK_HEADERS = ["#", "Datum", "Oordeel", "Beoordeling", "Vraag", "Toelichting", "Kanaal"]
 _STATUS_NL = {"queued": "wachtend", "ingesting": "bezig", "done": "klaar", "failed": "mislukt"}
 _JOB_NL = {"queued": "in de wachtrij", "running": "bezig", "done": "klaar", "failed": "mislukt"}
 
@@ -75,39 +76,77 @@ def job_html(job: IngestJob | None) -> str:
     return f'<div class="iw-job">{head}{bar}<ul>{"".join(items)}</ul>{tail}</div>'
 
 
-def _export_dir() -> Path:
-    # Gradio serves files it is handed only from its cache or the temp dir; keep exports there.
-    return Path(tempfile.mkdtemp(prefix="inkoopwijzer-export-"))
+def export_links(services: Services, links: list[str]) -> str:
+    """Download links to desk exports (served only to a logged-in desk user, once)."""
+    minutes = services.settings.export_ttl_minutes
+    items = "".join(
+        f'<li><a href="{html.escape(url)}" download>{html.escape(url.rsplit("/", 1)[-1])}</a></li>' for url in links
+    )
+    return (
+        f'<div class="iw-exports"><ul>{items}</ul><p class="iw-note">Elke link werkt één keer en vervalt na '
+        f"{minutes} minuten; exporteer opnieuw voor een nieuwe.</p></div>"
+    )
 
 
-def _export_conversation(turns: Turns | None) -> list[str]:
+def _export_conversation(services: Services, turns: Turns | None) -> str:
     if not turns:
         raise gr.Error("Er is nog geen gesprek om te exporteren.", title="Leeg gesprek")
-    folder = _export_dir()
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    md, js = folder / f"gesprek-{stamp}.md", folder / f"gesprek-{stamp}.json"
-    md.write_text(conversation_markdown(turns), encoding="utf-8")
-    js.write_text(conversation_json(turns), encoding="utf-8")
-    return [str(md), str(js)]
+    links = [
+        services.exports.add(f"gesprek-{stamp}.md", conversation_markdown(turns)),
+        services.exports.add(f"gesprek-{stamp}.json", conversation_json(turns)),
+    ]
+    return export_links(services, links)
 
 
 def _export_feedback(services: Services, choice: str) -> str:
     rating: Rating | None = {"alleen nuttig": "up", "alleen niet nuttig": "down"}.get(choice)  # type: ignore[assignment]
-    path = _export_dir() / f"feedback-gold-{datetime.now(UTC):%Y%m%d-%H%M%S}.jsonl"
-    path.write_text(services.feedback.export_jsonl(rating), encoding="utf-8")
-    return str(path)
+    content = services.feedback.export_jsonl(rating)
+    if not content:
+        raise gr.Error("Er is nog geen goedgekeurde feedback om te exporteren: keur eerst rijen goed.", title="Niets goedgekeurd")
+    link = services.exports.add(f"feedback-gold-{datetime.now(UTC):%Y%m%d-%H%M%S}.jsonl", content)
+    return export_links(services, [link])
+
+
+_REVIEW_NL = {"pending": "te beoordelen", "approved": "goedgekeurd", "rejected": "afgewezen"}
 
 
 def _feedback_rows(services: Services) -> list[list[Any]]:
     return [
-        [r.id, r.created_at[:16].replace("T", " "), "nuttig" if r.rating == "up" else "niet nuttig", r.question, r.comment, r.channel]
+        [r.id, r.created_at[:16].replace("T", " "), "nuttig" if r.rating == "up" else "niet nuttig", _REVIEW_NL[r.review],
+         r.question, r.comment, r.channel]
         for r in reversed(services.feedback.records(limit=200))
     ]
 
 
-def _start_upload(services: Services, paths: list[str] | None) -> tuple[str | None, str, Any]:
+def _review(services: Services, feedback_id: int | None, review: Review) -> tuple[str, list[list[Any]]]:
+    if not feedback_id:
+        raise gr.Error("Kies eerst een rij in de tabel.", title="Geen rij gekozen")
+    if not services.feedback.set_review(int(feedback_id), review):
+        raise gr.Error(f"Feedback #{feedback_id} bestaat niet (meer).", title="Niet gevonden")
+    return f"Feedback #{feedback_id}: {_REVIEW_NL[review]}.", _feedback_rows(services)
+
+
+def jobs_html(jobs: list[IngestJob]) -> str:
+    """The recent uploads, with a note on those resumed after a restart of the server."""
+    if not jobs:
+        return ""
+    rows = "".join(
+        f"<li><code>{html.escape(j.id)}</code> ({html.escape(j.created_at[:16].replace('T', ' '))}): {_JOB_NL[j.state]}, "
+        f"{len(j.files)} bestand(en)"
+        + (f' — <span class="iw-notice">{ICON_WARNING} {html.escape(j.note)}</span>' if j.note else "")
+        + (f" — {html.escape(j.error)}" if j.error else "")
+        + "</li>"
+        for j in jobs[:10]
+    )
+    return f'<div class="iw-jobs"><p><strong>Recente uploads</strong></p><ul>{rows}</ul></div>'
+
+
+def _start_upload(services: Services, paths: list[str] | None) -> tuple[str | None, str, Any, str]:
     if not paths:
         raise gr.Error("Kies eerst één of meer bestanden.", title="Geen bestanden")
+    if not all(Path(p).is_file() for p in paths):
+        raise gr.Error("Deze bestanden zijn al verwerkt of verlopen; kies ze opnieuw.", title="Kies opnieuw")
     limit = services.settings.max_upload_mb * 1024 * 1024
     saved: list[UploadedFile] = []
     try:
@@ -123,14 +162,17 @@ def _start_upload(services: Services, paths: list[str] | None) -> tuple[str | No
     except gr.Error:
         services.uploads.discard(saved)
         raise
+    finally:
+        for p in paths:  # Gradio's copy in its cache: ours is under data_dir/uploads now
+            Path(p).unlink(missing_ok=True)
     job = services.uploads.start(saved)
-    return job.id, job_html(job), gr.Timer(active=True)
+    return job.id, job_html(job), gr.Timer(active=True), jobs_html(services.uploads.jobs())
 
 
-def _poll_upload(services: Services, job_id: str | None) -> tuple[str, Any]:
+def _poll_upload(services: Services, job_id: str | None) -> tuple[str, Any, str]:
     job = services.uploads.job(job_id) if job_id else None
     finished = job is None or job.state in ("done", "failed")
-    return job_html(job), gr.Timer(active=not finished)
+    return job_html(job), gr.Timer(active=not finished), jobs_html(services.uploads.jobs())
 
 
 def version_pairs(services: Services) -> list[tuple[str, str]]:
@@ -168,7 +210,8 @@ def add_versions(services: Services, tab: gr.Tab) -> None:
 
 
 def build_desk_app(services: Services) -> gr.Blocks:
-    with gr.Blocks(title="Inkoopwijzer — supportdesk", analytics_enabled=False) as demo:
+    # delete_cache: what Gradio keeps of the desk's uploads is gone within the hour
+    with gr.Blocks(title="Inkoopwijzer — supportdesk", analytics_enabled=False, delete_cache=(900, 3600)) as demo:
         gr.Markdown("# Inkoopwijzer — supportdesk\nDezelfde chat met een debugpaneel, de documenten, uploads en exports.")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
@@ -178,11 +221,12 @@ def build_desk_app(services: Services) -> gr.Blocks:
                         view = add_chat(services, desk=True, debug_panel=debug)
                         with gr.Row():
                             export = gr.Button("Exporteer gesprek (Markdown + JSON)", size="sm", elem_id="iw-export")
-                        export_files = gr.File(label="Export", file_count="multiple", interactive=False, height=90)
+                        export_files = gr.HTML("", elem_id="iw-export-links")
                     with gr.Column(scale=2, min_width=300):
                         gr.Markdown("### Debug\nOpgehaalde passages met scores, antwoorder en tijden van het laatste antwoord.")
                         debug.render()
-                export.click(_export_conversation, inputs=view.turns, outputs=export_files, api_visibility="private")
+                export.click(lambda t: _export_conversation(services, t), inputs=view.turns, outputs=export_files,
+                             api_visibility="private")
 
             with gr.Tab("Documenten", id="documents") as docs_tab:
                 refresh = gr.Button("Vernieuwen", size="sm")
@@ -200,7 +244,7 @@ def build_desk_app(services: Services) -> gr.Blocks:
             with gr.Tab("Versies", id="versions") as versions_tab:
                 add_versions(services, versions_tab)
 
-            with gr.Tab("Uploaden", id="upload"):
+            with gr.Tab("Uploaden", id="upload") as upload_tab:
                 gr.Markdown(
                     f"Nieuwe beleidsdocumenten ({', '.join(ALLOWED_SUFFIXES)}, maximaal {services.settings.max_upload_mb:g} MB). "
                     "Ze worden onder een gegenereerde naam bewaard en op de achtergrond aan de index toegevoegd."
@@ -209,17 +253,45 @@ def build_desk_app(services: Services) -> gr.Blocks:
                 start = gr.Button("Toevoegen aan de index", variant="primary")
                 job_id = gr.State(None)
                 progress = gr.HTML(job_html(None), elem_id="iw-job")
+                recent = gr.HTML("", elem_id="iw-jobs")
                 timer = gr.Timer(1.0, active=False)
-                start.click(lambda p: _start_upload(services, p), inputs=files, outputs=[job_id, progress, timer], api_visibility="private")
-                timer.tick(lambda j: _poll_upload(services, j), inputs=job_id, outputs=[progress, timer], api_visibility="private")
+                start.click(lambda p: _start_upload(services, p), inputs=files, outputs=[job_id, progress, timer, recent],
+                            api_visibility="private")
+                timer.tick(lambda j: _poll_upload(services, j), inputs=job_id, outputs=[progress, timer, recent],
+                           api_visibility="private")
+                upload_tab.select(lambda: jobs_html(services.uploads.jobs()), outputs=recent, api_visibility="private")
 
             with gr.Tab("Feedback", id="feedback") as fb_tab:
-                gr.Markdown("Beoordelingen uit de chat. Exporteer ze als gold-vragen (JSONL, evaluatieformaat) om na te kijken.")
+                gr.Markdown(
+                    "Beoordelingen uit de chat. Iedereen kan feedback geven, ook op antwoorden die nooit gegeven zijn: "
+                    "kies een rij en keur haar goed of af. Alleen goedgekeurde rijen gaan mee in de export als "
+                    "gold-vragen (JSONL, evaluatieformaat)."
+                )
+                chosen = gr.State(None)
                 with gr.Row():
-                    which = gr.Radio(["alle", "alleen nuttig", "alleen niet nuttig"], value="alle", label="Welke", scale=2)
-                    export_fb = gr.Button("Exporteer als gold-vragen (JSONL)", scale=1)
-                fb_file = gr.File(label="Export", interactive=False, height=90)
-                fb_table = gr.Dataframe(headers=FEEDBACK_HEADERS, value=[], interactive=False, wrap=True)
+                    approve = gr.Button("Goedkeuren", size="sm", elem_id="iw-approve")
+                    reject = gr.Button("Afwijzen", size="sm", elem_id="iw-reject")
+                    review_status = gr.Markdown("", elem_id="iw-review-status")
+                with gr.Row():
+                    which = gr.Radio(["alle", "alleen nuttig", "alleen niet nuttig"], value="alle", label="Welke (goedgekeurde)",
+                                     scale=2)
+                    export_fb = gr.Button("Exporteer goedgekeurde als gold-vragen (JSONL)", scale=1, elem_id="iw-export-feedback")
+                fb_file = gr.HTML("", elem_id="iw-feedback-export")
+                fb_table = gr.Dataframe(headers=FEEDBACK_HEADERS, value=[], interactive=False, wrap=True, elem_id="iw-feedback")
+
+                def choose(rows: Any, evt: gr.SelectData) -> tuple[int | None, str]:
+                    row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+                    try:
+                        fid = int(rows.iloc[row, 0]) if hasattr(rows, "iloc") else int(rows[row][0])
+                    except (IndexError, KeyError, TypeError, ValueError):
+                        return None, ""
+                    return fid, f"Gekozen: feedback #{fid}."
+
+                fb_table.select(choose, inputs=fb_table, outputs=[chosen, review_status], api_visibility="private")
+                approve.click(lambda f: _review(services, f, "approved"), inputs=chosen, outputs=[review_status, fb_table],
+                              api_visibility="private")
+                reject.click(lambda f: _review(services, f, "rejected"), inputs=chosen, outputs=[review_status, fb_table],
+                             api_visibility="private")
                 export_fb.click(lambda w: _export_feedback(services, w), inputs=which, outputs=fb_file, api_visibility="private")
                 fb_tab.select(lambda: _feedback_rows(services), outputs=fb_table, api_visibility="private")
     return demo

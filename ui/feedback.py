@@ -2,6 +2,9 @@
 
 The desk exports it in the evaluation's gold format (docs: /work/shared/eval-format.md) so
 real questions become gold questions: `FeedbackStore.export_eval()` yields one dict per line.
+Anyone may send feedback, on any answer (the API cannot tell a real answer from a made-up
+one), so every entry starts `pending`: the desk marks it `approved` or `rejected`, and the
+gold export holds approved entries only.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from pydantic import BaseModel
 
 from inkoopwijzer.types import Answer, Filters, Turn
 
-__all__ = ["FeedbackRecord", "FeedbackStore", "Rating", "eval_record"]
+__all__ = ["FeedbackRecord", "FeedbackStore", "Rating", "Review", "eval_record"]
 
 Rating = Literal["up", "down"]
+Review = Literal["pending", "approved", "rejected"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -35,10 +39,16 @@ CREATE TABLE IF NOT EXISTS feedback (
     answer_json TEXT NOT NULL,
     history_json TEXT NOT NULL DEFAULT '[]',
     filters_json TEXT,
-    channel     TEXT NOT NULL DEFAULT 'chat'
+    channel     TEXT NOT NULL DEFAULT 'chat',
+    review      TEXT NOT NULL DEFAULT 'pending' CHECK (review IN ('pending', 'approved', 'rejected'))
 );
 CREATE INDEX IF NOT EXISTS feedback_created ON feedback (created_at);
 """
+# a store written before entries were reviewed gains the column (its entries start pending)
+_ADD_REVIEW = (
+    "ALTER TABLE feedback ADD COLUMN review TEXT NOT NULL DEFAULT 'pending' "
+    "CHECK (review IN ('pending', 'approved', 'rejected'))"
+)
 
 
 class FeedbackRecord(BaseModel):
@@ -52,6 +62,7 @@ class FeedbackRecord(BaseModel):
     history: list[Turn]
     filters: Filters | None
     channel: str
+    review: Review = "pending"
 
 
 def _now() -> str:
@@ -78,6 +89,9 @@ class FeedbackStore:
                 if not self._ready:
                     conn.execute("PRAGMA journal_mode=WAL")
                     conn.executescript(_SCHEMA)
+                    columns = {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}
+                    if "review" not in columns:
+                        conn.execute(_ADD_REVIEW)
                     if self.retention_days:
                         cutoff = datetime.now(UTC) - timedelta(days=self.retention_days)
                         conn.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff.isoformat(),))
@@ -129,13 +143,28 @@ class FeedbackStore:
             cur = conn.execute(f"UPDATE feedback SET {', '.join(sets)} WHERE id = ?", (*args, feedback_id))
             return cur.rowcount > 0
 
-    def records(self, rating: Rating | None = None, limit: int | None = None) -> list[FeedbackRecord]:
-        """Entries, oldest first (optionally only one rating, at most `limit` newest)."""
+    def set_review(self, feedback_id: int, review: Review) -> bool:
+        """Mark an entry approved (it goes into the gold export), rejected or pending again;
+        False if it does not exist."""
+        with closing(self._connect()) as conn, conn:
+            cur = conn.execute("UPDATE feedback SET review = ?, updated_at = ? WHERE id = ?", (review, _now(), feedback_id))
+            return cur.rowcount > 0
+
+    def records(
+        self, rating: Rating | None = None, limit: int | None = None, review: Review | None = None
+    ) -> list[FeedbackRecord]:
+        """Entries, oldest first (optionally only one rating or review mark, at most `limit` newest)."""
         sql = "SELECT * FROM feedback"
+        where: list[str] = []
         args: list[Any] = []
         if rating is not None:
-            sql += " WHERE rating = ?"
+            where.append("rating = ?")
             args.append(rating)
+        if review is not None:
+            where.append("review = ?")
+            args.append(review)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY id DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -144,15 +173,16 @@ class FeedbackStore:
             rows = conn.execute(sql, args).fetchall()
         return [_record(row) for row in reversed(rows)]
 
-    def export_eval(self, rating: Rating | None = None) -> Iterator[dict[str, Any]]:
-        """The entries as gold-format records, ready to be written as JSON Lines."""
-        for record in self.records(rating):
+    def export_eval(self, rating: Rating | None = None, review: Review = "approved") -> Iterator[dict[str, Any]]:
+        """The entries (by default: the approved ones) as gold-format records, ready to be
+        written as JSON Lines."""
+        for record in self.records(rating, review=review):
             yield eval_record(record)
 
-    def export_jsonl(self, rating: Rating | None = None) -> str:
+    def export_jsonl(self, rating: Rating | None = None, review: Review = "approved") -> str:
         # ASCII-escaped: a question may hold U+2028, U+0085 or control characters that
         # line-splitting readers would otherwise take for the end of a record
-        return "".join(json.dumps(r, ensure_ascii=True) + "\n" for r in self.export_eval(rating))
+        return "".join(json.dumps(r, ensure_ascii=True) + "\n" for r in self.export_eval(rating, review))
 
 
 def _record(row: sqlite3.Row) -> FeedbackRecord:
@@ -167,6 +197,7 @@ def _record(row: sqlite3.Row) -> FeedbackRecord:
         history=[Turn.model_validate(t) for t in json.loads(row["history_json"])],
         filters=Filters.model_validate_json(row["filters_json"]) if row["filters_json"] else None,
         channel=row["channel"],
+        review=row["review"],
     )
 
 

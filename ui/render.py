@@ -33,6 +33,7 @@ __all__ = [
     "debug_html",
     "document_url",
     "passage_in_context",
+    "text_html",
 ]
 
 CONTEXT_CHARS = 300  # on each side of the quote: about 600 characters of surrounding text
@@ -86,6 +87,27 @@ _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 def _esc(text: str) -> str:
     # One <br> per line break; runs of blank lines (table rows, page breaks) collapse to one.
     return html.escape(_BLANK_LINES.sub("\n", text), quote=True).replace("\n", "<br>")
+
+
+def text_html(text: str) -> str:
+    """An answer's text as HTML, never as Markdown: quotes in it come from documents, and a
+    document may hold Markdown (`![t](https://elders/t.png)` would become an image fetched
+    from another host). Lines starting with "- " (one per insurer) become a list; the rest is
+    escaped text with its line breaks. One line, so the chat's Markdown leaves it alone."""
+    parts: list[str] = []
+    items: list[str] = []
+    for line in text.strip().split("\n"):
+        if line.startswith("- "):
+            items.append(f"<li>{_esc(line[2:])}</li>")
+            continue
+        if items:
+            parts.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        if line.strip():
+            parts.append(f"<p>{_esc(line)}</p>")
+    if items:
+        parts.append(f"<ul>{''.join(items)}</ul>")
+    return f'<div class="iw-answer">{"".join(parts)}</div>'
 
 
 def document_url(document: str, page: int | None = None) -> str | None:
@@ -226,7 +248,7 @@ def answer_markdown(answer: Answer, text_of: TextOf) -> str:
         blocks.append(comparison_html(answer.table))  # the same values as the text's lines, as a table
         shown = _table_text(answer.table)
     else:
-        blocks.append(html.escape(answer.answer.strip(), quote=False) or "_(geen antwoord)_")
+        blocks.append(text_html(answer.answer) if answer.answer.strip() else "_(geen antwoord)_")
         shown = answer.answer
     if answer.citations:
         blocks.append(_sources("Bronnen", answer.citations, text_of, "iw-cited", shown=shown))

@@ -1,5 +1,5 @@
 """What the API, the chat and the desk share: settings, the assistant (created on first
-use through the injected factory), the feedback store and the upload jobs."""
+use through the injected factory), the feedback store, the upload jobs and the desk's exports."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.service import Assistant
 from inkoopwijzer.settings import Settings
 
+from .exports import ExportStore
 from .feedback import FeedbackStore
 from .pages import PageViews
 from .uploads import IngestFn, UploadManager
@@ -29,6 +30,7 @@ class Services:
         self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite", retention_days=settings.retention_days)
         self.uploads = UploadManager(settings, ingest=ingest)
         self.pages = PageViews(settings.data_dir, lambda d: self.assistant().document_layout(d), self.document_file)
+        self.exports = ExportStore(settings.data_dir / "exports", ttl_s=settings.export_ttl_minutes * 60)
 
     def assistant(self) -> Assistant:
         """The assistant, created on the first request (loading it may take seconds)."""

@@ -1,10 +1,17 @@
 """New policy documents from the desk: stored under `data_dir/uploads` with generated
 names, then ingested in a background thread whose progress and per-file result can be polled.
+
+Jobs are written to `data_dir/upload-jobs/<id>.json` as they change, so a job outlives the
+process: after a restart (or a killed process) `recover()` starts again every job that had
+not finished, and ingests uploaded files that no job and no index version knows of; the
+desk lists these jobs with a note saying so. A file whose ingest failed is deleted (it is in
+no index, and would only fill the disk).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import shutil
 import threading
@@ -20,7 +27,7 @@ from inkoopwijzer.errors import BadRequestError, InkoopwijzerError
 from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import IngestReport
 
-__all__ = ["ALLOWED_SUFFIXES", "IngestJob", "UploadManager", "UploadedFile"]
+__all__ = ["ALLOWED_SUFFIXES", "MISSING", "ORPHANED", "RESUMED", "IngestJob", "UploadManager", "UploadedFile"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,13 @@ class IngestJob(BaseModel):
     files: list[UploadedFile]
     report: IngestReport | None = None
     error: str | None = None
+    note: str = Field(default="", description="Set when the job was resumed after a restart of the server")
+
+
+RESUMED = "De server is herstart voordat deze upload klaar was; de verwerking is opnieuw gestart."
+ORPHANED = "Gevonden na een herstart van de server zonder bijbehorende upload-taak; opnieuw verwerkt."
+MISSING = "Het bestand ontbrak na een herstart van de server."
+KEEP_JOBS = 200
 
 
 def _default_ingest(paths: list[Path], settings: Settings, **kwargs: Any) -> IngestReport:
@@ -54,10 +68,21 @@ def _default_ingest(paths: list[Path], settings: Settings, **kwargs: Any) -> Ing
     return ingest_paths(paths, settings, **kwargs)
 
 
+def _indexed_documents(settings: Settings) -> set[str]:
+    from index.store import current_version  # lazy, as above
+
+    version = current_version(settings)
+    return {d.document for d in version.documents} if version else set()
+
+
 def _safe_original(name: str) -> str:
-    # Only for display: the last path component, no control characters, bounded.
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(ch for ch in base if ch.isprintable())[:200] or "(naamloos)"
+    # Only for display: the last path component, no control characters, bounded; a long name
+    # is shortened in its middle, so its suffix (the file type) stays.
+    base = "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable())
+    if len(base) > 200:
+        suffix = Path(base).suffix[:16]
+        base = base[: 199 - len(suffix)] + "…" + suffix
+    return base or "(naamloos)"
 
 
 class UploadManager:
@@ -66,16 +91,18 @@ class UploadManager:
     def __init__(self, settings: Settings, ingest: IngestFn | None = None, wait_s: float = 600.0) -> None:
         self.settings = settings
         self.dir = settings.data_dir / "uploads"
+        self.jobs_dir = settings.data_dir / "upload-jobs"
         self._ingest = ingest or _default_ingest
         self._wait_s = wait_s
         self._jobs: dict[str, IngestJob] = {}
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()
+        self._loaded = False
 
     def save(self, original_name: str, source: IO[bytes]) -> UploadedFile:
         """Copy one upload to a new generated name; BadRequestError for an unsupported type."""
         original = _safe_original(original_name)
-        suffix = Path(original).suffix.lower()
+        suffix = Path(original_name.replace("\\", "/").rsplit("/", 1)[-1]).suffix.lower()
         if suffix not in ALLOWED_SUFFIXES:
             raise BadRequestError(
                 f"{original}: unsupported file type '{suffix or '(none)'}'; use {', '.join(ALLOWED_SUFFIXES)}."
@@ -92,27 +119,97 @@ class UploadManager:
         for f in files:
             (self.dir / f.stored).unlink(missing_ok=True)
 
-    def start(self, files: list[UploadedFile]) -> IngestJob:
+    def start(self, files: list[UploadedFile], note: str = "") -> IngestJob:
         """Queue an ingest of saved files; returns at once with the job to poll."""
         job = IngestJob(
             id=secrets.token_hex(8),
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             files=[f.model_copy() for f in files],
+            note=note,
         )
+        self._load()
         with self._lock:
             self._jobs[job.id] = job
-        threading.Thread(target=self._run, args=(job.id,), name=f"ingest-{job.id}", daemon=True).start()
+            self._save(job)
+        self._launch(job.id)
         return self.job(job.id) or job
+
+    def _launch(self, job_id: str) -> None:
+        threading.Thread(target=self._run, args=(job_id,), name=f"ingest-{job_id}", daemon=True).start()
 
     def job(self, job_id: str) -> IngestJob | None:
         """A snapshot of one job (safe to hand out while the worker updates it)."""
+        self._load()
         with self._lock:
             job = self._jobs.get(job_id)
             return job.model_copy(deep=True) if job else None
 
     def jobs(self) -> list[IngestJob]:
+        """All known jobs, newest first."""
+        self._load()
         with self._lock:
-            return [j.model_copy(deep=True) for j in self._jobs.values()]
+            return sorted((j.model_copy(deep=True) for j in self._jobs.values()), key=lambda j: j.created_at, reverse=True)
+
+    # --- persistence and recovery ---------------------------------------------------------
+
+    def _save(self, job: IngestJob) -> None:
+        """Write a job's state (called with `_lock` held)."""
+        self.jobs_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.jobs_dir / f".{job.id}.json.tmp"
+        tmp.write_text(job.model_dump_json(), encoding="utf-8")
+        os.replace(tmp, self.jobs_dir / f"{job.id}.json")
+
+    def _load(self) -> None:
+        """Read the jobs of earlier runs once (building the app reads nothing)."""
+        if self._loaded:
+            return
+        with self._lock:
+            if self._loaded:
+                return
+            found: list[IngestJob] = []
+            for path in self.jobs_dir.glob("*.json") if self.jobs_dir.is_dir() else []:
+                try:
+                    found.append(IngestJob.model_validate_json(path.read_text(encoding="utf-8")))
+                except (OSError, ValueError):
+                    log.warning("unreadable upload job %s; ignored", path.name)
+            found.sort(key=lambda j: j.created_at)
+            for old in found[:-KEEP_JOBS]:
+                (self.jobs_dir / f"{old.id}.json").unlink(missing_ok=True)
+            self._jobs = {j.id: j for j in found[-KEEP_JOBS:]} | self._jobs
+            self._loaded = True
+
+    def recover(self) -> list[IngestJob]:
+        """At start-up: resume every job a stopped process left unfinished, and ingest the
+        uploaded files no job and no index knows of. Returns the jobs started."""
+        self._load()
+        started: list[str] = []
+        with self._lock:
+            interrupted = [j for j in self._jobs.values() if j.state in ("queued", "running")]
+            for job in interrupted:
+                job.state, job.stage, job.progress, job.note = "queued", "hervat", 0.0, RESUMED
+                for f in job.files:
+                    if not (self.dir / f.stored).is_file():
+                        f.status, f.message = "failed", MISSING
+                    elif f.status != "done":
+                        f.status, f.message = "queued", ""
+                if all(f.status == "failed" for f in job.files):
+                    job.state, job.error, job.progress = "failed", MISSING, 1.0
+                else:
+                    started.append(job.id)
+                self._save(job)
+            known = {f.stored for j in self._jobs.values() for f in j.files}
+        orphans = [p for p in sorted(self.dir.glob("upload-*")) if p.is_file() and p.name not in known]
+        indexed = _indexed_documents(self.settings) if orphans else set()
+        orphans = [p for p in orphans if p.name not in indexed]
+        for job_id in started:
+            log.warning("resuming upload job %s, left unfinished by a stopped server", job_id)
+            self._launch(job_id)
+        out = [j for j in (self.job(i) for i in started) if j is not None]
+        if orphans:
+            log.warning("ingesting %d uploaded file(s) left without a job by a stopped server", len(orphans))
+            files = [UploadedFile(original=p.name, stored=p.name, size=p.stat().st_size) for p in orphans]
+            out.append(self.start(files, note=ORPHANED))
+        return out
 
     def wait(self, job_id: str, timeout: float = 30.0) -> IngestJob | None:
         """Block until the job is finished (tests and scripts)."""
@@ -129,13 +226,19 @@ class UploadManager:
             job = self._jobs[job_id]
             for key, value in changes.items():
                 setattr(job, key, value)
+            if "progress" not in changes or "state" in changes:  # progress ticks are not worth a write
+                self._save(job)
 
     def _set_files(self, job_id: str, status: str, message: str = "") -> None:
         with self._lock:
-            for f in self._jobs[job_id].files:
+            job = self._jobs[job_id]
+            for f in job.files:
                 if f.status not in ("done", "failed"):
                     f.status = status  # type: ignore[assignment]
                     f.message = message or f.message
+                if f.status == "failed":
+                    (self.dir / f.stored).unlink(missing_ok=True)  # in no index: only fills the disk
+            self._save(job)
 
     def _run(self, job_id: str) -> None:
         with self._run_lock:  # one ingest at a time from this process; the index has its own lock too
@@ -143,7 +246,7 @@ class UploadManager:
             self._set_files(job_id, "ingesting")
             job = self.job(job_id)
             assert job is not None
-            paths = [self.dir / f.stored for f in job.files]
+            paths = [self.dir / f.stored for f in job.files if f.status != "failed"]
 
             def progress(stage: str, done: int, total: int) -> None:
                 self._update(job_id, stage=stage, progress=(done / total) if total else 0.0)
@@ -164,11 +267,15 @@ class UploadManager:
             with self._lock:
                 live = self._jobs[job_id]
                 for f in live.files:
+                    if f.status == "failed":
+                        continue
                     if f.stored in failed:
                         f.status, f.message = "failed", failed[f.stored]
+                        (self.dir / f.stored).unlink(missing_ok=True)
                     else:
                         f.status, f.message = "done", "Opgenomen in de index."
                 live.report = report
                 live.state = "done"
                 live.stage = "klaar"
                 live.progress = 1.0
+                self._save(live)

@@ -47,7 +47,7 @@ def test_ask_answers_with_cited_verbatim_sources(http: httpx.Client) -> None:
 
 def test_ask_with_filters_and_debug(http: httpx.Client) -> None:
     body = {"question": "deadline offerte salland?", "filters": {"insurers": ["Salland"]}, "debug": True}
-    r = http.post("/api/ask", json=body)
+    r = http.post("/api/ask", json=body, headers={"Authorization": f"Bearer {LIVE_DESK_TOKEN}"})
     assert r.status_code == 200, r.text
     answer = Answer.model_validate(r.json())
     assert answer.retrieved, "debug returns the ranked passages"
@@ -79,7 +79,9 @@ def test_feedback_round_trip(http: httpx.Client) -> None:
     answer = http.post("/api/ask", json={"question": "deadline offerte salland?"}).json()
     r = http.post("/api/feedback", json={"rating": "up", "question": "deadline offerte salland?", "answer": answer})
     assert r.status_code == 201
-    r = http.get("/api/feedback/export", headers={"Authorization": f"Bearer {LIVE_DESK_TOKEN}"})
+    auth = {"Authorization": f"Bearer {LIVE_DESK_TOKEN}"}
+    assert http.post(f"/api/feedback/{r.json()['id']}/review", json={"review": "approved"}, headers=auth).status_code == 200
+    r = http.get("/api/feedback/export", headers=auth)
     assert r.status_code == 200
     records = [json.loads(line) for line in r.text.splitlines()]
     assert any(rec["question"] == "deadline offerte salland?" and rec["insurer"] == "Salland" for rec in records)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest_server import FakeAssistant, make_settings
+from conftest_server import DESK_TOKEN, FakeAssistant, make_settings
 from fastapi.testclient import TestClient
 
 from inkoopwijzer.errors import (
@@ -46,7 +46,8 @@ def test_answer_matches_the_shared_model(client: TestClient) -> None:
 
 
 def test_debug_adds_retrieved_passages_with_scores(client: TestClient, fake: FakeAssistant) -> None:
-    r = client.post("/api/ask", json={"question": "deadline offerte salland?", "debug": True})
+    r = client.post("/api/ask", json={"question": "deadline offerte salland?", "debug": True},
+                    headers={"Authorization": f"Bearer {DESK_TOKEN}"})
     assert r.status_code == 200
     retrieved = r.json()["retrieved"]
     assert retrieved and {"chunk_id", "score", "text"} <= set(retrieved[0])

@@ -85,10 +85,11 @@ def test_upload_stores_generated_names_and_reports_each_file(setup: tuple[TestCl
     assert [f["original"] for f in accepted["files"]] == ["evil name.pdf", "kapot.pdf"]
     for name in stored:
         assert name.startswith("upload-") and name.endswith(".pdf") and "evil" not in name and "/" not in name
-        assert (data_dir / "uploads" / name).is_file()
     assert not (data_dir.parent / "evil name.pdf").exists()
 
     client.app.state.services.uploads.wait(accepted["job"], timeout=10)  # type: ignore[attr-defined]
+    assert (data_dir / "uploads" / stored[0]).is_file()
+    assert not (data_dir / "uploads" / stored[1]).exists(), "a file whose ingest failed is not kept"
     job = client.get(f"/api/documents/jobs/{accepted['job']}", headers=AUTH).json()
     assert job["state"] == "done" and job["progress"] == 1.0
     result = {f["original"]: f for f in job["files"]}

@@ -70,6 +70,11 @@ def test_export_is_gold_format_jsonl(client: TestClient) -> None:
     client.post("/api/feedback", json={"rating": "down", "question": "zbc eisen?", "answer": zbc, "comment": "mist de omzetgrens"})
     client.post("/api/feedback", json={"rating": "up", "question": "wat is de kleur van de lucht?", "answer": missing})
     client.post("/api/feedback", json={"rating": "up", "question": "en bij zorg en zekerheid?", "answer": zbc, "history": history})
+    assert client.get("/api/feedback/export", headers=AUTH).text == "", "nothing is exported before the desk approves it"
+    ids = [rec.id for rec in client.app.state.services.feedback.records()][-4:]  # type: ignore[attr-defined]
+    for fid in ids:
+        r = client.post(f"/api/feedback/{fid}/review", json={"review": "approved"}, headers=AUTH)
+        assert r.status_code == 200 and r.json() == {"id": fid, "review": "approved"}
 
     r = client.get("/api/feedback/export", headers=AUTH)
     assert r.status_code == 200
@@ -121,6 +126,6 @@ def test_rating_and_comment_can_be_changed(tmp_path: Path) -> None:
 def test_export_lines_survive_unicode_line_separators(tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "fb.sqlite")
     answer = Answer(question="q", status="answered", answer="a")
-    store.add("up", "vraag\u2028met\x85scheiding\x1cen meer", answer)
+    store.set_review(store.add("up", "vraag\u2028met\x85scheiding\x1cen meer", answer), "approved")
     lines = store.export_jsonl().splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["question"].startswith("vraag\u2028met")

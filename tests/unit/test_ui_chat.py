@@ -46,7 +46,7 @@ def test_answer_streams_then_shows_sources(services: Services) -> None:
     box, messages, turns, debug = updates[0]
     assert box == "" and messages[-1]["role"] == "assistant" and "zoek" in messages[-1]["content"]
     partial = [u[1][-1]["content"] for u in updates[1:-1]]
-    assert partial[0] == "Bij" and partial[-1].endswith("[1].")
+    assert "<p>Bij</p>" in partial[0] and partial[-1].endswith("[1].</p></div>")
     box, messages, turns, debug = updates[-1]
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assert "Bronnen" in messages[1]["content"] and "1 juli 2026" in messages[1]["content"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import gradio as gr
@@ -14,7 +15,15 @@ from fastapi.testclient import TestClient
 from inkoopwijzer.errors import BadRequestError, IndexBusyError
 from inkoopwijzer.types import Filters
 from ui.chat import record_feedback, respond
-from ui.desk import _export_conversation, _export_feedback, _poll_upload, _start_upload, documents_table, job_html
+from ui.desk import (
+    _export_conversation,
+    _export_feedback,
+    _poll_upload,
+    _review,
+    _start_upload,
+    documents_table,
+    job_html,
+)
 from ui.server import create_app
 from ui.services import Services
 from ui.uploads import UploadManager
@@ -57,13 +66,14 @@ def test_upload_from_the_desk_runs_in_the_background(services: Services, tmp_pat
     good, bad = tmp_path / "nieuw beleid.pdf", tmp_path / "kapot.pdf"
     good.write_bytes(b"%PDF good")
     bad.write_bytes(b"%PDF corrupt")
-    job_id, first_html, timer = _start_upload(services, [str(good), str(bad)])
+    job_id, first_html, timer, _recent = _start_upload(services, [str(good), str(bad)])
     assert job_id and "nieuw beleid.pdf" in first_html
     assert isinstance(timer, gr.Timer)
+    assert not good.exists(), "Gradio's copy of an upload is deleted once it is saved"
     services.uploads.wait(job_id, timeout=10)
-    html, timer = _poll_upload(services, job_id)
+    html, timer, recent = _poll_upload(services, job_id)
     assert "klaar" in html and 'iw-file-done">klaar' in html and 'iw-file-failed">mislukt' in html and "could not be read" in html
-    assert "nieuw 1" in html
+    assert "nieuw 1" in html and job_id in recent
     with pytest.raises(gr.Error):
         _start_upload(services, [])
     bad_type = tmp_path / "macro.xlsm"
@@ -93,14 +103,29 @@ def test_upload_names_are_generated(tmp_path: Path) -> None:
         manager.save("geen-extensie", io.BytesIO(b""))
 
 
+def _exported(services: Services, links_html: str) -> list[str]:
+    """The contents of the exports a desk export's links point at."""
+    out = []
+    for export_id, name in re.findall(r'href="/desk/exports/([0-9a-f]+)/([^"]+)"', links_html):
+        path = services.exports.path(export_id, name)
+        assert path is not None and services.settings.data_dir in path.parents
+        out.append(path.read_text(encoding="utf-8"))
+    return out
+
+
 def test_conversation_and_feedback_exports(services: Services) -> None:
     turns = list(respond(services, True, "deadline offerte salland?", [], Filters()))[-1][2]
-    md_path, json_path = _export_conversation(turns)
-    assert Path(md_path).read_text(encoding="utf-8").count("## Vraag") == 1
-    assert json.loads(Path(json_path).read_text(encoding="utf-8"))["turns"][0]["answer"]["citations"]
+    md, js = _exported(services, _export_conversation(services, turns))
+    assert md.count("## Vraag") == 1
+    assert json.loads(js)["turns"][0]["answer"]["citations"]
     with pytest.raises(gr.Error):
-        _export_conversation([])
-    record_feedback(services, turns, 0, "up", "", "desk")
-    lines = Path(_export_feedback(services, "alle")).read_text(encoding="utf-8").splitlines()
-    assert json.loads(lines[0])["question"] == "deadline offerte salland?"
-    assert Path(_export_feedback(services, "alleen niet nuttig")).read_text(encoding="utf-8") == ""
+        _export_conversation(services, [])
+    _message, turns = record_feedback(services, turns, 0, "up", "", "desk")
+    with pytest.raises(gr.Error, match="goedgekeurde"):
+        _export_feedback(services, "alle")  # feedback is exported only once the desk approves it
+    _status, rows = _review(services, turns[0]["feedback_id"], "approved")
+    assert rows[0][3] == "goedgekeurd"
+    [lines] = _exported(services, _export_feedback(services, "alle"))
+    assert json.loads(lines.splitlines()[0])["question"] == "deadline offerte salland?"
+    with pytest.raises(gr.Error):
+        _export_feedback(services, "alleen niet nuttig")

@@ -29,7 +29,7 @@ def _answer(question: str, debug: bool = False) -> Answer:
 
 def test_citation_shows_insurer_title_section_page_and_quote() -> None:
     md = answer_markdown(_answer("deadline offerte salland?"), texts)
-    assert md.startswith("Bij Salland moet de offerte uiterlijk 1 juli 2026")
+    assert md.startswith('<div class="iw-answer"><p>Bij Salland moet de offerte uiterlijk 1 juli 2026')
     assert "Bronnen" in md
     assert "<strong>Salland</strong>" in md
     assert "Zorginkoopbeleid 2027 Medisch-specialistische zorg" in md
@@ -64,7 +64,7 @@ def test_html_blocks_stay_on_one_line() -> None:
 def test_not_found_shows_the_message_and_related_passages_apart() -> None:
     answer = _answer("wat is de kleur van de lucht?")
     md = answer_markdown(answer, texts)
-    assert md.startswith("Ik kan dit niet vinden in de beleidsdocumenten.")
+    assert md.startswith('<div class="iw-answer"><p>Ik kan dit niet vinden in de beleidsdocumenten.')
     assert "Mogelijk relevant" in md and "iw-related" in md
     assert "Bronnen" not in md
 
@@ -192,3 +192,13 @@ def test_conversation_exports_keep_citations() -> None:
     assert "## Vraag 1" in md and "**Bronnen**" in md
     assert "> De zorgaanbieder dient de offerte uiterlijk 1 juli 2026 in via VECOZO." in md
     assert "`004_112e050678cf724a.pdf`" in md
+
+
+def test_document_text_is_never_rendered_as_markdown() -> None:
+    """A document's Markdown (an image on another host) in a quoted answer stays text."""
+    quote = "Zie ![t](https://evil.example/t.png) en **vet** <img src=x onerror=alert(1)>"
+    answer = Answer(question="q", status="answered", answer=f"Per verzekeraar:\n- Salland: “{quote}” [1]\n\nVerder niets.")
+    md = answer_markdown(answer, lambda _doc: None)
+    assert md.count("\n\n") == 0, "one HTML block: the chat's Markdown does not enter it"
+    assert md.startswith('<div class="iw-answer">') and "<li>Salland: “Zie ![t](https://evil.example/t.png)" in md
+    assert "<img" not in md and "&lt;img src=x" in md
