@@ -32,6 +32,7 @@ from inkoopwijzer.errors import IngestError
 __all__ = ["MAX_ENTRIES", "RATIO_FLOOR", "ParseBudget", "check_archive", "is_zip"]
 
 MAX_ENTRIES = 10_000  # a DOCX has tens of members; thousands are a sign of abuse
+STARTUP_S = 120.0  # for the parser process to start (not counted in the parse time-out)
 RATIO_FLOOR = 1024 * 1024  # members smaller than this unpacked are not judged by their ratio
 
 
@@ -99,6 +100,7 @@ def _serve(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the replies
+    _send(sink, ("ready",))  # the parse time-out counts from here, not from the interpreter's start
     while True:
         try:
             path, kwargs = _receive(source)
@@ -139,17 +141,31 @@ class ParseBudget:
 
     def _process(self) -> subprocess.Popen[bytes]:
         if self._child is None or self._child.poll() is not None:
-            self._child = subprocess.Popen(
+            child = subprocess.Popen(
                 [sys.executable, "-m", "ingest.safety", str(self.memory_mb)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent,
             )
+            assert child.stdout is not None
+            self._child = child
+            ready, _, _ = select.select([child.stdout], [], [], STARTUP_S)
+            try:
+                started = bool(ready) and _receive(child.stdout) == ("ready",)
+            except EOFError:
+                started = False
+            if not started:
+                self.close()
+                raise IngestError(
+                    f"The parser process (python -m ingest.safety) did not start within {STARTUP_S:g} s; "
+                    "see the server log, and try again.",
+                    "error",
+                )
         return self._child
 
     def parse(self, path: Path, **kwargs: Any) -> Any:
         """`parse_file(path, **kwargs)` within the budget; `IngestError` when it is exceeded."""
-        child = self._process()
-        assert child.stdin is not None and child.stdout is not None
         try:
+            child = self._process()
+            assert child.stdin is not None and child.stdout is not None
             _send(child.stdin, (path, kwargs))
             ready, _, _ = select.select([child.stdout], [], [], self.timeout_s)
             if not ready:
