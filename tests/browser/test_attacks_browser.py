@@ -61,7 +61,7 @@ def test_the_desk_approves_feedback_and_downloads_only_approved_rows(page: Any, 
     table.get_by_text("goede vraag").click()
     page.locator("#iw-review-status").get_by_text("Gekozen: feedback").wait_for(state="visible")
     page.locator("#iw-approve").click()
-    table.get_by_text("✅ goedgekeurd").wait_for(state="visible")
+    table.get_by_text("goedgekeurd", exact=True).first.wait_for(state="visible")
     page.locator("#iw-export-feedback").click()
     link = page.locator("#iw-feedback-export a").first
     link.wait_for(state="visible")
