@@ -50,6 +50,8 @@ def test_a_server_without_an_index_builds_it_and_answers(tmp_path: Path) -> None
         assert answer is not None, f"no answer within 180 s (health: {statuses[-5:]}):\n{log.read_text(errors='replace')[-3000:]}"
         assert answer["status"] == "answered" and answer["citations"]
         assert answer["citations"][0]["page_image"].startswith("/api/documents/")
+        # (health is read again: the index may be switched in between a health check and the question)
+        statuses.append(httpx.get(url + "/healthz", timeout=10).json()["status"])
         assert set(statuses) <= {"building", "ok"} and statuses[-1] == "ok"
         assert (tmp_path / "var" / "index" / "current.json").is_file()
     finally:
