@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install index embeddings lint typecheck unit integration browser eval-gate eval bench llm browser-deps clean
+.PHONY: run test install index embeddings lint typecheck unit integration browser eval-gate eval bench llm browser-deps ocr-deps render-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) ocr-deps
 
 index: install
 	$(BIN)/inkoopwijzer ingest --if-missing
@@ -38,7 +38,21 @@ browser-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "WARNING: could not install chromium; the browser test will be skipped"; }
 
-test: install browser-deps lint typecheck
+# Tesseract with its Dutch model reads scanned PDF pages (ingest/ocr.py).
+ocr-deps:
+	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx nld; } || { \
+	  echo "installing Debian tesseract-ocr and tesseract-ocr-nld for OCR of scanned pages"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-nld >/dev/null) \
+	  || echo "WARNING: could not install tesseract; scanned PDF pages cannot be read and the OCR test will be skipped"; }
+
+# LibreOffice turns the tests' DOCX renderings into PDF (tests/renderings.py).
+render-deps:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing Debian libreoffice-writer-nogui for the rendering tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null) \
+	  || echo "WARNING: could not install LibreOffice; the LibreOffice rendering test will be skipped"; }
+
+test: install browser-deps render-deps lint typecheck
 	$(BIN)/python -m pytest -q tests
 
 eval: install

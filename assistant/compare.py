@@ -29,7 +29,7 @@ from inkoopwijzer.types import Answer, AnswerTable, Citation, DatedEvent, Filter
 from . import compose
 from .extractive import VALUE_PATTERN
 from .planning import when_label
-from .query import INSURER_ALIASES, FactKind, Question, fact_kind, understand
+from .query import FactKind, Question, fact_kind, insurer_aliases, understand
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -94,7 +94,7 @@ def comparison(question: str, named: Sequence[str]) -> Comparison | None:
 def _in_order(question: str, named: Sequence[str]) -> list[str]:
     """The named insurers in the order the question names them."""
     where: dict[str, int] = {}
-    for rx, name in INSURER_ALIASES:
+    for rx, name in insurer_aliases():
         m = re.search(rx, question, re.I)
         if name in named and m is not None:
             where[name] = min(where.get(name, len(question)), m.start())
@@ -106,7 +106,7 @@ def _row_question(question: str, spans: list[tuple[int, int]]) -> str:
     text = question
     for s, e in sorted(spans, reverse=True):
         text = text[:s] + " " + text[e:]
-    for rx, _ in INSURER_ALIASES:
+    for rx, _ in insurer_aliases():
         text = re.sub(rx, " ", text, flags=re.I)
     words = [w for w in text.split() if w.strip(",?.!;:")]
     leftovers = set(_vocab()["leftovers"])

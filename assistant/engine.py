@@ -531,6 +531,7 @@ class Engine:
             end=end,
             chunk_id=unit.hit.chunk.id,
             outdated=is_outdated(meta, self.searcher.year),
+            ocr=unit.hit.chunk.ocr,  # read from a scanned page: shown with the citation
         )
 
     def _page(self, document: str, offset: int) -> int | None:

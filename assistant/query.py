@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from index.keyword import lemma
+from inkoopwijzer import vocab
 from inkoopwijzer.types import Turn
 
 FactKind = Literal[
@@ -18,34 +20,18 @@ FactKind = Literal[
     "definition", "change", "other",
 ]
 
-# alias (regex) → insurer as the index names it. Insurers not in the corpus are kept
-# too, so a question about them gets `not_found` instead of a neighbour's rule.
-INSURER_ALIASES: list[tuple[str, str]] = [
-    (r"zilveren\s*kruis|\bzk\b|achmea|\bfbto\b|\binteres\s*polis\b", "Zilveren Kruis"),
-    (r"zorg\s*(en|&)\s*zekerheid|\bz\s*&\s*z\b|\bzz\b|\bzenz\b", "Zorg en Zekerheid"),
-    (r"\bsalland\b|hollandzorg|holland\s*zorg", "Salland"),
-    (r"\bcz\b|\bohra\b", "CZ"),
-    (r"\bvgz\b|\bunive\b|\bunivé\b|\biza\s*zorgverzekeraar\b|\bzorgverzekeraar\s*umc\b", "VGZ"),
-    (r"\bmenzis\b|\banderzorg\b", "Menzis"),
-    (r"\bdsw\b|\bstad\s*holland\b|\bin\s*twente\b", "DSW"),
-    (r"\bonvz\b|\bvvaa\b", "ONVZ"),
-    (r"\ba\.?s\.?r\.?(?=\s|$|[?,.])|\bde\s*amersfoortse\b", "a.s.r."),
-    (r"\beno\b|\bzorgverzekeraar\s*eno\b", "Eno"),
-]
+# alias (regex) → insurer / care type as the index names it, from the registries in
+# inkoopwijzer/data (read by inkoopwijzer.vocab, as ingest does). Insurers not in the corpus are
+# known too, so a question about them gets `not_found` instead of a neighbour's rule.
+@cache
+def insurer_aliases() -> list[tuple[str, str]]:
+    return [(i.question_pattern(), i.name) for i in vocab.insurers()]
 
-CARE_ALIASES: list[tuple[str, str]] = [
-    (r"\bmsz\b|medisch[- ]?specialistische?|ziekenhui|\bzbc'?s?\b|\bumc'?s?\b|ambulance", "MSZ"),
-    (r"\bgrz\b|geriatrische?\s*revalidatie", "GRZ"),
-    (r"\belv\b|eerstelijns\s*verblijf|eerstelijnsverblijf", "ELV"),
-    (r"\bzg\b|zintuig|auditie?f|visueel\s*gehandicapt|doven|slechthorend|blinden|slechtziend", "ZG"),
-    (r"\bggz\b|geestelijke\s*gezondheid", "GGZ"),
-    (r"wijkverpleging", "WV"),
-    (r"huisartsenzorg|\bhuisarts(en)?\s*(inkoop|beleid)", "HA"),
-    (r"mondzorg|tandarts", "MOND"),
-    (r"\bfarmacie\b|apothe", "FARM"),
-    (r"\bwlz\b|langdurige\s*zorg|verpleeghuis", "WLZ"),
-    (r"\bjeugd(zorg|-ggz)\b", "JEUGD"),
-]
+
+@cache
+def care_aliases() -> list[tuple[str, str]]:
+    return [(c.question_pattern(), c.code) for c in vocab.care_types()]
+
 
 # kinds of provider whose rules a policy sets apart ("Minimum- en kwaliteitseisen – Dialysecentra"):
 # a rule for one kind does not answer a question about another
@@ -182,11 +168,11 @@ def _named(aliases: list[tuple[str, str]], text: str) -> list[str]:
 
 
 def find_insurers(text: str) -> list[str]:
-    return _named(INSURER_ALIASES, text)
+    return _named(insurer_aliases(), text)
 
 
 def find_care_types(text: str) -> list[str]:
-    return _named(CARE_ALIASES, text)
+    return _named(care_aliases(), text)
 
 
 _MONTH = r"(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|january|february|march|may|june|july|august|october)"
@@ -442,14 +428,14 @@ def roles(text: str) -> list[str]:
 
 def strip_names(text: str) -> str:
     """The text without the insurers' names and abbreviations ("zk", "Zorg en Zekerheid")."""
-    for rx, _ in INSURER_ALIASES:
+    for rx, _ in insurer_aliases():
         text = re.sub(rx, " ", text, flags=re.I)
     return " ".join(text.split())
 
 
 def strip_care(text: str) -> str:
     """The text without the names of care types ("GRZ", "medisch-specialistische zorg")."""
-    for rx, _ in CARE_ALIASES:
+    for rx, _ in care_aliases():
         text = re.sub(rx, " ", text, flags=re.I)
     return " ".join(text.split())
 

@@ -9,6 +9,8 @@ Layout under `<data_dir>/index/`:
     v-…/chunks.jsonl      passages
     v-…/texts/<doc>.txt   document texts (citations are offsets into these)
     v-…/facts.json        dated events and thresholds of the documents (`index.facts`)
+    v-…/texts/<doc>.boxes.json   PDF: where each word of the text is drawn ([start, end, page, x0, y0, x1, y1])
+    corrections.json      metadata the desk corrected, per document (kept over re-ingests)
     v-…/bm25/             keyword index
     v-…/lexicon/          corpus words and their embeddings (question words → the policies' words)
     v-…/chroma/           embedded Chroma (a Chroma server holds collection `inkoopwijzer_v-…` instead)
@@ -36,7 +38,7 @@ from ingest.pipeline import PARSER_VERSION, ParsedDocument, discover
 from ingest.safety import ParseBudget
 from inkoopwijzer.errors import IndexBusyError, IngestError, StoreUnavailableError
 from inkoopwijzer.settings import Settings
-from inkoopwijzer.types import Chunk, DocumentMeta, IngestFailure, IngestReport
+from inkoopwijzer.types import Chunk, DocumentMeta, IngestFailure, IngestReport, TextBox
 
 from .embeddings import get_embedder
 from .facts import write_facts
@@ -50,6 +52,7 @@ __all__ = [
     "IndexVersion",
     "chroma_client",
     "close_client",
+    "correct_metadata",
     "current_version",
     "ensure_index",
     "ingest_paths",
@@ -112,6 +115,17 @@ class IndexVersion:
 
     def text(self, document: str) -> str:
         return (self.path / "texts" / f"{self._meta(document).doc_id}.txt").read_text(encoding="utf-8")
+
+    def boxes(self, document: str) -> list[TextBox]:
+        """Where each word of a PDF document's text is drawn (empty for other files, and for an
+        index written before positions were kept)."""
+        path = self.path / "texts" / f"{self._meta(document).doc_id}.boxes.json"
+        if not path.is_file():
+            return []
+        return [
+            TextBox(start=a, end=b, page=p, x0=x0, y0=y0, x1=x1, y1=y1)
+            for a, b, p, x0, y0, x1, y1 in json.loads(path.read_text(encoding="utf-8"))
+        ]
 
     def page_map(self, document: str) -> list[tuple[int, int]]:
         path = self.path / "texts" / f"{self._meta(document).doc_id}.pages.json"
@@ -237,6 +251,7 @@ def _ingest_locked(
     # each file is parsed in a child process, within a time and memory budget (ingest.safety); the
     # loop below lets no exception out, so the child is closed after it
     budget = ParseBudget(settings.parse_timeout_s, settings.parse_memory_mb)
+    corrections = load_corrections(settings)
     for i, f in enumerate(files):
         if progress:
             progress("parse", i, len(files))
@@ -249,7 +264,7 @@ def _ingest_locked(
                 max_file_mb=settings.max_file_mb,
                 max_pages=settings.max_pdf_pages,
                 chunk_target=settings.chunk_target_chars,
-                catalog=catalogs[folder],
+                catalog={**catalogs[folder], **corrections},
                 max_inflated_mb=settings.max_inflated_mb,
                 max_zip_ratio=settings.max_zip_ratio,
             )
@@ -266,6 +281,8 @@ def _ingest_locked(
             if twin is not None:
                 raise IngestError(f"{f.name}: same content as {twin}, which is already indexed; skipped.", "duplicate")
             parsed[doc.meta.document] = (doc, str(f.resolve()))
+            if doc.report is not None:
+                report.files.append(doc.report)
         except IngestError as exc:
             report.failed.append(IngestFailure(path=str(f), error=str(exc), reason=exc.reason))
         except ValueError as exc:  # a bad catalog
@@ -280,6 +297,7 @@ def _ingest_locked(
     # state: document → (meta, chunks, text)
     state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]] = {}
     pages: dict[str, list[tuple[int, int]]] = {}
+    boxes: dict[str, list[TextBox]] = {}
     if old:
         old_chunks: dict[str, list[Chunk]] = {}
         for c in old.chunks():
@@ -292,16 +310,18 @@ def _ingest_locked(
                 continue
             state[d.document] = (d, old_chunks.get(d.document, []), old.text(d.document), src)
             pages[d.document] = old.page_map(d.document)
+            boxes[d.document] = old.boxes(d.document)
     for name, (doc, src) in parsed.items():
         prev = old_docs.get(name)
         if prev is None:
             report.added += 1
-        elif prev.content_hash != doc.meta.content_hash or _chunks_changed(old, name, doc):
+        elif prev.content_hash != doc.meta.content_hash or _chunks_changed(old, name, doc) or _meta_changed(prev, doc.meta):
             report.updated += 1
         else:
             report.unchanged += 1
         state[name] = (doc.meta, doc.chunks, doc.text, src)
         pages[name] = doc.pages
+        boxes[name] = doc.boxes
 
     changed = report.added or report.updated or report.removed
     if old is not None and not changed and old.format >= INDEX_FORMAT and old.parser >= PARSER_VERSION:
@@ -310,12 +330,18 @@ def _ingest_locked(
         report.index_version = old.name
         report.seconds = round(time.perf_counter() - t0, 2)
         return report
-    version = _write_version(state, settings, progress, pages)
+    version = _write_version(state, settings, progress, pages, boxes)
     report.documents = len(state)
     report.chunks = sum(len(c) for _, c, _, _ in state.values())
     report.index_version = version
     report.seconds = round(time.perf_counter() - t0, 2)
     return report
+
+
+def _meta_changed(old: DocumentMeta, new: DocumentMeta) -> bool:
+    """Whether what ingest found (or the desk corrected) about a document differs from the index's."""
+    fields = ("title", "insurer", "care_types", "years", "version", "published")
+    return any(getattr(old, f) != getattr(new, f) for f in fields)
 
 
 def _chunks_changed(old: IndexVersion | None, name: str, doc: ParsedDocument) -> bool:
@@ -333,6 +359,7 @@ def _write_version(
     settings: Settings,
     progress: Progress | None,
     pages: dict[str, list[tuple[int, int]]],
+    boxes: dict[str, list[TextBox]] | None = None,
 ) -> str:
     base = _index_dir(settings)
     name = "v-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
@@ -348,6 +375,10 @@ def _write_version(
         meta = by_doc[doc_name]
         (tmp / "texts" / f"{meta.doc_id}.txt").write_text(text, encoding="utf-8")
         (tmp / "texts" / f"{meta.doc_id}.pages.json").write_text(json.dumps(pages.get(doc_name, [])), encoding="utf-8")
+        doc_boxes = (boxes or {}).get(doc_name) or []
+        if doc_boxes:
+            rows = [[b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1] for b in doc_boxes]
+            (tmp / "texts" / f"{meta.doc_id}.boxes.json").write_text(json.dumps(rows, separators=(",", ":")), encoding="utf-8")
         docs_json.append({"meta": meta.model_dump(), "source": src})
         all_chunks.extend(chunks)
     (tmp / "documents.json").write_text(json.dumps(docs_json, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -464,17 +495,75 @@ def _rebuild(names: list[str], settings: Settings, wait: float) -> IngestReport:
             chunks.setdefault(c.document, []).append(c)
         state = {}
         pages = {}
+        boxes = {}
         for d in old.documents:
             if d.document in names:
                 report.removed += 1
                 continue
             state[d.document] = (d, chunks.get(d.document, []), old.text(d.document), old.sources.get(d.document, ""))
             pages[d.document] = old.page_map(d.document)
+            boxes[d.document] = old.boxes(d.document)
         missing = [n for n in names if n not in {d.document for d in old.documents}]
         for n in missing:
             report.failed.append(IngestFailure(path=n, error=f"{n}: not in the index.", reason="missing"))
         if report.removed or old.format < INDEX_FORMAT:
-            report.index_version = _write_version(state, settings, None, pages)
+            report.index_version = _write_version(state, settings, None, pages, boxes)
+        report.documents = len(state)
+        report.chunks = sum(len(c[1]) for c in state.values())
+        return report
+    finally:
+        lock.release()
+
+
+_CORRECTABLE = {"title", "insurer", "care_types", "years", "version", "published"}
+
+
+def _corrections_path(settings: Settings) -> Path:
+    return _index_dir(settings) / "corrections.json"
+
+
+def load_corrections(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Metadata the desk corrected, per document name (applied over what ingest finds)."""
+    try:
+        data = json.loads(_corrections_path(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
+
+
+def correct_metadata(document: str, fields: dict[str, Any], settings: Settings, wait: float = 0.0) -> IngestReport:
+    """Correct a document's metadata (title, insurer, care types, years, version, published) and
+    write a new index version. The correction is kept, so a later ingest of the file keeps it.
+    Passages are not parsed again; only those whose embedded text changes (the title is part of
+    it) are embedded again: the embedding cache is keyed by the embedded text."""
+    unknown = set(fields) - _CORRECTABLE
+    if unknown:
+        raise ValueError(f"cannot correct {', '.join(sorted(unknown))}; correctable: {', '.join(sorted(_CORRECTABLE))}.")
+    lock = _lock(settings, wait)
+    try:
+        old = current_version(settings)
+        if old is None or document not in {d.document for d in old.documents}:
+            raise IngestError(f"{document}: not in the index.", "missing")
+        meta = old._meta(document)
+        updated = DocumentMeta.model_validate({**meta.model_dump(), **fields})
+        corrections = load_corrections(settings)
+        corrections[document] = {**corrections.get(document, {}), **fields}
+        chunks: dict[str, list[Chunk]] = {}
+        for c in old.chunks():
+            chunks.setdefault(c.document, []).append(c)
+        state = {}
+        pages = {}
+        boxes = {}
+        for d in old.documents:
+            m = updated if d.document == document else d
+            state[d.document] = (m, chunks.get(d.document, []), old.text(d.document), old.sources.get(d.document, ""))
+            pages[d.document] = old.page_map(d.document)
+            boxes[d.document] = old.boxes(d.document)
+        report = IngestReport(updated=1)
+        report.index_version = _write_version(state, settings, None, pages, boxes)
+        tmp = _corrections_path(settings).with_suffix(".tmp")
+        tmp.write_text(json.dumps(corrections, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, _corrections_path(settings))
         report.documents = len(state)
         report.chunks = sum(len(c[1]) for c in state.values())
         return report

@@ -90,6 +90,7 @@ def make_chunks(
                 start=start,
                 end=end,
                 kind=_kind(group),  # type: ignore[arg-type]
+                ocr=any(g.block.ocr for g in group),
             )
         )
         group = []
@@ -106,6 +107,8 @@ def make_chunks(
                 emit()
             group.append(b)
             continue
+        if group and group[-1].block.ocr != b.block.ocr and any(g.block.kind != "heading" for g in group):
+            emit()  # text read by OCR is never in a passage with text from a text layer: its citation says so
         prev_kind = group[-1].block.kind if group else None
         in_table = prev_kind == "table_row" and kind == "table_row"
         in_list = kind == "list" and prev_kind in ("list", "para", "statement") and (

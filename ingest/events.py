@@ -27,12 +27,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from inkoopwijzer import vocab
 from inkoopwijzer.types import DatedEvent, DocumentMeta, EventKind
 from inkoopwijzer.vocab import months
 
 from .dates import DateMention, When, find_when, vocabulary
 from .facts import Unit, clean, fact_uid, normalized
-from .metadata import CARE_TYPES
 
 __all__ = ["extract_events"]
 
@@ -319,7 +319,7 @@ def _what(subject: str) -> str:
 
 
 def _care_types(text: str) -> frozenset[str]:
-    return frozenset(code for code, rx in CARE_TYPES if rx.search(text))
+    return frozenset(ct.code for ct in vocab.care_types() if ct.document_pattern().search(text))
 
 
 @cache

@@ -1,96 +1,372 @@
-"""PDF → blocks, through pypdf's text visitor (positions, fonts and sizes).
+"""PDF → blocks, read character by character with pypdfium2 (position, size, weight of each).
 
-What it keeps: the page of every block, reading order (top to bottom), headings
-(by size and weight), list items, and tables as rows of cells with the table's header
-row. What it drops: running headers and footers, page numbers.
+What it keeps: the page and the box of every character (so a quote can be shown where it stands),
+reading order (top to bottom; a page set in two columns left column first), headings (by size and
+weight), list items, and tables as rows of cells with the table's header row. What it drops:
+running headers and footers (lines that repeat across pages), page numbers. A page without a text
+layer is read by OCR (`ingest.ocr`). Line-end hyphens are mended with the document's own words
+(`ingest.textnorm`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
+from typing import Any
 
 from inkoopwijzer.errors import IngestError
 
-from .blocks import Block, RawDocument
+from .blocks import Block, CharBox, RawDocument
+from .textnorm import Hyphenation, normalize_chars
 
-_BULLETS = {"•", "●", "▪", "■", "◦", "‣", "-", "–", "*", "o", ""}
+_BULLETS = {"•", "●", "▪", "■", "◦", "‣", "-", "–", "*", "o", "", "➢", "✓"}
 _ENUM = re.compile(r"^(\d{1,2}|[a-zA-Z]|[ivx]{1,4})[.)]$")
 _PAGE_NO = re.compile(r"^(pagina|page|blz\.?)?\s*\d{1,4}(\s*(van|of|/)\s*\d{1,4})?$", re.I)
 
+Boxes = list[CharBox | None]
+_WORD_GAP = 0.15  # a gap this wide (in ems) between two characters is a word space
+
 
 @dataclass
-class _Seg:
-    x: float
-    y: float
+class _Char:
+    ch: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    base: float  # baseline
     size: float
     bold: bool
+    ox: float = -1.0  # origin (where the pen stood); the ink box's x0 varies with the glyph
+    adv: float = -1.0  # where the pen went next (origin + advance): gaps are measured from here
+
+
+@dataclass
+class _Cell:
+    x: float
+    x1: float
     text: str
+    bold: bool
+    boxes: Boxes
 
 
 @dataclass
 class _Line:
     y: float
     size: float
-    cells: list[tuple[float, str, bool]] = field(default_factory=list)  # (x, text, all-bold)
+    cells: list[_Cell] = field(default_factory=list)
 
     @property
     def text(self) -> str:
-        return " ".join(c[1] for c in self.cells)
+        return " ".join(c.text for c in self.cells)
 
     @property
     def x(self) -> float:
-        return self.cells[0][0]
+        return self.cells[0].x
+
+    @property
+    def x1(self) -> float:
+        return self.cells[-1].x1
 
     @property
     def bold(self) -> bool:
-        return all(c[2] for c in self.cells)
+        return all(c.bold for c in self.cells)
+
+    def text_boxes(self) -> tuple[str, Boxes]:
+        return _concat([(c.text, c.boxes) for c in self.cells], " ")
 
 
-def _page_segments(page: object) -> list[_Seg]:
-    segs: list[_Seg] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float) -> None:
-        if not text.strip():
-            return
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        scale = abs(cm[3]) or 1.0
-        name = str((font or {}).get("/BaseFont", ""))
-        bold = "bold" in name.lower() or "black" in name.lower()
-        for part in text.split("\n"):
-            if part.strip():
-                segs.append(_Seg(x, y, round(size * scale * abs(tm[3] or 1), 1), bold, part))
-
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
-    return segs
+def _concat(parts: list[tuple[str, Boxes]], sep: str) -> tuple[str, Boxes]:
+    text: list[str] = []
+    boxes: Boxes = []
+    for t, b in parts:
+        if not t:
+            continue
+        if text:
+            text.append(sep)
+            boxes.extend([None] * len(sep))
+        text.append(t)
+        boxes.extend(b)
+    return "".join(text), boxes
 
 
-def _lines(segs: list[_Seg]) -> list[_Line]:
-    """Group segments into lines (same baseline) and a line's segments into cells (by x)."""
-    segs = sorted(segs, key=lambda s: (-round(s.y, 0), s.x))
-    lines: list[_Line] = []
-    for s in segs:
-        if lines and abs(lines[-1].y - s.y) <= 1.5:
-            line = lines[-1]
-            last_x, last_text, last_bold = line.cells[-1]
-            if abs(last_x - s.x) <= 1.0:  # a run in the same text object: same cell
-                joiner = "" if last_text.endswith(" ") or s.text.startswith(" ") else " "
-                line.cells[-1] = (last_x, last_text + joiner + s.text, last_bold and s.bold)
-            else:
-                line.cells.append((s.x, s.text, s.bold))
-            line.size = max(line.size, s.size)
+# characters → lines ------------------------------------------------------------
+
+
+def _page_chars(textpage: Any, page_no: int) -> list[_Char]:
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    chars: list[_Char] = []
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = pdfium_c.FS_MATRIX()
+    loose = pdfium_c.FS_RECTF()
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    weight_of: dict[bytes, bool] = {}
+    for i in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        generated = pdfium_c.FPDFText_IsGenerated(raw, i) == 1
+        if code in (10, 13) or (generated and code != 32) or code == 0:
+            continue
+        ch = "-" if code == 2 else chr(code)  # pdfium reports a line-end hyphen as U+0002
+        if ch != " " and not ch.isprintable():
+            continue
+        pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
+        adv = loose.right if pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(loose)) else right.value
+        size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        if pdfium_c.FPDFText_GetMatrix(raw, i, matrix):  # the size as drawn: Chromium scales its text by 0.75
+            size *= math.hypot(matrix.b, matrix.d) or 1.0
+        size = round(size, 1)
+        # the weight a font declares is often wrong (455, 400 for a bold face): its name says it ('DejaVuSerif-Bold')
+        pdfium_c.FPDFText_GetFontInfo(raw, i, name, 128, flags)
+        key = name.value
+        if key not in weight_of:
+            low = key.decode("latin-1").lower()
+            weight_of[key] = any(w in low for w in ("bold", "black", "heavy", "semibold", "demi"))
+        bold = weight_of[key] or pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
+        norm = ch if " " <= ch <= "~" else normalize_chars(ch)[0]
+        for piece in norm:
+            chars.append(_Char(piece, left.value, bottom.value, right.value, top.value, oy.value, size, bold, ox.value, adv))
+    return chars
+
+
+def _runs(chars: list[_Char]) -> list[list[_Char]]:
+    """Consecutive characters on one baseline without a wide gap."""
+    runs: list[list[_Char]] = []
+    for c in chars:
+        if runs:
+            prev = runs[-1][-1]
+            size = max(prev.size, c.size, 1.0)
+            same_base = abs(c.base - prev.base) <= max(1.0, 0.3 * size)
+            gap = c.x0 - prev.x1
+            if same_base and -0.5 * size <= gap <= 0.8 * size:
+                runs[-1].append(c)
+                continue
+        runs.append([c])
+    return [r for r in runs if any(not c.ch.isspace() for c in r)]
+
+
+def _gap(a: _Char, b: _Char) -> float:
+    """White space between two characters: from where the pen stood after one to where the next starts."""
+    end = a.adv if a.adv >= 0 else a.x1
+    start = b.ox if b.ox >= 0 else b.x0
+    return start - end
+
+
+def _cell(run_chars: list[_Char], page_no: int) -> _Cell:
+    text: list[str] = []
+    boxes: Boxes = []
+    prev: _Char | None = None
+    for c in run_chars:
+        if c.ch.isspace():
+            if text and text[-1] != " ":
+                text.append(" ")
+                boxes.append(None)
+            continue
+        if prev is not None and text and text[-1] != " " and _gap(prev, c) > _WORD_GAP * max(c.size, 1.0):
+            text.append(" ")  # a word space drawn as a gap, without a space character
+            boxes.append(None)
+        prev = c
+        text.append(c.ch)
+        boxes.append((page_no, c.x0, c.y0, c.x1, c.y1))
+    while text and text[-1] == " ":
+        text.pop()
+        boxes.pop()
+    ink = [c for c in run_chars if not c.ch.isspace()]
+    bold = sum(1 for c in ink if c.bold) >= 0.8 * len(ink)
+    x = ink[0].ox if ink[0].ox >= 0 else ink[0].x0
+    return _Cell(round(x, 2), ink[-1].x1, "".join(text), bold, boxes)
+
+
+def _justified(cells: list[list[_Char]]) -> list[list[_Char]]:
+    """A justified line whose word gaps grew wide is one cell, not a table row: single words with
+    equal gaps between them."""
+    if len(cells) < 3 or any(" " in "".join(c.ch for c in cell).strip() for cell in cells):
+        return cells
+    gaps = [b[0].x0 - a[-1].x1 for a, b in zip(cells, cells[1:], strict=False)]
+    mean = sum(gaps) / len(gaps)
+    if max(gaps) - min(gaps) > 0.15 * mean:
+        return cells
+    joined = list(cells[0])
+    for cell in cells[1:]:
+        prev = joined[-1]
+        joined.append(_Char(" ", prev.x1, prev.y0, cell[0].x0, prev.y1, prev.base, prev.size, prev.bold))
+        joined.extend(cell)
+    return [joined]
+
+
+def _start(cell: list[_Char]) -> float:
+    first = next((c for c in cell if not c.ch.isspace()), cell[0])
+    return first.ox if first.ox >= 0 else first.x0
+
+
+def _split_at_columns(cell: list[_Char], starts: list[float]) -> list[list[_Char]]:
+    """A cell that runs into the next column (a narrow gap between table columns) split where
+    a word starts exactly where the neighbouring lines have a cell start."""
+    if not starts or len(cell) < 4:
+        return [cell]
+    parts = [[cell[0]]]
+    ink = cell[0] if not cell[0].ch.isspace() else None
+    for c in cell[1:]:
+        at_column = (
+            ink is not None
+            and not c.ch.isspace()
+            and _gap(ink, c) > _WORD_GAP * max(c.size, 1.0)
+            and any(abs((c.ox if c.ox >= 0 else c.x0) - x) <= 1.5 for x in starts)
+        )
+        if at_column:
+            while parts[-1] and parts[-1][-1].ch.isspace():
+                parts[-1].pop()
+            parts.append([c])
         else:
-            lines.append(_Line(s.y, s.size, [(s.x, s.text, s.bold)]))
-    for line in lines:
-        line.cells = [(x, " ".join(t.split()), b) for x, t, b in line.cells]
-    return lines
+            parts[-1].append(c)
+        if not c.ch.isspace():
+            ink = c
+    return [p for p in parts if p]
+
+
+def _lines(chars: list[_Char], page_no: int) -> list[_Line]:
+    """Group runs into lines (same baseline) and a line's runs into cells (by the gaps between them)."""
+    runs = sorted(_runs(chars), key=lambda r: (-round(r[0].base, 0), r[0].x0))
+    lines: list[tuple[float, list[list[_Char]]]] = []
+    for r in runs:
+        base = r[0].base
+        if lines and abs(lines[-1][0] - base) <= 1.5:
+            lines[-1][1].append(r)
+        else:
+            lines.append((base, [r]))
+    grouped: list[tuple[float, float, list[list[_Char]]]] = []
+    for base, rs in lines:
+        rs.sort(key=lambda r: r[0].x0)
+        size = max(c.size for r in rs for c in r)
+        cells: list[list[_Char]] = []
+        for r in rs:
+            if cells:
+                prev = cells[-1][-1]
+                gap = r[0].x0 - prev.x1
+                if gap <= 0.8 * max(prev.size, r[0].size, 1.0):
+                    if gap > 0.15 * prev.size and not prev.ch.isspace() and not r[0].ch.isspace():
+                        cells[-1].append(_Char(" ", prev.x1, prev.y0, r[0].x0, prev.y1, prev.base, prev.size, prev.bold))
+                    cells[-1].extend(r)
+                    continue
+            cells.append(list(r))
+        grouped.append((base, size, _justified(cells)))
+    out: list[_Line] = []
+    for i, (base, size, cells) in enumerate(grouped):
+        # a column start that the lines just above and below both have a cell at (not their first)
+        above = {round(_start(c)) for c in grouped[i - 1][2][1:]} if i > 0 else set()
+        below = {round(_start(c)) for c in grouped[i + 1][2][1:]} if i + 1 < len(grouped) else set()
+        starts = [float(x) for x in above & below]
+        cells = [part for cell in cells for part in _split_at_columns(cell, starts)]
+        line = _Line(base, size, [_cell(c, page_no) for c in cells])
+        line.cells = [c for c in line.cells if c.text]
+        if line.cells:
+            out.append(line)
+    return out
+
+
+# page layout ---------------------------------------------------------------------
+
+
+def _gutter(lines: list[_Line], width: float) -> float | None:
+    """The x of the gap between two text columns, or None for a one-column page.
+
+    Two columns: most lines stop before one x in the middle of the page or start after it, there
+    are many on either side, and the left ones fill their column (a table's first column does not)."""
+    if len(lines) < 16:
+        return None
+
+    def crossing(x: float) -> int:
+        return sum(1 for ln in lines if any(c.x < x < c.x1 for c in ln.cells))
+
+    candidates = [width * i / 100 for i in range(35, 66)]
+    fewest = min(crossing(x) for x in candidates)
+    if fewest > 0.1 * len(lines):
+        return None
+    best = [x for x in candidates if crossing(x) == fewest]
+    for g in sorted(best, key=lambda x: abs(x - width / 2))[:1]:
+        left = [c for ln in lines for c in ln.cells if c.x1 <= g]
+        right = [c for ln in lines for c in ln.cells if c.x >= g]
+        if len(left) < 8 or len(right) < 8:
+            continue
+        margin = min(c.x for c in left)
+        edge = max(c.x1 for c in left)
+        filled = [c for c in left if c.x1 - margin >= 0.6 * (edge - margin)]
+        if len(filled) >= 0.5 * len(left) and not _rows_in_step(lines, g):
+            return (edge + min(c.x for c in right)) / 2
+    return None
+
+
+def _rows_in_step(lines: list[_Line], g: float) -> bool:
+    """Whether the paragraph breaks left and right of x fall on the same lines: a table's rows
+    (cells start together), not two columns of running text (whose paragraphs end anywhere)."""
+
+    def breaks(side: list[_Line]) -> set[int]:
+        out = set()
+        for a, b in zip(side, side[1:], strict=False):
+            if a.y - b.y > 1.4 * max(a.size, b.size):
+                out.add(round(b.y))
+        return out
+
+    left = breaks([ln for ln in lines if any(c.x1 <= g for c in ln.cells)])
+    right = breaks([ln for ln in lines if any(c.x >= g for c in ln.cells)])
+    if len(left) < 2 or len(right) < 2:
+        return False
+    return len(left & right) >= 0.6 * min(len(left), len(right))
+
+
+def _document_gutter(pages: list[list[_Line]], widths: list[float]) -> list[float | None]:
+    """Each page's column gutter. A page of a document set in two columns (most pages found so)
+    takes the document's gutter when no line crosses it and text stands on both sides, even when
+    the page alone does not tell (a title page, a page of short lines)."""
+    found = [_gutter(lines, w) for lines, w in zip(pages, widths, strict=True)]
+    known = [g for g in found if g is not None]
+    if len(known) < max(2, 0.5 * len(pages)):
+        return found
+    usual = statistics.median(known)
+    out: list[float | None] = []
+    for lines, g in zip(pages, found, strict=True):
+        if g is None and lines:
+            crossing = sum(1 for ln in lines if any(c.x < usual < c.x1 for c in ln.cells))
+            both = any(c.x1 <= usual for ln in lines for c in ln.cells) and any(c.x >= usual for ln in lines for c in ln.cells)
+            if both and crossing <= 0.15 * len(lines) and not _rows_in_step(lines, usual):
+                g = usual
+        out.append(g)
+    return out
+
+
+def _reading_order(lines: list[_Line], g: float | None) -> list[tuple[_Line, bool]]:
+    """The page's lines in reading order; True marks the first line of a new column."""
+    if g is None:
+        return [(ln, False) for ln in lines]
+    top: list[_Line] = []
+    left: list[_Line] = []
+    right: list[_Line] = []
+    bottom: list[_Line] = []
+    for ln in lines:
+        if any(c.x < g < c.x1 for c in ln.cells):
+            (bottom if left or right else top).append(ln)
+            continue
+        lcells = [c for c in ln.cells if c.x1 <= g]
+        rcells = [c for c in ln.cells if c.x >= g]
+        if lcells:
+            left.append(_Line(ln.y, ln.size, lcells))
+        if rcells:
+            right.append(_Line(ln.y, ln.size, rcells))
+    out = [(ln, False) for ln in top]
+    for column in (left, right):
+        out.extend((ln, i == 0) for i, ln in enumerate(column))
+    out.extend((ln, i == 0) for i, ln in enumerate(bottom))
+    return out
 
 
 def _norm_running(text: str) -> str:
@@ -101,8 +377,7 @@ def _running_lines(pages: list[list[_Line]]) -> set[tuple[str, int]]:
     """(normalised text, rounded y) pairs that recur on many pages: headers and footers."""
     counts: Counter[tuple[str, int]] = Counter()
     for lines in pages:
-        seen = {(_norm_running(ln.text), round(ln.y)) for ln in lines}
-        counts.update(seen)
+        counts.update({(_norm_running(ln.text), round(ln.y)) for ln in lines})
     threshold = max(2, int(len(pages) * 0.4))
     return {key for key, n in counts.items() if n >= threshold and len(pages) >= 3}
 
@@ -112,82 +387,127 @@ def _is_margin_noise(line: _Line, height: float) -> bool:
     return in_margin and bool(_PAGE_NO.match(line.text.strip()))
 
 
+# lines → blocks ------------------------------------------------------------------
+
+
 class _PageBuilder:
     """Turns the lines of one page into blocks."""
 
-    def __init__(self, page_no: int, body_size: float, margin_x: float) -> None:
+    def __init__(self, page_no: int, body_size: float, margin_x: float, hyphenation: Hyphenation, ocr: bool) -> None:
         self.page_no = page_no
         self.body_size = body_size
         self.margin_x = margin_x
+        self.hyph = hyphenation
+        self.ocr = ocr
         self.blocks: list[Block] = []
         self._para: list[_Line] = []
         self._para_kind = "para"
         self._table_cols: list[float] = []
-        self._table_rows: list[list[list[str]]] = []
-        self._table_header: list[str] = []
+        self._table_rows: list[list[list[tuple[str, Boxes]]]] = []
+        self._table_header: list[list[tuple[str, Boxes]]] = []
         self._row_y = 0.0
         self._last_y: float | None = None
         self.last_heading = ""
+
+    def _block(self, kind: str, text: str, boxes: Boxes, **kw: Any) -> Block:
+        return Block(kind=kind, text=text, page=self.page_no, boxes=boxes, ocr=self.ocr, **kw)  # type: ignore[arg-type]
+
+    def _join_lines(self, lines: list[_Line]) -> tuple[str, Boxes]:
+        text, boxes = "", []  # type: tuple[str, Boxes]
+        for ln in lines:
+            t, b = ln.text_boxes()
+            if not text:
+                text, boxes = t, list(b)
+                continue
+            kept, sep = self.hyph.join(text, t)
+            text = text[:kept] + sep + t
+            boxes = boxes[:kept] + [None] * len(sep) + list(b)
+        return text, boxes
+
+    def _join_parts(self, parts: list[tuple[str, Boxes]]) -> tuple[str, Boxes]:
+        """The lines of one table cell as one text (line-end hyphens mended)."""
+        text, boxes = "", []  # type: tuple[str, Boxes]
+        for t, b in parts:
+            if not text:
+                text, boxes = t, list(b)
+                continue
+            kept, sep = self.hyph.join(text, t)
+            text = text[:kept] + sep + t
+            boxes = boxes[:kept] + [None] * len(sep) + list(b)
+        return text, boxes
 
     # paragraphs -----------------------------------------------------------
     def _flush_para(self) -> None:
         if not self._para:
             return
-        text = " ".join(ln.text for ln in self._para).strip()
+        text, boxes = self._join_lines(self._para)
         first = self._para[0]
         kind = self._para_kind
         if kind == "list":
-            text = re.sub(r"^\s*[•●▪■◦‣*–-]\s+", "", text)
+            m = re.match(r"^\s*[•●▪■◦‣*–➢✓-]\s+", text)
+            if m and m.end() < len(text):
+                text, boxes = text[m.end() :], boxes[m.end() :]
         level = 0
         if kind == "heading":
             level = 1 if first.size >= self.body_size * 1.6 else 2
             self.last_heading = text
-        self.blocks.append(Block(kind=kind, text=text, page=self.page_no, level=level))  # type: ignore[arg-type]
+        self.blocks.append(self._block(kind, text, boxes, level=level))
         self._para = []
 
     def _line_kind(self, line: _Line) -> str:
-        if line.bold and line.size >= self.body_size * 1.2:
+        if line.bold and line.size >= self.body_size * 1.15:
             return "heading"
         if line.bold and len(line.cells) == 1:
             return "statement"
-        if len(line.cells) >= 2 and (line.cells[0][1] in _BULLETS or _ENUM.match(line.cells[0][1])):
+        if len(line.cells) >= 2 and (line.cells[0].text in _BULLETS or _ENUM.match(line.cells[0].text)):
             return "list"
-        if re.match(r"^[•●▪■◦‣]\s", line.text):
+        if re.match(r"^[•●▪■◦‣➢✓]\s", line.text):
             return "list"
         return "para"
 
     # tables ---------------------------------------------------------------
     def _in_table_columns(self, line: _Line) -> bool:
-        return bool(self._table_cols) and all(
-            any(abs(x - c) <= 2.0 for c in self._table_cols) for x, _, _ in line.cells
+        """Every cell starts at a column of the table, or inside one (a nested list in a cell)."""
+        if not self._table_cols:
+            return False
+        first = self._table_cols[0]
+        return all(abs(c.x - first) <= 2.0 or c.x > first + 2.0 for c in line.cells) and (
+            len(line.cells) == 1 or all(any(abs(c.x - col) <= 2.0 for col in self._table_cols) or c.x > first + 2.0 for c in line.cells)
         )
+
+    def _col(self, x: float) -> int:
+        return min(range(len(self._table_cols)), key=lambda i: abs(self._table_cols[i] - x))
 
     def _flush_table(self) -> None:
         if not self._table_rows:
+            self._table_cols, self._table_header = [], []
             return
-        header = "\t".join(self._table_header)
+        head = [self._join_parts(parts) for parts in self._table_header]
+        header = "\t".join(t for t, _ in head)
         if header.strip():
+            text, boxes = _tab_join(head)
             self.blocks.append(
-                Block(
-                    kind="table_row",
-                    text=header,
-                    page=self.page_no,
+                self._block(
+                    "table_row",
+                    text,
+                    boxes,
                     table_header=header,
                     table_caption=self.last_heading,
                     is_header_row=True,
-                    cells=list(self._table_header),
+                    cells=[t for t, _ in head],
                 )
             )
         for row in self._table_rows:
-            cells = [" ".join(parts).strip() for parts in row]
+            cells = [self._join_parts(parts) for parts in row]
+            text, boxes = _tab_join(cells)
             self.blocks.append(
-                Block(
-                    kind="table_row",
-                    text="\t".join(c for c in cells),
-                    page=self.page_no,
+                self._block(
+                    "table_row",
+                    text,
+                    boxes,
                     table_header=header,
                     table_caption=self.last_heading,
-                    cells=cells,
+                    cells=[t for t, _ in cells],
                 )
             )
         self._table_cols, self._table_rows, self._table_header = [], [], []
@@ -195,56 +515,52 @@ class _PageBuilder:
     def _add_table_line(self, line: _Line) -> None:
         gap = (self._row_y - line.y) if self._table_rows else 999.0
         new_row = not self._table_rows or gap > line.size * 1.6
-        header_line = not self._table_rows and all(c[2] for c in line.cells)
+        header_line = not self._table_rows and all(c.bold for c in line.cells)
         if header_line and (not self._table_header or not new_row):
             if not self._table_header:
-                self._table_header = ["" for _ in self._table_cols]
-            for x, text, _ in line.cells:
-                col = min(range(len(self._table_cols)), key=lambda i: abs(self._table_cols[i] - x))
-                self._table_header[col] = f"{self._table_header[col]} {text}".strip()
+                self._table_header = [[] for _ in self._table_cols]
+            for c in line.cells:
+                self._table_header[self._col(c.x)].append((c.text, c.boxes))
             self._row_y = line.y
             return
         if new_row:
             self._table_rows.append([[] for _ in self._table_cols])
         row = self._table_rows[-1]
-        for x, text, _ in line.cells:
-            col = min(range(len(self._table_cols)), key=lambda i: abs(self._table_cols[i] - x))
-            row[col].append(text)
+        for c in line.cells:
+            row[self._col(c.x)].append((c.text, c.boxes))
         self._row_y = line.y
 
     # driver ---------------------------------------------------------------
-    def add(self, line: _Line) -> None:
+    def add(self, line: _Line, new_column: bool = False) -> None:
+        if new_column:
+            self._flush_para()
+            self._flush_table()
+            self._last_y = None
         kind = self._line_kind(line)
+        if len(line.cells) >= 3 or (kind == "list" and self._table_cols and abs(line.x - self.margin_x) > 1.0):
+            line = _without_bullets(line)  # a list inside a table cell: its text, not its markers
+            kind = "para" if len(line.cells) >= 2 else kind
         if len(line.cells) >= 2 and kind != "list":
-            if not self._in_table_columns(line):
+            if not self._in_table_columns(line) or not any(abs(line.x - col) <= 2.0 for col in self._table_cols):
                 self._flush_para()
                 self._flush_table()
-                self._table_cols = [c[0] for c in line.cells]
+                self._table_cols = [c.x for c in line.cells]
             self._add_table_line(line)
             self._last_y = line.y
             return
-        if self._table_cols and self._in_table_columns(line) and abs(line.x - self.margin_x) > 1.0:
+        if self._table_cols and kind != "heading" and self._in_table_columns(line) and abs(line.x - self.margin_x) > 1.0:
             self._add_table_line(line)
             self._last_y = line.y
             return
         self._flush_table()
         gap = (self._last_y - line.y) if self._last_y is not None else 999.0
         prev = self._para[-1] if self._para else None
-        same_block = (
-            prev is not None
-            and gap <= max(prev.size, line.size) * 1.75
-            and (
-                (kind == self._para_kind and kind in ("heading", "statement"))
-                or (kind == "para" and self._para_kind in ("para", "list"))
-            )
-            and abs(line.size - prev.size) < 0.6
+        close = prev is not None and 0 <= gap <= max(prev.size, line.size) * 1.75 and abs(line.size - prev.size) < 0.6
+        same_block = close and (
+            (kind == self._para_kind and kind in ("heading", "statement"))
+            or (kind == "para" and self._para_kind in ("para", "list"))
         )
-        continues = (
-            prev is not None
-            and gap <= max(prev.size, line.size) * 1.75
-            and self._para_kind in ("para", "list")
-            and abs(line.size - prev.size) < 0.6
-        )
+        continues = close and self._para_kind in ("para", "list")
         if continues and kind == "statement":
             same_block = True  # a bold run inside a paragraph, not a new statement
         if self._para_kind == "list" and kind == "para" and abs(line.x - self.margin_x) <= 1.0:
@@ -262,63 +578,121 @@ class _PageBuilder:
         return self.blocks
 
 
-def load_pdf(path: Path, max_pages: int = 2000) -> RawDocument:
-    """Read a PDF into blocks; raises `IngestError` with a reason a user can act on."""
+def _without_bullets(line: _Line) -> _Line:
+    cells = [c for i, c in enumerate(line.cells) if not (c.text in _BULLETS and i + 1 < len(line.cells))]
+    return _Line(line.y, line.size, cells)
+
+
+def _tab_join(cells: list[tuple[str, Boxes]]) -> tuple[str, Boxes]:
+    """Cells joined by tabs, empty cells kept (their place in the row matters)."""
+    text: list[str] = []
+    boxes: Boxes = []
+    for i, (t, b) in enumerate(cells):
+        if i:
+            text.append("\t")
+            boxes.append(None)
+        text.append(t)
+        boxes.extend(b)
+    return "".join(text), boxes
+
+
+# the document --------------------------------------------------------------------
+
+
+def _open(path: Path, max_pages: int) -> Any:
+    import pypdfium2 as pdfium
+
     try:
-        reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
-            try:
-                ok = bool(reader.decrypt(""))
-            except Exception:  # noqa: BLE001 - pypdf raises several types here
-                ok = False
-            if not ok:
-                raise IngestError(f"{path.name}: PDF is encrypted (password protected); upload an unprotected copy.", "encrypted")
-        n_pages = len(reader.pages)
-    except IngestError:
-        raise
-    except FileNotDecryptedError as exc:
-        raise IngestError(f"{path.name}: PDF is encrypted; upload an unprotected copy.", "encrypted") from exc
-    except (PdfReadError, ValueError, KeyError, TypeError, RecursionError, OSError) as exc:
-        raise IngestError(f"{path.name}: corrupt or truncated PDF ({exc.__class__.__name__}: {exc}).", "corrupt") from exc
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message:
+            raise IngestError(f"{path.name}: PDF is encrypted (password protected); upload an unprotected copy.", "encrypted") from exc
+        raise IngestError(f"{path.name}: corrupt or truncated PDF ({exc}).", "corrupt") from exc
+    n_pages = len(pdf)
     if n_pages == 0:
+        pdf.close()
         raise IngestError(f"{path.name}: PDF has no pages.", "empty")
     if n_pages > max_pages:
+        pdf.close()
         raise IngestError(f"{path.name}: PDF has {n_pages} pages, over the limit of {max_pages}.", "too_large")
+    return pdf
 
-    page_lines: list[list[_Line]] = []
-    height = 842.0
+
+def load_pdf(path: Path, max_pages: int = 2000, ocr: bool = True) -> RawDocument:
+    """Read a PDF into blocks; raises `IngestError` with a reason a user can act on."""
+    from . import ocr as ocr_module
+
+    pdf = _open(path, max_pages)
     try:
-        for page in reader.pages:
-            height = float(page.mediabox.height) or height
-            page_lines.append(_lines(_page_segments(page)))
-    except RecursionError as exc:
-        raise IngestError(f"{path.name}: PDF structure too deeply nested to parse safely.", "corrupt") from exc
-    except Exception as exc:  # noqa: BLE001 - any parser failure means a bad file
-        raise IngestError(f"{path.name}: corrupt PDF ({exc.__class__.__name__}: {exc}).", "corrupt") from exc
+        page_lines: list[list[_Line]] = []
+        sizes: list[tuple[float, float]] = []
+        ocr_pages: list[int] = []
+        try:
+            for page_no in range(1, len(pdf) + 1):
+                page = pdf[page_no - 1]
+                width, height = page.get_size()
+                sizes.append((width, height))
+                textpage = page.get_textpage()
+                chars = _page_chars(textpage, page_no)
+                if not any(not c.ch.isspace() for c in chars) and ocr and ocr_module.has_images(page):
+                    chars = [_Char(*c) for c in ocr_module.ocr_page(page, page_no)]
+                    if chars:
+                        ocr_pages.append(page_no)
+                page_lines.append(_lines(chars, page_no))
+        except IngestError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any parser failure means a bad file
+            raise IngestError(f"{path.name}: corrupt PDF ({exc.__class__.__name__}: {exc}).", "corrupt") from exc
+        meta = {k.lower(): str(v) for k, v in (pdf.get_metadata_dict(skip_empty=True) or {}).items() if v}
+    finally:
+        pdf.close()
 
     if not any(ln.text.strip() for lines in page_lines for ln in lines):
-        raise IngestError(f"{path.name}: PDF has no text layer (scanned?); run OCR first.", "no_text")
+        raise IngestError(
+            f"{path.name}: PDF has no text layer and OCR found no text (a blank or unreadable scan); "
+            "upload a PDF with text or a sharper scan.",
+            "no_text",
+        )
 
     running = _running_lines(page_lines)
-    sizes = [ln.size for lines in page_lines for ln in lines if not ln.bold]
-    body_size = statistics.mode(sizes) if sizes else 10.0
-    xs = [ln.x for lines in page_lines for ln in lines if abs(ln.size - body_size) < 0.6]
-    margin_x = statistics.mode([round(x, 1) for x in xs]) if xs else 0.0
+    body = [ln for lines in page_lines for ln in lines]
+    plain_sizes = [round(ln.size * 2) / 2 for ln in body if not ln.bold]
+    body_size = statistics.mode(plain_sizes) if plain_sizes else 10.0
+    xs = [round(ln.x, 1) for ln in body if abs(ln.size - body_size) < 0.6]
+    margin_x = statistics.mode(xs) if xs else 0.0
 
+    kept: list[list[_Line]] = []
+    dropped: dict[str, None] = {}
+    for lines, (_, height) in zip(page_lines, sizes, strict=True):
+        page_kept = []
+        for ln in lines:
+            if (_norm_running(ln.text), round(ln.y)) in running:
+                dropped[ln.text] = None
+            elif not _is_margin_noise(ln, height):
+                page_kept.append(ln)
+        kept.append(page_kept)
+
+    hyphenation = Hyphenation(ln.text for lines in kept for ln in lines)
     blocks: list[Block] = []
     last_heading = ""
-    for page_no, lines in enumerate(page_lines, start=1):
-        builder = _PageBuilder(page_no, body_size, margin_x)
+    gutters = _document_gutter(kept, [w for w, _ in sizes])
+    for page_no, (lines, gutter) in enumerate(zip(kept, gutters, strict=True), start=1):
+        builder = _PageBuilder(page_no, body_size, margin_x, hyphenation, page_no in ocr_pages)
         builder.last_heading = last_heading
-        for line in lines:
-            if (_norm_running(line.text), round(line.y)) in running or _is_margin_noise(line, height):
-                continue
-            builder.add(line)
+        for line, new_column in _reading_order(lines, gutter):
+            builder.add(line, new_column)
         page_blocks = builder.finish()
         last_heading = builder.last_heading
         blocks.extend(_join_across_pages(blocks, page_blocks))
-    meta = {k.lstrip("/").lower(): str(v) for k, v in (reader.metadata or {}).items() if v}
-    return RawDocument(blocks=blocks, pages=n_pages, file_meta=meta)
+    return RawDocument(
+        blocks=blocks,
+        pages=len(page_lines),
+        file_meta=meta,
+        running=list(dropped)[:20],
+        ocr_pages=ocr_pages,
+        hyphenation=hyphenation,
+    )
 
 
 def _join_across_pages(before: list[Block], page_blocks: list[Block]) -> list[Block]:

@@ -5,24 +5,28 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inkoopwijzer import vocab
 from inkoopwijzer.errors import IngestError
-from inkoopwijzer.types import Chunk, DocumentMeta
+from inkoopwijzer.types import Chunk, DocumentMeta, FileReport, TextBox
 
-from . import metadata as md
-from .blocks import RawDocument
+from .blocks import Block, RawDocument
 from .chunker import make_chunks
+from .metadata import find_metadata
 from .pdf import load_pdf
 from .safety import check_archive
-from .structure import drop_toc, join_broken_sentences, place_blocks
+from .structure import drop_toc, join_broken_sentences, place_blocks_with_boxes
 from .text import load_docx, load_html, load_text
+from .textnorm import Hyphenation
 
 # Bumped when parsing the same file gives different passages (2: a sentence broken over two
-# blocks is mended). An index parsed by an older parser is parsed again from its source files.
-PARSER_VERSION = 2
+# blocks is mended; 3: PDFs read by pypdfium2 with character boxes, ligatures and line-end
+# hyphens mended, two-column pages, OCR of scans, metadata from the registries).
+# An index parsed by an older parser is parsed again from its source files.
+PARSER_VERSION = 3
 
 SUPPORTED = {".pdf", ".txt", ".md", ".markdown", ".docx", ".html", ".htm"}
 
@@ -33,6 +37,8 @@ class ParsedDocument:
     text: str
     chunks: list[Chunk]
     pages: list[tuple[int, int]]  # (offset where a block starts, its page); empty when unpaged
+    boxes: list[TextBox] = field(default_factory=list)  # PDF: where each word of `text` is drawn
+    report: FileReport | None = None
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
@@ -89,33 +95,61 @@ def parse_file(
     if path.suffix.lower() in SUPPORTED:  # (an unsupported type is refused as such by `_load`)
         check_archive(path, max_inflated_mb, max_zip_ratio)
     raw = _load(path, max_pages)
-    blocks = join_broken_sentences(drop_toc(raw.blocks))
-    text, placed = place_blocks(blocks)
+    hyphenation = raw.hyphenation if isinstance(raw.hyphenation, Hyphenation) else Hyphenation(b.text for b in raw.blocks)
+    blocks = join_broken_sentences(drop_toc(raw.blocks), hyphenation)
+    text, placed, boxes = place_blocks_with_boxes(blocks)
     if len(text.strip()) < 20:
         raise IngestError(f"{path.name}: no usable text found.", "empty")
-    meta = _metadata(path, raw, text, catalog or {})
+    meta, warnings = _metadata(path, raw, blocks, text, catalog or {})
     chunks = make_chunks(meta.doc_id, meta.document, text, placed, target=chunk_target)
     pages = [(p.start, p.block.page) for p in placed if p.block.page is not None]
-    return ParsedDocument(meta=meta, text=text, chunks=chunks, pages=pages)
+    if raw.ocr_pages:
+        warnings.append(f"OCR used on page(s) {', '.join(map(str, raw.ocr_pages))}: check the quotes against the page")
+    report = FileReport(
+        document=meta.document,
+        title=meta.title,
+        insurer=meta.insurer,
+        insurer_registered=meta.insurer is not None and vocab.insurer(meta.insurer) is not None,
+        care_types=meta.care_types,
+        years=meta.years,
+        version=meta.version,
+        pages=meta.pages,
+        passages=len(chunks),
+        tables=_tables(blocks),
+        ocr_pages=raw.ocr_pages,
+        warnings=warnings,
+    )
+    return ParsedDocument(meta=meta, text=text, chunks=chunks, pages=pages, boxes=boxes, report=report)
 
 
-def _metadata(path: Path, raw: RawDocument, text: str, catalog: dict[str, dict[str, Any]]) -> DocumentMeta:
-    head = text[:3000]
-    insurer = md.find_insurer([head, text[:20000]], raw.file_meta)
-    title = md.find_title(raw.blocks, raw.file_meta, insurer)
+def _tables(blocks: list[Block]) -> int:
+    """Runs of table rows (a table broken over pages counts once)."""
+    n = 0
+    prev = ""
+    for b in blocks:
+        if b.kind == "table_row" and prev != "table_row":
+            n += 1
+        prev = b.kind
+    return n
+
+
+def _metadata(
+    path: Path, raw: RawDocument, blocks: list[Block], text: str, catalog: dict[str, dict[str, Any]]
+) -> tuple[DocumentMeta, list[str]]:
+    found = find_metadata(blocks, text, raw.file_meta, raw.running, path.stem)
     fields: dict[str, Any] = {
         "document": path.name,
         "doc_id": re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem),
-        "title": title,
-        "insurer": insurer,
-        "care_types": md.find_care_types(title, text),
-        "years": md.find_years(title, head, text),
-        "version": md.find_version(head),
-        "published": md.find_published(head),
+        "title": found.title,
+        "insurer": found.insurer,
+        "care_types": found.care_types,
+        "years": found.years,
+        "version": found.version,
+        "published": found.published,
         "content_hash": hashlib.sha256(path.read_bytes()).hexdigest(),
         "pages": raw.pages,
     }
     override = catalog.get(path.name) or catalog.get(path.stem) or {}
     allowed = set(DocumentMeta.model_fields) - {"document", "doc_id", "content_hash"}
     fields.update({k: v for k, v in override.items() if k in allowed})
-    return DocumentMeta(**fields)
+    return DocumentMeta(**fields), list(found.warnings)

@@ -6,7 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from inkoopwijzer import vocab
+from inkoopwijzer.types import TextBox
+
 from .blocks import Block
+from .textnorm import Hyphenation
 
 SECTION_SEP = " › "
 _TOC_TITLE = re.compile(r"^(inhoud(sopgave)?|inhoudstafel|contents|table of contents|wat leest u in dit .*\?)$", re.I)
@@ -27,12 +31,14 @@ _UNFINISHED = re.compile(r"[^.:;!?)\]…'\"”]$")
 _FOOTNOTE = re.compile(r"^\s*([¹²³⁴-⁹⁰]|\[\d+\]|\d+\)\s)")
 
 
-def join_broken_sentences(blocks: list[Block]) -> list[Block]:
+def join_broken_sentences(blocks: list[Block], hyphenation: Hyphenation | None = None) -> list[Block]:
     """Mend a sentence the source broke into two blocks (a page break, a stray blank line).
 
     A paragraph or list item that stops without closing punctuation, followed by a
     paragraph or bold run that starts in lower case, is one sentence: the second part
-    joins the first (which keeps its page). A footnote is never continued."""
+    joins the first (which keeps its page). A footnote is never continued. A word hyphenated
+    over the break is mended as at a line end (`textnorm.Hyphenation`)."""
+    hyph = hyphenation or Hyphenation()
     out: list[Block] = []
     for b in blocks:
         last = out[-1] if out else None
@@ -42,12 +48,21 @@ def join_broken_sentences(blocks: list[Block]) -> list[Block]:
             and b.kind in ("para", "statement")
             and _UNFINISHED.search(last.text.rstrip())
             and not _FOOTNOTE.match(last.text)
-            and b.text[:1].islower()
+            and (b.text[:1].islower() or _last_word(last.text) in vocab.never_last_words())
         ):
-            out[-1] = replace(last, text=f"{last.text.rstrip()} {b.text.lstrip()}")
+            head = replace(last, text=last.text.rstrip(), boxes=(last.boxes or [])[: len(last.text.rstrip())] or last.boxes)
+            kept, sep = hyph.join(head.text, b.text)
+            tail = replace(b, text=b.text.lstrip(), boxes=(b.boxes or [])[len(b.text) - len(b.text.lstrip()) :] or b.boxes)
+            text, boxes = head.joined(sep, tail, kept)
+            out[-1] = replace(last, text=text, boxes=boxes, ocr=last.ocr or b.ocr)
             continue
         out.append(b)
     return out
+
+
+def _last_word(text: str) -> str:
+    words = text.split()
+    return words[-1].lower() if words else ""
 
 
 def drop_toc(blocks: list[Block]) -> list[Block]:
@@ -75,19 +90,41 @@ def _is_toc_row(b: Block) -> bool:
     return bool(b.kind in ("para", "heading") and re.match(r"^.{3,120}?\s\d{1,3}$", b.text) and "\t" in b.text)
 
 
+def _title_heading(blocks: list[Block]) -> Block | None:
+    """The document's title: its one top-level heading, when that opens the document and every
+    other heading is below it (a title above chapters, as an HTML h1 above h2s)."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    top = min((b.level or 1 for b in headings), default=0)
+    firsts = [b for b in headings if (b.level or 1) == top]
+    if len(firsts) != 1 or len(headings) < 3 or firsts[0] not in blocks[:5]:
+        return None
+    return firsts[0]
+
+
 def place_blocks(blocks: list[Block]) -> tuple[str, list[PlacedBlock]]:
     """Join blocks into the document text (blocks separated by a blank line) and attach
     each block's section path (chapter › section › statement)."""
+    text, placed, _ = place_blocks_with_boxes(blocks)
+    return text, placed
+
+
+def place_blocks_with_boxes(blocks: list[Block]) -> tuple[str, list[PlacedBlock], list[TextBox]]:
+    """`place_blocks`, and for a PDF the box of every word of the document text."""
+    boxes: list[TextBox] = []
     parts: list[str] = []
     placed: list[PlacedBlock] = []
     stack: list[tuple[int, str]] = []  # (level, title)
     statement = ""
     pos = 0
+    title = _title_heading(blocks)
     for b in blocks:
+        lead = len(b.text) - len(b.text.lstrip("\n"))
         text = b.text.strip("\n")
         if not text.strip():
             continue
-        if b.kind == "heading":
+        if b is title:
+            stack, statement = [], ""  # the document's title is no section of it
+        elif b.kind == "heading":
             level = b.level or 1
             while stack and stack[-1][0] >= level:
                 stack.pop()
@@ -105,4 +142,37 @@ def place_blocks(blocks: list[Block]) -> tuple[str, list[PlacedBlock]]:
         parts.append(text)
         pos += len(text)
         placed.append(PlacedBlock(b, start, pos, SECTION_SEP.join(path)))
-    return "".join(parts), placed
+        if b.boxes is not None:
+            boxes.extend(word_boxes(text, b.boxes[lead : lead + len(text)], start))
+    return "".join(parts), placed, boxes
+
+
+def word_boxes(text: str, char_boxes: list, offset: int) -> list[TextBox]:
+    """One box per word (a run of characters without white space, on one page and line)."""
+    out: list[TextBox] = []
+    cur: list[float] | None = None
+    cur_page = 0
+    cur_start = 0
+    cur_end = 0
+
+    def close() -> None:
+        if cur is not None:
+            out.append(TextBox(start=offset + cur_start, end=offset + cur_end, page=cur_page,
+                               x0=round(cur[0], 2), y0=round(cur[1], 2), x1=round(cur[2], 2), y1=round(cur[3], 2)))
+
+    for i, ch in enumerate(text):
+        box = char_boxes[i] if i < len(char_boxes) else None
+        if ch.isspace() or box is None:
+            close()
+            cur = None
+            continue
+        page, x0, y0, x1, y1 = box
+        same_line = cur is not None and page == cur_page and x0 >= cur[2] - 2 and min(y1, cur[3]) - max(y0, cur[1]) > -1
+        if cur is not None and same_line:
+            cur = [min(cur[0], x0), min(cur[1], y0), max(cur[2], x1), max(cur[3], y1)]
+            cur_end = i + 1
+            continue
+        close()
+        cur, cur_page, cur_start, cur_end = [x0, y0, x1, y1], page, i, i + 1
+    close()
+    return out

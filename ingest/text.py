@@ -1,7 +1,11 @@
 """Plain text, Markdown, DOCX and HTML → blocks.
 
-Plain text may be hard-wrapped (a blank line after every line, as the ZG policy is):
-lines are rejoined into sentences while real paragraph breaks are kept.
+Plain text may be hard-wrapped (lines cut at a fixed width, sometimes with a blank line after
+every line, as the ZG policy is). That is told from the line lengths, not from blank lines alone:
+most lines fill the wrap width and many stop mid-sentence. Hard-wrapped lines are rejoined into
+sentences (line-end hyphens mended) while real paragraph breaks are kept; a file of one-line
+paragraphs is left as it is. Markdown headings (`#`, `##`) become section headings. Ligatures,
+soft hyphens and other compatibility characters are normalised (`ingest.textnorm`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from charset_normalizer import from_bytes
 from inkoopwijzer.errors import IngestError
 
 from .blocks import Block, RawDocument
+from .textnorm import Hyphenation, normalize_text
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -51,51 +56,74 @@ def strip_markdown_links(text: str) -> str:
     return re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
 
 
+def _prose_lines(lines: list[str]) -> list[str]:
+    """The lines that may be wrapped prose: not table rows, headings or list items."""
+    return [
+        ln.rstrip()
+        for ln in lines
+        if ln.strip() and "\t" not in ln and not _MD_HEADING.match(ln.strip()) and not _BULLET.match(ln)
+    ]
+
+
 def _is_hard_wrapped(lines: list[str]) -> bool:
-    """True when most text lines are followed by a blank line and many end mid-sentence."""
-    text_idx = [i for i, ln in enumerate(lines) if ln.strip()]
-    if len(text_idx) < 10:
+    """True when the prose lines were cut at a fixed width: most fill it (the wrap width, at
+    most ~120 characters), and many stop mid-sentence with the next line going on in lower case.
+    One-line paragraphs (long, of any length, ending in a full stop) are not."""
+    prose = _prose_lines(lines)
+    if len(prose) < 10:
         return False
-    followed_by_blank = sum(1 for i in text_idx if i + 1 < len(lines) and not lines[i + 1].strip())
-    mid_sentence = sum(1 for i in text_idx if not _SENTENCE_END.search(lines[i]))
-    return followed_by_blank / len(text_idx) > 0.8 and mid_sentence / len(text_idx) > 0.3
+    widths = sorted(len(ln) for ln in prose)
+    wrap = widths[int(len(widths) * 0.9)]
+    if wrap > 130:
+        return False
+    filled = sum(1 for w in widths if w >= 0.6 * wrap) / len(widths)
+    texts = [ln.strip() for ln in lines if ln.strip()]
+    runs_on = sum(
+        1
+        for a, b in zip(texts, texts[1:], strict=False)
+        if not _SENTENCE_END.search(a) and b[:1].islower() and "\t" not in a
+    )
+    return filled >= 0.35 and runs_on / len(prose) >= 0.2
 
 
-def _paragraphs_hard_wrapped(lines: list[str]) -> list[str]:
+def _paragraphs_hard_wrapped(lines: list[str], hyph: Hyphenation) -> list[str]:
     """Rejoin hard-wrapped lines. A paragraph ends at 2+ blank lines, or at a line that
     ends a sentence and is clearly shorter than the wrap width."""
-    widths = sorted(len(ln.rstrip()) for ln in lines if ln.strip())
+    widths = sorted(len(ln.rstrip()) for ln in _prose_lines(lines))
     wrap = widths[int(len(widths) * 0.9)] if widths else 80
     paras: list[str] = []
-    cur: list[str] = []
+    cur = ""
     blanks = 0
     for i, ln in enumerate(lines):
         if not ln.strip():
             blanks += 1
             continue
-        if cur and blanks >= 2:
-            paras.append(" ".join(cur))
-            cur = []
+        if cur and (blanks >= 2 or "\t" in ln or _MD_HEADING.match(ln.strip()) or _BULLET.match(ln)):
+            paras.append(cur)
+            cur = ""
         at_break = not cur and (blanks >= 2 or not paras)
         blanks = 0
+        if "\t" in ln or _MD_HEADING.match(ln.strip()):
+            paras.append(ln.rstrip())
+            continue
         nxt = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
         if at_break and _looks_like_title(ln.strip()) and not nxt[:1].islower():
             paras.append(ln.strip())  # a heading stands alone
             continue
-        cur.append(ln.strip())
+        cur = hyph.joined(cur, ln.strip()) if cur else ln.strip()
         stripped = ln.rstrip()
         if _SENTENCE_END.search(stripped) and len(stripped) < wrap * 0.8:
-            paras.append(" ".join(cur))
-            cur = []
+            paras.append(cur)
+            cur = ""
     if cur:
-        paras.append(" ".join(cur))
+        paras.append(cur)
     return paras
 
 
-def _paragraphs(text: str) -> list[str]:
+def _paragraphs(text: str, hyph: Hyphenation) -> list[str]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if _is_hard_wrapped(lines):
-        return _paragraphs_hard_wrapped(lines)
+        return _paragraphs_hard_wrapped(lines, hyph)
     paras: list[str] = []
     cur: list[str] = []
     for ln in lines:
@@ -110,13 +138,13 @@ def _paragraphs(text: str) -> list[str]:
     return paras
 
 
-def _classify(paras: list[str]) -> list[Block]:
+def _classify(paras: list[str], hyph: Hyphenation | None = None) -> list[Block]:
     """Turn paragraphs (which may still hold several lines) into typed blocks."""
     blocks: list[Block] = []
     table_header = ""
     prev_was_row = False
     for para in paras:
-        for raw_line in _split_lines(para):
+        for raw_line in _split_lines(para, hyph or Hyphenation()):
             line = raw_line.strip()
             if not line:
                 continue
@@ -150,7 +178,7 @@ def _classify(paras: list[str]) -> list[Block]:
     return blocks
 
 
-def _split_lines(para: str) -> list[str]:
+def _split_lines(para: str, hyph: Hyphenation) -> list[str]:
     """Lines of a paragraph: table rows and list items stand alone, other lines rejoin."""
     lines = para.split("\n")
     if len(lines) == 1:
@@ -159,7 +187,7 @@ def _split_lines(para: str) -> list[str]:
     for ln in lines:
         standalone = "\t" in ln or _BULLET.match(ln) or _MD_HEADING.match(ln.strip())
         if out and not standalone and "\t" not in out[-1] and not _MD_HEADING.match(out[-1].strip()):
-            out[-1] = f"{out[-1].rstrip()} {ln.strip()}"
+            out[-1] = hyph.joined(out[-1], ln.strip())
         else:
             out.append(ln)
     return out
@@ -197,13 +225,14 @@ def _mark_statements(blocks: list[Block]) -> None:
 
 
 def load_text(path: Path) -> RawDocument:
-    text = decode_bytes(path.read_bytes(), path.name)
+    text = normalize_text(decode_bytes(path.read_bytes(), path.name))
     if path.suffix.lower() in (".md", ".markdown", ".txt"):
         text = strip_markdown_links(text)
-    blocks = _classify(_paragraphs(text))
+    hyph = Hyphenation(text.splitlines())
+    blocks = _classify(_paragraphs(text, hyph), hyph)
     if not blocks:
         raise IngestError(f"{path.name}: no text found.", "empty")
-    return RawDocument(blocks=blocks)
+    return RawDocument(blocks=blocks, hyphenation=hyph)
 
 
 def load_docx(path: Path) -> RawDocument:
@@ -215,38 +244,43 @@ def load_docx(path: Path) -> RawDocument:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - a bad zip or XML means a corrupt file
         raise IngestError(f"{path.name}: corrupt DOCX ({exc.__class__.__name__}).", "corrupt") from exc
+    from docx.table import Table
+
     blocks: list[Block] = []
-    for p in document.paragraphs:
-        text = " ".join(p.text.split())
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            rows = [[" ".join(normalize_text(c.text).split()) for c in row.cells] for row in item.rows]
+            if not rows:
+                continue
+            header = "\t".join(rows[0])
+            blocks.append(Block("table_row", header, is_header_row=True, cells=rows[0]))
+            for cells in rows[1:]:
+                blocks.append(Block("table_row", "\t".join(cells), table_header=header, cells=cells))
+            continue
+        text = " ".join(normalize_text(item.text).split())
         if not text:
             continue
-        style = (p.style.name if p.style is not None else "") or ""
-        if style.lower().startswith("heading"):
+        style = (item.style.name if item.style is not None else "") or ""
+        if style.lower().startswith("heading") or style.lower() == "title":
             level = int(re.sub(r"\D", "", style) or 1)
             blocks.append(Block("heading", text, level=min(3, level)))
         elif "list" in style.lower():
             blocks.append(Block("list", text))
         else:
             blocks.append(Block("para", text))
-    for table in document.tables:
-        rows = [[" ".join(c.text.split()) for c in row.cells] for row in table.rows]
-        if not rows:
-            continue
-        header = "\t".join(rows[0])
-        blocks.append(Block("table_row", header, is_header_row=True, cells=rows[0]))
-        for cells in rows[1:]:
-            blocks.append(Block("table_row", "\t".join(cells), table_header=header, cells=cells))
     if not blocks:
         raise IngestError(f"{path.name}: no text found.", "empty")
     _mark_statements(blocks)
-    return RawDocument(blocks=blocks)
+    title = (document.core_properties.title or "").strip()
+    return RawDocument(blocks=blocks, file_meta={"title": title} if title else {})
 
 
 def load_html(path: Path) -> RawDocument:
     from bs4 import BeautifulSoup
 
-    html = decode_bytes(path.read_bytes(), path.name)
+    html = normalize_text(decode_bytes(path.read_bytes(), path.name))
     soup = BeautifulSoup(html, "html.parser")
+    title = " ".join(soup.title.get_text(" ").split()) if soup.title else ""
     for tag in soup(["script", "style", "nav", "footer", "header"]):
         tag.decompose()
     blocks: list[Block] = []
@@ -275,4 +309,4 @@ def load_html(path: Path) -> RawDocument:
             else:
                 b.table_header = header
     _mark_statements(blocks)
-    return RawDocument(blocks=blocks)
+    return RawDocument(blocks=blocks, file_meta={"title": title} if title else {})

@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .errors import InkoopwijzerError
+
+if TYPE_CHECKING:
+    from .types import FileReport
 
 app = typer.Typer(
     add_completion=False,
@@ -90,9 +93,59 @@ def ingest(
             f"removed {report.removed}, unchanged {report.unchanged}, failed {len(report.failed)} "
             f"({report.seconds:.1f} s, index {report.index_version})"
         )
+        for file in report.files:
+            typer.echo(_file_report(file))
         for f in report.failed:
             typer.secho(f"  failed: {f.error}", fg=typer.colors.YELLOW, err=True)
     raise typer.Exit(1 if report.failed else 0)
+
+
+def _file_report(f: FileReport) -> str:
+    """One file's ingest report: what was found, how much, and what to check."""
+    years = "–".join(str(y) for y in (f.years[:1] + f.years[-1:] if len(f.years) > 1 else f.years)) or "?"
+    insurer = (f.insurer or "?") + ("" if f.insurer_registered or not f.insurer else " (not in the registry)")
+    lines = [
+        f"  {f.document}: {f.title}",
+        f"    insurer {insurer}; years {years}; care types {', '.join(f.care_types) or '?'}"
+        + (f"; version {f.version}" if f.version else ""),
+        f"    pages {f.pages if f.pages is not None else '–'}, passages {f.passages}, tables {f.tables}"
+        + (f", OCR on page(s) {', '.join(map(str, f.ocr_pages))}" if f.ocr_pages else ""),
+    ]
+    lines += [f"    warning: {w}" for w in f.warnings]
+    return "\n".join(lines)
+
+
+@app.command()
+def correct(
+    document: Annotated[str, typer.Argument(help="Document file name, as `inkoopwijzer documents` lists it")],
+    title: Annotated[str | None, typer.Option(help="The document's title")] = None,
+    insurer: Annotated[str | None, typer.Option(help="The insurer, e.g. VGZ")] = None,
+    years: Annotated[str | None, typer.Option(help="Years covered, e.g. 2027,2028")] = None,
+    care_types: Annotated[str | None, typer.Option("--care-types", help="Care type codes, e.g. MSZ,AMB")] = None,
+) -> None:
+    """Correct a document's metadata and re-index (only passages whose embedded text changes are embedded again)."""
+    from index.store import correct_metadata
+
+    fields: dict[str, object] = {}
+    if title is not None:
+        fields["title"] = title
+    if insurer is not None:
+        fields["insurer"] = insurer or None
+    try:
+        if years is not None:
+            fields["years"] = [int(y) for y in years.replace(" ", "").split(",") if y]
+    except ValueError:
+        _fail(ValueError(f"--years {years!r}: give years as 2027 or 2027,2028."), 2)
+    if care_types is not None:
+        fields["care_types"] = [c.strip() for c in care_types.split(",") if c.strip()]
+    if not fields:
+        _fail(ValueError("nothing to correct: give --title, --insurer, --years or --care-types."), 2)
+    try:
+        report = correct_metadata(document, fields, _settings())
+    except (InkoopwijzerError, ValueError) as exc:
+        _fail(exc)
+        return
+    typer.echo(f"{document}: corrected {', '.join(fields)}; index {report.index_version}")
 
 
 @app.command()
@@ -200,7 +253,7 @@ def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def
     for n in answer.notices:
         typer.secho(f"! {n}", fg=typer.colors.YELLOW)
     for c in answer.citations:
-        typer.echo(f"[{c.n}] {c.insurer} · {c.title} · {c.section} · p. {c.page}")
+        typer.echo(f"[{c.n}] {c.insurer} · {c.title} · {c.section} · p. {c.page}" + (" · OCR" if c.ocr else ""))
     if answer.related:
         typer.echo("Mogelijk relevant:")
         for c in answer.related:

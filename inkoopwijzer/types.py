@@ -21,6 +21,7 @@ __all__ = [
     "DocumentMeta",
     "EventKind",
     "FactSource",
+    "FileReport",
     "Filters",
     "IngestFailure",
     "IngestReport",
@@ -52,6 +53,20 @@ class DocumentMeta(BaseModel):
     superseded_by: str | None = Field(default=None, description="document that replaces this one")
 
 
+class TextBox(BaseModel):
+    """Where a stretch of a PDF document's text is drawn: document text `[start:end)` stands on
+    page `page` (1-based) inside the box, in PDF points with the origin bottom-left. Offsets are
+    those of the document text that citations quote (after ligatures and hyphens are mended)."""
+
+    start: int
+    end: int
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
 class Chunk(BaseModel):
     """One citable passage of a document."""
 
@@ -67,6 +82,7 @@ class Chunk(BaseModel):
     start: int
     end: int
     kind: Literal["text", "table", "list"] = "text"
+    ocr: bool = Field(default=False, description="Read by OCR from a scanned page")
 
     def search_text(self, meta: DocumentMeta | None = None) -> str:
         """The text embedded and keyword-indexed: title, section and table context first."""
@@ -125,6 +141,7 @@ class Citation(BaseModel):
     end: int
     chunk_id: str
     outdated: bool = False
+    ocr: bool = Field(default=False, description="The quote was read by OCR from a scanned page")
     page_images: list[str] = Field(
         default_factory=list,
         description="URLs of the cited page(s) as PNG with the quote marked (PDF sources; two when the quote spans a page break)",
@@ -204,6 +221,23 @@ class IngestFailure(BaseModel):
     reason: str = "error"
 
 
+class FileReport(BaseModel):
+    """What ingest found in one file: shown by `inkoopwijzer ingest` and the desk's upload view."""
+
+    document: str
+    title: str
+    insurer: str | None = None
+    insurer_registered: bool = False
+    care_types: list[str] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list)
+    version: str | None = None
+    pages: int | None = None
+    passages: int = 0
+    tables: int = Field(default=0, description="Tables found (runs of table rows)")
+    ocr_pages: list[int] = Field(default_factory=list, description="Pages read by OCR")
+    warnings: list[str] = Field(default_factory=list)
+
+
 class IngestReport(BaseModel):
     documents: int = 0
     chunks: int = 0
@@ -212,6 +246,7 @@ class IngestReport(BaseModel):
     removed: int = 0
     unchanged: int = 0
     failed: list[IngestFailure] = Field(default_factory=list)
+    files: list[FileReport] = Field(default_factory=list, description="One report per file parsed")
     index_version: str | None = None
     seconds: float = 0.0
 

@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from inkoopwijzer.errors import InkoopwijzerError
+from inkoopwijzer.types import FileReport
 
 from .chat import Turns, add_chat
 from .diffview import diff_html
@@ -23,7 +24,17 @@ from .render import ICON_WARNING, conversation_json, conversation_markdown
 from .services import Services
 from .uploads import ALLOWED_SUFFIXES, IngestJob, UploadedFile
 
-__all__ = ["add_versions", "build_desk_app", "documents_table", "export_links", "job_html", "jobs_html", "version_pairs"]
+__all__ = [
+    "add_versions",
+    "build_desk_app",
+    "correct_document",
+    "documents_table",
+    "export_links",
+    "file_report_html",
+    "job_html",
+    "jobs_html",
+    "version_pairs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +84,7 @@ def job_html(job: IngestJob | None) -> str:
             f"<p>Index: {r.documents} documenten, {r.chunks} passages — nieuw {r.added}, bijgewerkt {r.updated}, "
             f"ongewijzigd {r.unchanged}, verwijderd {r.removed}, mislukt {len(r.failed)} ({r.seconds:.1f} s).</p>"
         )
+        tail += "".join(file_report_html(f) for f in r.files)
     return f'<div class="iw-job">{head}{bar}<ul>{"".join(items)}</ul>{tail}</div>'
 
 
@@ -86,6 +98,74 @@ def export_links(services: Services, links: list[str]) -> str:
         f'<div class="iw-exports"><ul>{items}</ul><p class="iw-note">Elke link werkt één keer en vervalt na '
         f"{minutes} minuten; exporteer opnieuw voor een nieuwe.</p></div>"
     )
+
+
+_WARNINGS_NL = {
+    "no year found": "geen jaar gevonden",
+    "no insurer found": "geen verzekeraar gevonden",
+    "no care type found": "geen zorgsoort gevonden",
+}
+
+
+def _warning_nl(w: str) -> str:
+    if w.startswith("insurer not in the registry"):
+        return "verzekeraar staat niet in het register: " + w.split(":", 1)[-1].strip()
+    if w.startswith("OCR used"):
+        return "tekst met OCR gelezen (" + w.split(" on ", 1)[-1].split(":")[0] + "): controleer de citaten"
+    if w.startswith("no title found"):
+        return "geen titel gevonden; getoond als " + w.split("shown as", 1)[-1].strip()
+    return _WARNINGS_NL.get(w, w)
+
+
+def file_report_html(f: FileReport) -> str:
+    """What ingest found in one file, and what the desk should check (correct it under Documenten)."""
+    e = html.escape
+    years = ", ".join(map(str, f.years)) or "—"
+    insurer = e(f.insurer or "—") + ("" if f.insurer_registered or not f.insurer else " <em>(niet in het register)</em>")
+    rows = [
+        ("Titel", e(f.title)), ("Verzekeraar", insurer), ("Jaren", years), ("Zorgsoort", e(", ".join(f.care_types) or "—")),
+        ("Pagina's", str(f.pages) if f.pages is not None else "—"), ("Passages", str(f.passages)), ("Tabellen", str(f.tables)),
+    ]
+    if f.ocr_pages:
+        rows.append(("OCR", ", ".join(map(str, f.ocr_pages))))
+    table = "".join(f"<tr><th scope='row'>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    warnings = "".join(f"<li>{ICON_WARNING} {e(_warning_nl(w))}</li>" for w in f.warnings)
+    return (
+        f'<details class="iw-file-report" open><summary><code>{e(f.document)}</code></summary>'
+        f"<table>{table}</table>{'<ul>' + warnings + '</ul>' if warnings else ''}</details>"
+    )
+
+
+def correct_document(services: Services, document: str | None, title: str, insurer: str, years: str, care: str) -> str:
+    """Apply the desk's corrections to a document's metadata and re-index it."""
+    from index.store import correct_metadata
+
+    if not document:
+        raise gr.Error("Kies eerst een document.", title="Geen document")
+    fields: dict[str, Any] = {}
+    if title.strip():
+        fields["title"] = title.strip()
+    if insurer.strip():
+        fields["insurer"] = insurer.strip()
+    if years.strip():
+        try:
+            fields["years"] = [int(y) for y in years.replace(" ", "").replace(";", ",").split(",") if y]
+        except ValueError as exc:
+            raise gr.Error("Jaren als 2027 of 2027, 2028.", title="Ongeldige jaren") from exc
+    if care.strip():
+        fields["care_types"] = [c.strip().upper() for c in care.split(",") if c.strip()]
+    if not fields:
+        raise gr.Error("Vul minstens één veld in om te corrigeren.", title="Niets te corrigeren")
+    try:
+        report = correct_metadata(document, fields, services.settings, wait=60.0)
+    except (InkoopwijzerError, ValueError) as exc:
+        raise gr.Error(str(exc), title="Niet gecorrigeerd") from exc
+    return f"Gecorrigeerd: {html.escape(document)} ({', '.join(fields)}); index {html.escape(report.index_version or '')}."
+
+
+def _export_dir() -> Path:
+    # Gradio serves files it is handed only from its cache or the temp dir; keep exports there.
+    return Path(tempfile.mkdtemp(prefix="inkoopwijzer-export-"))
 
 
 def _export_conversation(services: Services, turns: Turns | None) -> str:
@@ -240,6 +320,29 @@ def build_desk_app(services: Services) -> gr.Blocks:
 
                 refresh.click(load_docs, outputs=table, api_visibility="private")
                 docs_tab.select(load_docs, outputs=table, api_visibility="private")
+                with gr.Accordion("Metadata corrigeren en opnieuw indexeren", open=False):
+                    gr.Markdown("Lege velden blijven zoals ze zijn. Alleen passages waarvan de ingebedde tekst verandert "
+                                "(bij een nieuwe titel) worden opnieuw ingebed; de correctie blijft bij een volgende ingest staan.")
+                    with gr.Row():
+                        doc_choice = gr.Dropdown(label="Document", choices=[], allow_custom_value=False, scale=2)
+                        new_title = gr.Textbox(label="Titel", scale=3)
+                    with gr.Row():
+                        new_insurer = gr.Textbox(label="Verzekeraar")
+                        new_years = gr.Textbox(label="Jaren", placeholder="2027, 2028")
+                        new_care = gr.Textbox(label="Zorgsoort", placeholder="MSZ, AMB")
+                    apply = gr.Button("Corrigeer en herindexeer", variant="primary")
+                    result = gr.HTML("")
+
+                def doc_names() -> Any:
+                    return gr.Dropdown(choices=[d.meta.document for d in services.assistant().documents()])
+
+                docs_tab.select(doc_names, outputs=doc_choice, api_visibility="private")
+                apply.click(
+                    lambda d, t, i, y, c: correct_document(services, d, t, i, y, c),
+                    inputs=[doc_choice, new_title, new_insurer, new_years, new_care],
+                    outputs=result,
+                    api_visibility="private",
+                ).then(load_docs, outputs=table, api_visibility="private")
 
             with gr.Tab("Versies", id="versions") as versions_tab:
                 add_versions(services, versions_tab)

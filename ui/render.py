@@ -177,6 +177,8 @@ def citation_html(c: Citation, text_of: TextOf, show_quote: bool = True) -> str:
     head = f'<span class="iw-n">[{c.n}]</span> {_where(c)}'
     if c.outdated:
         head += ' <span class="iw-badge">verouderd</span>'
+    if c.ocr:
+        head += ' <span class="iw-badge" title="Gelezen van een gescande pagina: controleer het citaat op de pagina">OCR</span>'
     url = document_url(c.document, c.page)
     if url:
         label = f"Open PDF op p.&nbsp;{c.page}" if c.page else "Open PDF"
@@ -331,7 +333,7 @@ def conversation_json(turns: Sequence[dict[str, Any]]) -> str:
 def _md_citation(c: Citation) -> str:
     where = ", ".join(x for x in (c.insurer or "", c.title, c.section, f"p. {c.page}" if c.page else "") if x)
     quote = " ".join(c.quote.split())
-    flag = " (verouderd)" if c.outdated else ""
+    flag = (" (verouderd)" if c.outdated else "") + (" (OCR)" if c.ocr else "")
     return f"{c.n}. {where}{flag} — `{c.document}`\n   > {quote}"
 
 

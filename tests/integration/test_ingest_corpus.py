@@ -89,7 +89,7 @@ def test_documents_json_names_insurer_and_years(settings) -> None:  # type: igno
     )
     docs = {d["doc_id"][:3]: d for d in json.loads(out.stdout)}
     expected = {
-        "000": ("Zilveren Kruis", [2027], ["MSZ"]),
+        "000": ("Zilveren Kruis", [2027], ["MSZ", "AMB"]),  # its MSZ policy takes in ambulancezorg
         "001": ("Zorg en Zekerheid", [2027], ["MSZ"]),
         "002": ("Zilveren Kruis", [2027, 2028], ["GRZ", "ELV"]),
         "003": ("Zilveren Kruis", [2024, 2025], ["ZG"]),

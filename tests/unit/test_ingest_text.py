@@ -124,3 +124,44 @@ def test_chunk_text_is_a_verbatim_slice_with_stable_ids(tmp_path: Path) -> None:
         assert a.text[c.start : c.end] == c.text
         assert c.section == "Planning"
         assert len(c.text) <= 600
+
+
+def test_markdown_with_one_line_paragraphs_is_not_taken_for_hard_wrapped_text(tmp_path: Path) -> None:
+    paragraphs = [
+        "VGZ koopt wijkverpleging in voor 2027 bij zorgaanbieders die aan de kwaliteitseisen voldoen en die in de regio werken.",
+        "Nieuwe zorgaanbieders melden zich uiterlijk 1 april 2026 aan via het zorginkoopportaal van VECOZO.",
+        "Wij beoordelen de aanmelding binnen zes weken en laten u het resultaat per e-mail weten.",
+        "Het tarief is een vast uurtarief; een opslag voor innovatie is mogelijk wanneer u een plan indient.",
+        "Declaraties moeten binnen drie maanden na de zorgverlening bij ons binnen zijn.",
+    ]
+    md = "\n\n".join(
+        ["# Inkoopbeleid wijkverpleging 2027", "## Contractering", *paragraphs[:3], "## Tarieven", *paragraphs[3:]]
+    )
+    path = tmp_path / "vgz.md"
+    path.write_text(md + "\n", encoding="utf-8")
+    doc = parse_file(path)
+    for p in paragraphs:  # each paragraph is whole and on its own
+        assert p in doc.text
+        assert sum(1 for c in doc.chunks if p in c.text) >= 1
+    assert doc.meta.title == "Inkoopbeleid wijkverpleging 2027"
+    by_text = {p: next(c for c in doc.chunks if p in c.text) for p in paragraphs}
+    assert by_text[paragraphs[0]].section == "Contractering"
+    assert by_text[paragraphs[4]].section == "Tarieven"  # the one '#' heading is the title, not a section
+
+
+def test_hard_wrapped_lines_without_blank_lines_are_told_by_their_length(tmp_path: Path) -> None:
+    text = (
+        "Zorginkoopbeleid 2027\n\n"
+        "Wij kopen zorg in bij aanbieders die aan onze eisen voldoen. Een aanbieder\n"
+        "die zich wil aanmelden, doet dat uiterlijk op 1 april 2026 via het portaal\n"
+        "van VECOZO. Wij beoordelen de aanvraag en laten binnen zes weken weten of\n"
+        "wij een overeenkomst aanbieden. De overeenkomst heeft een looptijd van een\n"
+        "jaar en wordt niet stilzwijgend verlengd. Voor de tarieven geldt een con-\n"
+        "tracteerprocedure met twee rondes, waarin u een offerte kunt indienen bij\n"
+        "de zorginkoper van uw regio. Daarna volgt het definitieve aanbod van ons.\n"
+    ) * 2
+    path = tmp_path / "wrapped.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = parse_file(path)
+    assert "doet dat uiterlijk op 1 april 2026 via het portaal van VECOZO." in doc.text
+    assert "contracteerprocedure met twee rondes" in doc.text  # the line-end hyphen mended

@@ -129,3 +129,18 @@ def test_conversation_and_feedback_exports(services: Services) -> None:
     assert json.loads(lines.splitlines()[0])["question"] == "deadline offerte salland?"
     with pytest.raises(gr.Error):
         _export_feedback(services, "alleen niet nuttig")
+
+
+def test_the_upload_view_reports_what_ingest_found_per_file() -> None:
+    from inkoopwijzer.types import FileReport
+    from ui.desk import file_report_html
+
+    found = FileReport(
+        document="u_12ab.pdf", title="Inkoopbeleid Wijkverpleging 2027", insurer="Noorderzon", insurer_registered=False,
+        care_types=["WV"], years=[], pages=3, passages=7, tables=1, ocr_pages=[2],
+        warnings=["no year found", "insurer not in the registry: Noorderzon", "OCR used on page(s) 2: check the quotes against the page"],
+    )
+    page = file_report_html(found)
+    for text in ("Inkoopbeleid Wijkverpleging 2027", "Noorderzon", "niet in het register", "WV", "geen jaar gevonden",
+                 "tekst met OCR gelezen", "<th scope='row'>Tabellen</th><td>1</td>"):
+        assert text in page, text

@@ -1,0 +1,53 @@
+"""The registries in inkoopwijzer/data and their one reader, as ingest and the assistant use them."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.query import find_care_types, find_insurers
+from inkoopwijzer import vocab
+
+
+def test_every_registered_insurer_is_understood_in_a_question_by_each_of_its_names() -> None:
+    for ins in vocab.insurers():
+        for name in (*ins.official, *ins.labels, *ins.abbreviations):
+            assert ins.name in find_insurers(f"Wat is de deadline bij {name}?"), (ins.name, name)
+
+
+def test_the_registry_has_the_dutch_insurers_and_their_concerns() -> None:
+    names = {i.name for i in vocab.insurers()}
+    assert {"VGZ", "CZ", "Menzis", "DSW", "ONVZ", "Zilveren Kruis", "a.s.r.", "Eno", "Zorg en Zekerheid", "Salland", "De Friesland"} <= names
+    assert vocab.insurer("zilveren kruis").concern == "Achmea"  # type: ignore[union-attr]
+    assert "Stad Holland" in vocab.insurer("DSW").labels  # type: ignore[union-attr]
+    assert vocab.insurer("Nergens Zorg") is None
+
+
+def test_names_match_as_whole_words_with_their_spelling_variants() -> None:
+    rx = re.compile(vocab.name_pattern("a.s.r."), re.I)
+    assert rx.search("polis bij a.s.r. afgesloten") and rx.search("ASR zorg") and not rx.search("hasrat")
+    zz = re.compile(vocab.name_pattern("Zorg en Zekerheid"), re.I)
+    assert zz.search("zorg  en\nzekerheid") and not zz.search("zorg en zekerheden")
+    prefix = re.compile(vocab.name_pattern("ziekenhui*"), re.I)
+    assert prefix.search("ziekenhuisopname") and not prefix.search("het bedrijfsziekenhuis")
+
+
+def test_care_types_in_documents_keep_abbreviations_case_sensitive() -> None:
+    grz = vocab.care_type("GRZ")
+    assert grz is not None
+    assert grz.document_pattern().search("alle GRZ-trajecten")
+    assert not grz.document_pattern().search("grz")  # a stray lower-case word is no care type
+    assert grz.document_pattern().search("Geriatrische Revalidatiezorg")
+
+
+def test_a_question_names_care_types_by_name_abbreviation_or_pointer_but_not_by_a_part() -> None:
+    assert find_care_types("Wat is de deadline voor wijkverpleging?") == ["WV"]
+    assert find_care_types("geldt dit voor ziekenhuizen en ZBC's?") == ["MSZ"]
+    assert find_care_types("paramedische zorg bij VGZ") == ["PARA"]
+    # physiotherapy inside a GRZ question is a topic of the GRZ policy, not another kind of care
+    assert find_care_types("Can we bill physiotherapy alongside outpatient GRZ?") == ["GRZ"]
+
+
+def test_months_in_dutch_and_english_with_abbreviations() -> None:
+    assert vocab.month_number("maart") == 3 and vocab.month_number("Mrt.") == 3 and vocab.month_number("October") == 10
+    assert vocab.month_number("brugklas") is None
+    assert re.fullmatch(vocab.month_pattern(), "sept.", re.I)
