@@ -96,19 +96,6 @@ class Chunk(BaseModel):
         return "\n".join([*head, self.text])
 
 
-class TextBox(BaseModel):
-    """Where a piece of a PDF document's text is drawn: document text `[start:end)` stands on
-    page `page` (1-based) inside the box, in PDF user-space points (origin bottom-left)."""
-
-    start: int
-    end: int
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-
 class Filters(BaseModel):
     """Restrictions on what may be retrieved."""
 
