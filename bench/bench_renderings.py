@@ -95,7 +95,8 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="*", default=["shipped", *R.KINDS])
     parser.add_argument("--fresh", action="store_true", help="rebuild each rendering's index from scratch")
     args = parser.parse_args()
-    results: list[dict[str, Any]] = []
+    earlier = json.loads(OUT.read_text(encoding="utf-8")).get("results", []) if OUT.is_file() else []
+    results: list[dict[str, Any]] = [r for r in earlier if r["kind"] not in args.kinds]  # kept from earlier runs
     for kind in args.kinds:
         if args.fresh:
             shutil.rmtree(BASE / kind, ignore_errors=True)
