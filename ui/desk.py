@@ -163,11 +163,6 @@ def correct_document(services: Services, document: str | None, title: str, insur
     return f"Gecorrigeerd: {html.escape(document)} ({', '.join(fields)}); index {html.escape(report.index_version or '')}."
 
 
-def _export_dir() -> Path:
-    # Gradio serves files it is handed only from its cache or the temp dir; keep exports there.
-    return Path(tempfile.mkdtemp(prefix="inkoopwijzer-export-"))
-
-
 def _export_conversation(services: Services, turns: Turns | None) -> str:
     if not turns:
         raise gr.Error("Er is nog geen gesprek om te exporteren.", title="Leeg gesprek")
