@@ -61,9 +61,18 @@ eval: install
 bench: install
 	$(BIN)/python bench/run_all.py
 
+# llama.cpp is built from source for any x86-64 CPU (GGML_NATIVE=OFF): a build tuned to the
+# build machine's CPU crashed in decode on the machines it was moved to. The probe generates a few
+# tokens in a child process; an older build that fails it is rebuilt once.
+LLAMA_BUILD := CMAKE_ARGS="-DGGML_NATIVE=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2
 llm: install
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q --disable-pip-version-check -r assistant/requirements-llm.txt
+	$(LLAMA_BUILD) $(BIN)/pip install -q --no-cache-dir --disable-pip-version-check -r assistant/requirements-llm.txt
 	$(BIN)/python -m assistant.local_model --install
+	$(BIN)/python -m assistant.local_model --probe || { \
+	  echo "rebuilding llama-cpp-python for this CPU"; \
+	  $(LLAMA_BUILD) $(BIN)/pip install -q --no-cache-dir --force-reinstall --no-deps --disable-pip-version-check \
+	    $$(grep '^llama-cpp-python' assistant/requirements-llm.txt) && \
+	  $(BIN)/python -m assistant.local_model --probe; }
 
 clean:
 	rm -rf $(VENV) var eval-out

@@ -28,7 +28,7 @@ from pydantic import SecretStr
 from inkoopwijzer.errors import ConfigError
 from inkoopwijzer.settings import Settings
 
-from .local_model import model_path
+from .local_model import model_path, probe
 
 __all__ = ["LlamaCppChatModel", "chat_model", "load_llama"]
 
@@ -158,5 +158,8 @@ def chat_model(settings: Settings) -> BaseChatModel:
                 "No local language model is installed; run `make llm`, or set INKOOPWIJZER_LLM_MODEL_PATH "
                 "to a GGUF chat model."
             )
+        problem = probe(path)  # once per process: a crashing llama.cpp build must not take the server down
+        if problem is not None:
+            raise ConfigError(problem)
         return LlamaCppChatModel(model_path=str(path), max_tokens=settings.llm_max_tokens)
     raise ConfigError("The language-model mode is off; set INKOOPWIJZER_LLM_BACKEND to local or openai.")

