@@ -68,6 +68,7 @@ class Comparison:
     which: bool
     row_question: str  # the question for one insurer: comparison words and insurer names taken out
     yes_no: bool = False  # "Is de deadline bij Salland later dan bij Zilveren Kruis?": the first named is the subject
+    asks_whether: bool = False  # "Verschillen …?", "Is … hetzelfde?": answered yes or no; "Wat zijn de verschillen …?" is not
 
 
 def comparison(question: str, named: Sequence[str]) -> Comparison | None:
@@ -88,7 +89,10 @@ def comparison(question: str, named: Sequence[str]) -> Comparison | None:
     # "Is de deadline bij Salland later dan bij Zilveren Kruis?" asks yes or no; "… bij Salland of bij ZK eerder?" asks which
     yes_no = (first in v["yes_no_starts"]["nl"] + v["yes_no_starts"]["en"] and len(named) == 2 and order is not None
               and bool(_find(question, ["dan", "than"])))
-    return Comparison(_in_order(question, named), order, bool(differ), bool(which), _row_question(question, spans), yes_no)
+    asks_whether = first in v["yes_no_starts"]["nl"] + v["yes_no_starts"]["en"] or any(m.start() == 0 for m in differ)
+    return Comparison(
+        _in_order(question, named), order, bool(differ), bool(which), _row_question(question, spans), yes_no, asks_whether
+    )
 
 
 def _in_order(question: str, named: Sequence[str]) -> list[str]:
@@ -286,7 +290,7 @@ def _lead(c: Comparison, rows: list[_Row], language: str, yes_no: bool) -> str:
         return lead + (f"; {labels['not_by']} {_join(missing, language)}" if missing else "")
     if len(valued) == 1:
         return f"{labels['only']} {valued[0].insurer}: {valued[0].value}"
-    if c.differ:
+    if c.differ and c.asks_whether:
         values = {r.value.lower() for r in valued}
         return labels["differ_no"] if len(values) == 1 else labels["differ_yes"]
     return labels["per"]

@@ -16,6 +16,9 @@ def test_detects_questions_that_compare_insurers() -> None:
     assert c is not None and c.order == "earliest" and c.insurers == [] and c.row_question == "moet de offerte binnen zijn?"
     c = comparison("verschillen de aanmeldtermijnen van Zorg en Zekerheid en Salland?", ["Zorg en Zekerheid", "Salland"])
     assert c is not None and c.differ and c.row_question == "de aanmeldtermijnen?"
+    assert c.asks_whether
+    c = comparison("Wat zijn de verschillen tussen Zorg en Zekerheid en Salland in de aanmeldtermijnen?", ["Zorg en Zekerheid", "Salland"])
+    assert c is not None and c.differ and not c.asks_whether  # asks what differs, not whether: no "Ja" in front
     c = comparison("which insurers require HKZ?", [])
     assert c is not None and c.which and c.row_question == "require HKZ?"
     c = comparison("Is de deadline bij Salland later dan bij Zilveren Kruis?", ["Zilveren Kruis", "Salland"])
@@ -80,3 +83,13 @@ def test_table_from_each_insurers_best_answer() -> None:
     assert lines[0] == "B het eerst: 15 september 2026"
     assert lines[1].startswith("- B (Beleid B): 15 september 2026 — “Uiterlijk 15 september") and lines[1].endswith("[1]")
     assert lines[3] == "- C: niet gevonden in het beleid"
+
+
+def test_only_a_question_whether_they_differ_is_answered_yes_or_no() -> None:
+    leads = {}
+    for question in ("verschillen de offertetermijnen van A en B?", "Wat zijn de verschillen in de offertetermijnen van A en B?"):
+        c = comparison(question, ["A", "B"])
+        assert c is not None and c.differ
+        answer = compare(question, understand(question), c, Filters(), fake_best([]), facts(), ["A", "B"])
+        leads[question] = answer.answer.splitlines()[0]
+    assert list(leads.values()) == ["Ja, dat verschilt per verzekeraar", "Per verzekeraar"]
