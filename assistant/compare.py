@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,6 +43,8 @@ BestAnswer = Callable[[str, Sequence[Turn], Filters, bool], Answer]
 
 # Set while the rows of a comparison are being answered, so the answerer does not compare again.
 comparing: ContextVar[bool] = ContextVar("comparing", default=False)
+# Quotes a row shows besides the one its value comes from (the insurer's answer's next ones).
+MORE_QUOTES = 1
 
 
 @cache
@@ -107,8 +109,14 @@ def _in_order(question: str, named: Sequence[str]) -> list[str]:
 
 def _row_question(question: str, spans: list[tuple[int, int]]) -> str:
     """The question as asked of one insurer: without its comparison words and insurer names."""
+    merged: list[list[int]] = []  # "bij welke verzekeraar" and "welke verzekeraar" overlap: cut their union once
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
     text = question
-    for s, e in sorted(spans, reverse=True):
+    for s, e in reversed(merged):
         text = text[:s] + " " + text[e:]
     for rx, _ in insurer_aliases():
         text = re.sub(rx, " ", text, flags=re.I)
@@ -123,7 +131,7 @@ def _row_question(question: str, spans: list[tuple[int, int]]) -> str:
         kept.append(w)
     while kept and kept[-1].lower().strip(",?.") in leftovers:
         kept.pop()
-    out = " ".join(kept).strip(" ,")
+    out = " ".join(kept).strip(" ,:;")
     return out if out.endswith("?") else out + "?"
 
 
@@ -171,6 +179,7 @@ class _Row:
     sort: Any  # what the order compares (an ISO date, a number); None when the row has no value
     citation: Citation | None
     notices: list[str]
+    more: list[Citation] = field(default_factory=list)  # the policy's other quotes in its answer, in its order
 
 
 def _content(text: str) -> set[str]:
@@ -253,7 +262,8 @@ def _rows(kind: FactKind, answers: dict[str, Answer], facts: Facts, language: st
                 value, sort, cit = _named_value(cits[0], facts, question), None, cits[0]
             else:
                 value, sort, cit = _cell(cits, kind, facts, language, question)
-            rows.append(_Row(insurer, cit.title, cit.document, value, sort, cit, list(answer.notices)))
+            more = [x for x in cits if x is not cit][:MORE_QUOTES]
+            rows.append(_Row(insurer, cit.title, cit.document, value, sort, cit, list(answer.notices), more))
     return rows
 
 
@@ -338,9 +348,12 @@ def compare(
             lines.append(f"- {r.insurer}: {r.value}")
             continue
         n = len(citations) + 1
-        citations.append(r.citation.model_copy(update={"n": n}))
+        quoted = []
+        for i, cit in enumerate([r.citation, *r.more]):
+            citations.append(cit.model_copy(update={"n": n + i}))
+            quoted.append(f"“{compose.display_quote(cit.quote)}” [{n + i}]")
         table_rows.append(TableRow(insurer=r.insurer, title=r.title, document=r.document, cells=[TableCell(value=r.value, citation=n)]))
-        lines.append(f"- {r.insurer} ({r.title}): {r.value} — “{compose.display_quote(r.citation.quote)}” [{n}]")
+        lines.append(f"- {r.insurer} ({r.title}): {r.value} — " + " … ".join(quoted))
         notices += [x for x in r.notices if x not in notices]
     column = labels["yes_no" if yes_no else kind if kind in labels else "other"]
     answered = any(r.citation is not None for r in rows)

@@ -25,6 +25,9 @@ def test_detects_questions_that_compare_insurers() -> None:
     assert c is not None and c.yes_no and c.insurers == ["Salland", "Zilveren Kruis"] and c.order == "latest"
     c = comparison("Moet ik bij Salland of bij Zilveren Kruis eerder tekenen?", ["Zilveren Kruis", "Salland"])
     assert c is not None and not c.yes_no and c.order == "earliest"  # asks which, not whether
+    c = comparison("Bij welke verzekeraar moet onze offerte het eerst binnen zijn: Salland of Zilveren Kruis?",
+                   ["Zilveren Kruis", "Salland"])
+    assert c is not None and c.row_question == "moet onze offerte binnen zijn?"  # overlapping phrases cut once
     # not a comparison of insurers
     assert comparison("Wat is het verschil tussen ELV laag complex en ELV hoog complex?", []) is None
     assert comparison("Wanneer moet de offerte bij Salland binnen zijn?", ["Salland"]) is None
