@@ -251,8 +251,19 @@ class Assistant:
         """The events as an iCalendar feed, linking to the cited pages under the public base URL."""
         version = self._version()
         events = self.events(query)
-        base = self.settings.public_base_url or f"http://{self.settings.host}:{self.settings.port}"
-        return calendar_ics(events, base, stamp=_built_at(version))
+        return calendar_ics(events, self.base_url(), stamp=_built_at(version))
+
+    def base_url(self) -> str:
+        """Where users reach this server: `INKOOPWIJZER_PUBLIC_BASE_URL`, else the address it serves
+        on (`localhost` for a server bound to every interface, whose own address means nothing)."""
+        if self.settings.public_base_url:
+            return self.settings.public_base_url.rstrip("/")
+        host = self.settings.host
+        if host in ("0.0.0.0", "::", ""):
+            host = "localhost"
+        elif ":" in host:  # an IPv6 address
+            host = f"[{host}]"
+        return f"http://{host}:{self.settings.port}"
 
     def diff(self, old: str, new: str) -> PolicyDiff:
         """The sentences added, removed and changed from indexed document `old` to `new`."""

@@ -1,7 +1,7 @@
 """One server: the JSON API under `/api`, `/healthz`, the desk at `/desk` and the chat at `/`.
 
-    create_app(assistant_factory=get_assistant, settings=None) -> FastAPI   (does no work at import)
-    serve(host, port, app=None)                                             (runs uvicorn)
+    create_app(assistant_factory=None, settings=None) -> FastAPI   (does no work at import)
+    serve(host, port, app=None)                                    (runs uvicorn)
 
 Every request passes the guards first (outermost first; docs/security.md has the limits):
 trusted-proxy addresses → security headers → allowed Host names → per-client rate limit →
@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
@@ -21,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount
 
-from assistant.service import build_index_in_background, get_assistant
+from assistant.service import Assistant, build_index_in_background
 from inkoopwijzer.settings import Settings, get_settings
 
 from .api import api_router, health_router, install_error_handlers
@@ -139,12 +140,13 @@ def _guard(app: FastAPI, settings: Settings) -> None:
 
 
 def create_app(
-    assistant_factory: AssistantFactory = get_assistant,
+    assistant_factory: AssistantFactory | None = None,
     settings: Settings | None = None,
     *,
     ingest: IngestFn | None = None,
 ) -> FastAPI:
-    """Build the whole web application. The assistant is created on the first request."""
+    """Build the whole web application. The assistant is created on the first request (by
+    default an `Assistant` over the same `settings`, so its feed links name the server's address)."""
     import gradio as gr  # heavy; only when an app is built
     from gradio.utils import get_upload_folder
 
@@ -153,7 +155,7 @@ def create_app(
     from .style import CSS, HEAD
 
     settings = settings or get_settings()
-    services = Services(settings, assistant_factory, ingest=ingest)
+    services = Services(settings, assistant_factory or partial(Assistant, settings), ingest=ingest)
     app = FastAPI(
         title="Inkoopwijzer API",
         version="0.1.0",
@@ -221,8 +223,9 @@ def serve(host: str | None = None, port: int | None = None, app: Any = None) -> 
 
     limit_malloc_arenas()  # before the first threads: memory that levels off (docs/security.md)
     settings = get_settings()
-    host = host or settings.host
-    port = port or settings.port
+    # the address given here is the one the Host check allows and the calendar feed links to
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+    host, port = settings.host, settings.port
     if app is None:
         # up at once: a missing index is built (an old one upgraded) while the server already answers
         build_index_in_background(settings)
