@@ -15,7 +15,7 @@ from index.facts import load_facts
 from index.search import get_searcher
 from index.store import IndexVersion, current_version
 from index.validity import is_outdated, reference_year, validity_notice
-from inkoopwijzer.errors import BadRequestError, IndexMissingError, InkoopwijzerError
+from inkoopwijzer.errors import BadRequestError, IndexBuildingError, IndexMissingError, InkoopwijzerError
 from inkoopwijzer.settings import Settings, get_settings
 from inkoopwijzer.types import Answer, DatedEvent, DocumentMeta, Filters, PolicyDiff, TextBox, Threshold, Turn
 
@@ -96,6 +96,17 @@ class Assistant:
             if self._engine is None or self._engine.searcher is not searcher:
                 self._engine = Engine(searcher, self.settings)
             return self._engine
+
+    def _version(self) -> IndexVersion:
+        """The current index version; `IndexBuildingError` (with the progress) while the server
+        builds the first one, `IndexMissingError` when there is none."""
+        version = current_version(self.settings)
+        if version is None:
+            progress = self.build()
+            if progress is not None and progress.running:
+                raise IndexBuildingError(progress)
+            raise IndexMissingError()
+        return version
 
     def ask(
         self,
@@ -183,9 +194,7 @@ class Assistant:
 
     def document_text(self, document: str) -> str:
         """The full text of an indexed document (for showing a citation in context)."""
-        version = current_version(self.settings)
-        if version is None:
-            raise IndexMissingError()
+        version = self._version()
         try:
             return version.text(document)
         except KeyError as exc:
@@ -194,9 +203,7 @@ class Assistant:
     def document_layout(self, document: str) -> DocumentLayout:
         """Text, page map, recorded text boxes and passage spans of an indexed document
         (read once per index version and document)."""
-        version = current_version(self.settings)
-        if version is None:
-            raise IndexMissingError()
+        version = self._version()
         key = (version.name, document)
         with self._engine_lock:
             hit = self._layouts.get(key)
@@ -228,12 +235,6 @@ class Assistant:
     def today(self) -> date:
         """The day 'time left' is counted from: `INKOOPWIJZER_TODAY`, or today."""
         return date.fromisoformat(self.settings.today) if self.settings.today else date.today()
-
-    def _version(self) -> IndexVersion:
-        version = current_version(self.settings)
-        if version is None:
-            raise IndexMissingError()
-        return version
 
     def events(self, query: FactQuery | None = None) -> list[DatedEvent]:
         """The dated events of the indexed policies (current ones unless asked), by date."""

@@ -4,6 +4,7 @@
     ├── ConfigError                   a setting is missing or wrong
     ├── IngestError                   one file could not be ingested (reason in `.reason`)
     ├── IndexMissingError             no index built yet: run `inkoopwijzer ingest`
+    │   └── IndexBuildingError        the first index is being built in the background: ask again soon
     ├── IndexBusyError                another ingest holds the index lock
     ├── StoreUnavailableError         the vector store (e.g. a Chroma server) cannot be reached
     ├── BadRequestError               a question or request that cannot be served as given
@@ -15,10 +16,13 @@ answers with a 4xx/5xx JSON body, the UI shows a `gr.Error`.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "BadRequestError",
     "ConfigError",
     "IndexBusyError",
+    "IndexBuildingError",
     "IndexMissingError",
     "IngestError",
     "InkoopwijzerError",
@@ -48,6 +52,17 @@ class IndexMissingError(InkoopwijzerError):
 
     def __init__(self, message: str = "Er is nog geen index. Run `inkoopwijzer ingest` first.") -> None:
         super().__init__(message)
+
+
+class IndexBuildingError(IndexMissingError):
+    """There is no index yet, but the server is building the first one in the background;
+    `progress` is that build's snapshot (an `index.build.BuildProgress`)."""
+
+    def __init__(
+        self, progress: Any, message: str = "The index is being built; ask again in a few seconds."
+    ) -> None:
+        super().__init__(message)
+        self.progress = progress
 
 
 class IndexBusyError(InkoopwijzerError):

@@ -2,7 +2,8 @@
 
 Every error reaches the client as `{"error": message}` with a fitting status code; domain
 errors are translated here (`BadRequestError` → 400, `IndexBusyError` → 409,
-`IndexMissingError`/`StoreUnavailableError` → 503) and nothing unexpected leaks a trace.
+`IndexMissingError`/`StoreUnavailableError` → 503; `IndexBuildingError` → 503 with Retry-After
+and the build's progress, `ui.building`) and nothing unexpected leaks a trace.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from assistant.service import cancellable, has_lone_surrogate
 from inkoopwijzer.errors import (
     BadRequestError,
     ConfigError,
+    IndexBuildingError,
     IndexBusyError,
     IndexMissingError,
     IngestError,
@@ -34,9 +36,10 @@ from inkoopwijzer.errors import (
 )
 from inkoopwijzer.types import Answer, DocumentMeta, Filters, Turn
 
+from .building import BUILDING_RETRY_AFTER, BuildOut, build_out, building_response
 from .feedback import Rating, Review
 from .planning_api import add_planning_routes
-from .render import build_message, document_url
+from .render import document_url
 from .services import Services
 from .uploads import IngestJob, UploadedFile
 
@@ -119,6 +122,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InkoopwijzerError)
     async def _domain(request: Request, exc: InkoopwijzerError) -> JSONResponse:
+        if isinstance(exc, IndexBuildingError):
+            return building_response(exc)
         status = error_status(exc)
         if status >= 500 and not isinstance(exc, (IndexMissingError, StoreUnavailableError)):
             log.error("%s on %s: %s", exc.__class__.__name__, request.url.path, exc)
@@ -227,16 +232,6 @@ class UploadAccepted(BaseModel):
     files: list[UploadedFile]
 
 
-class BuildOut(BaseModel):
-    state: Literal["building", "done", "failed"]
-    stage: str = Field(description="parse (files), embed / index (passages), lexicon")
-    done: int
-    total: int
-    seconds: float = Field(description="Since the build started")
-    message: str = Field(description="For people, e.g. 'index wordt gebouwd: 212 van 508 passages'")
-    error: str | None = None
-
-
 class HealthOut(BaseModel):
     status: Literal["ok", "building", "unhealthy"]
     index_present: bool
@@ -244,10 +239,6 @@ class HealthOut(BaseModel):
     model_loaded: bool
     detail: str = ""
     build: BuildOut | None = Field(default=None, description="The background index build, while it runs or when it failed")
-
-
-# Seconds a client is asked to wait while the first index is being built.
-BUILDING_RETRY_AFTER = 10
 
 
 # --- routes ------------------------------------------------------------------------------
@@ -268,18 +259,13 @@ def health_router(services: Services) -> APIRouter:
             return JSONResponse(out.model_dump(), status_code=503)
         ok = h.index_present and h.store_ok
         building = not h.index_present and h.build is not None and h.build.running
-        build = None
-        if h.build is not None:
-            b = h.build
-            build = BuildOut(state=b.state, stage=b.stage, done=b.done, total=b.total, seconds=b.seconds,
-                             message=build_message(b), error=b.error)
         out = HealthOut(
             status="ok" if ok else "building" if building else "unhealthy",
             index_present=h.index_present,
             documents=h.documents,
             model_loaded=h.model_loaded,
             detail=h.detail,
-            build=build,
+            build=build_out(h.build) if h.build is not None else None,
         )
         headers = {"Retry-After": str(BUILDING_RETRY_AFTER)} if building else None
         return JSONResponse(out.model_dump(), status_code=200 if ok else 503, headers=headers)

@@ -5,6 +5,8 @@ and at phone width, where the rows become cards).
 
     planning_html(events, today, text_of, ics_url) -> str   (pure; unit-tested)
     add_planning(services)                                   renders the page into the current Blocks
+    load_planning(services)                                  what it shows on opening (the build's progress
+                                                             while the first index is being built)
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from urllib.parse import urlencode
 import gradio as gr
 
 from assistant.planning import FactQuery, in_feed, time_left, when_label
-from inkoopwijzer.errors import InkoopwijzerError
+from inkoopwijzer.errors import IndexBuildingError, InkoopwijzerError
 from inkoopwijzer.types import Citation, DatedEvent
 
+from .chat import build_status
 from .render import ICON_EXTERNAL, ICON_WARNING, DocumentTexts, TextOf, document_url, passage_in_context
 from .services import Services
 
-__all__ = ["PLANNING_CSS", "add_planning", "feed_url", "planning_html"]
+__all__ = ["PLANNING_CSS", "add_planning", "feed_url", "load_planning", "planning_html"]
 
 log = logging.getLogger(__name__)
 
@@ -159,24 +162,42 @@ def add_planning(services: Services) -> None:
     def refresh(ins: list[str], ct: list[str], yr: Any, p: bool, o: bool) -> str:
         try:
             return _render(services, ins, ct, yr, p, o)
+        except IndexBuildingError:
+            return build_status(services)[0]
         except InkoopwijzerError as exc:
             raise gr.Error(str(exc), title="Geen planning") from exc
 
-    def on_load() -> tuple[Any, Any, Any, str]:
-        try:
-            events = services.assistant().events(FactQuery(include_outdated=True))
-            ins = sorted({e.insurer for e in events if e.insurer})
-            cts = sorted({c for e in events for c in e.care_types})
-            yrs = sorted({int(d[:4]) for e in events if (d := e.first_day())})
-            body = _render(services, [], [], None, False, False)
-        except InkoopwijzerError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), f"<p>{ICON_WARNING} {_esc(str(exc))}</p>"
-        except Exception:
-            log.exception("loading the planning failed")
-            return gr.skip(), gr.skip(), gr.skip(), f"<p>{ICON_WARNING} De planning kon niet worden geladen.</p>"
-        return gr.Dropdown(choices=ins), gr.Dropdown(choices=cts), gr.Dropdown(choices=["alle", *map(str, yrs)]), body
+    build_timer = gr.Timer(2.0, active=False)
+
+    def on_load() -> tuple[Any, Any, Any, str, Any]:
+        return load_planning(services)
 
     inputs = [insurers, care, year, past, old]
     triggers = [insurers.change, care.change, year.change, past.change, old.change]
     gr.on(triggers, refresh, inputs=inputs, outputs=table, api_visibility="private")
-    gr.on(triggers=None, fn=on_load, outputs=[insurers, care, year, table], api_visibility="private")
+    load_outputs = [insurers, care, year, table, build_timer]
+    gr.on(triggers=None, fn=on_load, outputs=load_outputs, api_visibility="private")  # load
+    # while the first index is being built: show its progress, and load the planning once it is there
+    build_timer.tick(on_load, outputs=load_outputs, api_visibility="private", queue=False)
+
+
+def load_planning(services: Services) -> tuple[Any, Any, Any, str, Any]:
+    """What the page shows when it opens: the filter choices, the table, and whether to look
+    again in a moment (the first index is still being built, as the chat shows it)."""
+    building, running = build_status(services)
+    if building:
+        return gr.skip(), gr.skip(), gr.skip(), building, gr.Timer(active=running)
+    try:
+        events = services.assistant().events(FactQuery(include_outdated=True))
+        ins = sorted({e.insurer for e in events if e.insurer})
+        cts = sorted({c for e in events for c in e.care_types})
+        yrs = sorted({int(d[:4]) for e in events if (d := e.first_day())})
+        body = _render(services, [], [], None, False, False)
+    except InkoopwijzerError as exc:
+        return gr.skip(), gr.skip(), gr.skip(), f"<p>{ICON_WARNING} {_esc(str(exc))}</p>", gr.Timer(active=False)
+    except Exception:
+        log.exception("loading the planning failed")
+        return (gr.skip(), gr.skip(), gr.skip(), f"<p>{ICON_WARNING} De planning kon niet worden geladen.</p>",
+                gr.Timer(active=False))
+    choices = ["alle", *map(str, yrs)]
+    return gr.Dropdown(choices=ins), gr.Dropdown(choices=cts), gr.Dropdown(choices=choices), body, gr.Timer(active=False)

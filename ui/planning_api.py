@@ -5,7 +5,8 @@
     GET /api/thresholds       amounts, percentages, counts and durations
 
 All three take the same filters (`insurer`, `care_type`, `year`, `from`, `include_outdated`), as
-`inkoopwijzer deadlines` does.
+`inkoopwijzer deadlines` does. While the first index is being built they answer 503 with
+Retry-After and the build's progress (`ui.building`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi.responses import Response
 from assistant.planning import FactQuery
 from inkoopwijzer.types import DatedEvent, EventKind, Threshold, ThresholdKind
 
+from .building import BUILDING_RESPONSE
 from .services import Services
 
 __all__ = ["add_planning_routes"]
@@ -39,7 +41,7 @@ def _query(insurer: list[str] | None, care_type: list[str] | None, year: int | N
 def add_planning_routes(router: APIRouter, services: Services) -> None:
     """Add the planning routes to the `/api` router (before its catch-all route)."""
 
-    @router.get("/deadlines", response_model=list[DatedEvent], tags=["planning"])
+    @router.get("/deadlines", response_model=list[DatedEvent], tags=["planning"], responses=BUILDING_RESPONSE)
     def deadlines(
         insurer: Insurer = None,
         care_type: CareType = None,
@@ -57,7 +59,7 @@ def add_planning_routes(router: APIRouter, services: Services) -> None:
         "/deadlines.ics",
         tags=["planning"],
         response_class=Response,
-        responses={200: {"content": {"text/calendar": {}}, "description": "An iCalendar (RFC 5545) feed"}},
+        responses={200: {"content": {"text/calendar": {}}, "description": "An iCalendar (RFC 5545) feed"}, **BUILDING_RESPONSE},
     )
     def deadlines_ics(
         insurer: Insurer = None,
@@ -76,7 +78,7 @@ def add_planning_routes(router: APIRouter, services: Services) -> None:
             headers={"Content-Disposition": 'inline; filename="inkoopwijzer-planning.ics"'},
         )
 
-    @router.get("/thresholds", response_model=list[Threshold], tags=["planning"])
+    @router.get("/thresholds", response_model=list[Threshold], tags=["planning"], responses=BUILDING_RESPONSE)
     def thresholds(
         insurer: Insurer = None,
         care_type: CareType = None,

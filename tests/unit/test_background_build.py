@@ -1,5 +1,6 @@
 """Up at once: while the first index is built in the background, the server answers
-"nog even geduld" (an Answer with status building, 503 + Retry-After) and shows the progress."""
+"nog even geduld" (an Answer with status building, 503 + Retry-After) and shows the progress,
+in the chat and on the Planning page, and the planning routes say 503 with the progress."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import gradio as gr
 import pytest
 from conftest_server import make_settings
 from fastapi.testclient import TestClient
@@ -17,8 +19,9 @@ import index.build as build
 from assistant.service import Assistant
 from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import IngestReport
-from ui.chat import build_status
+from ui.chat import build_chat_app, build_status
 from ui.server import create_app
+from ui.services import Services
 
 
 class SlowBuild:
@@ -89,6 +92,46 @@ def test_the_page_shows_the_progress_until_it_can_answer(tmp_path: Path, slow: S
         time.sleep(0.02)
     assert progress is not None and progress.state == "done" and progress.index_version == "v-test"
     assert build_status(services) == ("", False)  # nothing to show once built (the stand-in wrote no index)
+
+
+@pytest.mark.parametrize("route", ["/api/deadlines", "/api/deadlines.ics", "/api/thresholds?kind=amount"])
+def test_the_planning_routes_say_503_with_retry_after_and_the_progress(tmp_path: Path, slow: SlowBuild, route: str) -> None:
+    settings = make_settings(tmp_path)
+    _started(settings, slow)
+    client = TestClient(create_app(lambda: Assistant(settings), settings), raise_server_exceptions=False)
+    r = client.get(route)
+    assert r.status_code == 503 and int(r.headers["retry-after"]) > 0, r.text
+    body = r.json()
+    assert "ask again" in body["error"] and "ingest" not in body["error"]  # nothing to run: it is being built
+    assert body["build"]["state"] == "building" and body["build"]["message"] == "index wordt gebouwd: 212 van 508 passages"
+    assert (body["build"]["stage"], body["build"]["done"], body["build"]["total"]) == ("embed", 212, 508)
+    assert "503" in client.get("/openapi.json").json()["paths"][route.split("?")[0]]["get"]["responses"]
+
+
+def _planning_load(services: Services) -> Any:
+    """The Planning page's function that runs when the page opens, and the timer's that runs it again."""
+    demo = build_chat_app(services)
+    planning = [f for f in demo.fns.values() if f.page == "planning"]
+    [load] = [f for f in planning if any(trigger == "load" for _, trigger in f.targets)]
+    ticks = [f for f in planning if any(trigger == "tick" for _, trigger in f.targets)]
+    assert [f.fn for f in ticks] == [load.fn], "the page looks again while the index is being built"
+    return load.fn
+
+
+def test_the_planning_page_shows_the_progress_and_looks_again(tmp_path: Path, slow: SlowBuild) -> None:
+    settings = make_settings(tmp_path)
+    _started(settings, slow)
+    services = Services(settings, lambda: Assistant(settings))
+    load = _planning_load(services)
+    *_filters, table, timer = load()
+    assert "index wordt gebouwd: 212 van 508 passages" in table and "iw-spinner" in table
+    assert isinstance(timer, gr.Timer) and timer.active  # polls until the index is there
+    slow.release.set()
+    deadline = time.monotonic() + 5
+    while (progress := build.build_progress(settings)) is not None and progress.running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    *_filters, table, timer = load()
+    assert "212 van 508" not in table and not timer.active  # built (the stand-in wrote no index): stops polling
 
 
 def test_a_failed_build_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
