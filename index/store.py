@@ -323,6 +323,8 @@ def _ingest_locked(
         pages[name] = doc.pages
         boxes[name] = doc.boxes
 
+    if not state:  # nothing to index: no index is written (an empty one cannot be searched)
+        raise _nothing_indexed(paths, files, report.failed)
     changed = report.added or report.updated or report.removed
     if old is not None and not changed and old.format >= INDEX_FORMAT and old.parser >= PARSER_VERSION:
         report.documents = len(state)
@@ -336,6 +338,37 @@ def _ingest_locked(
     report.index_version = version
     report.seconds = round(time.perf_counter() - t0, 2)
     return report
+
+
+_LISTED_FAILURES = 10
+
+
+def _nothing_indexed(paths: list[Path], files: list[Path], failed: list[IngestFailure]) -> IngestError:
+    """The error of an ingest that leaves no document to index: which files failed and why, and
+    what to do next."""
+    where = ", ".join(str(p) for p in paths) or "(no paths)"
+    nothing_written = "No index was written."
+    if not files:
+        return IngestError(
+            f"No policy documents in {where}: add PDF, TXT, MD, DOCX or HTML files there (the shipped corpus is "
+            f"INKOOPWIJZER_CORPUS_DIR) and run `inkoopwijzer ingest` again. {nothing_written}",
+            "no_documents",
+        )
+    if failed:
+        reasons = [f.error if Path(f.path).name in f.error else f"{Path(f.path).name}: {f.error}" for f in failed]
+        more = len(reasons) - _LISTED_FAILURES
+        listed = "\n".join(f"  - {r}" for r in reasons[:_LISTED_FAILURES]) + (f"\n  … and {more} more" if more > 0 else "")
+        return IngestError(
+            f"No document could be indexed: all {len(failed)} file(s) in {where} failed:\n{listed}\n"
+            "Fix or replace these files (a PDF with a text layer, or TXT, MD, DOCX or HTML) and run "
+            f"`inkoopwijzer ingest` again. {nothing_written}",
+            "no_documents",
+        )
+    return IngestError(
+        f"No documents are left to index from {where}: add policy documents and run `inkoopwijzer ingest` again. "
+        f"{nothing_written}",
+        "no_documents",
+    )
 
 
 def _meta_changed(old: DocumentMeta, new: DocumentMeta) -> bool:
@@ -367,6 +400,27 @@ def _write_version(
     final = base / name
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "texts").mkdir(parents=True)
+    try:
+        _fill_version(tmp, name, state, settings, progress, pages, boxes or {})
+    except BaseException:  # a failed build leaves no half-written version behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    os.replace(tmp, final)
+    _switch(base, name)
+    _cleanup(base, keep=2, settings=settings)
+    return name
+
+
+def _fill_version(
+    tmp: Path,
+    name: str,
+    state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]],
+    settings: Settings,
+    progress: Progress | None,
+    pages: dict[str, list[tuple[int, int]]],
+    boxes: dict[str, list[TextBox]],
+) -> None:
+    """Write a version's files, search indexes and vectors into `tmp`."""
     metas = mark_superseded([m for m, _, _, _ in state.values()])
     by_doc = {m.document: m for m in metas}
     all_chunks: list[Chunk] = []
@@ -375,7 +429,7 @@ def _write_version(
         meta = by_doc[doc_name]
         (tmp / "texts" / f"{meta.doc_id}.txt").write_text(text, encoding="utf-8")
         (tmp / "texts" / f"{meta.doc_id}.pages.json").write_text(json.dumps(pages.get(doc_name, [])), encoding="utf-8")
-        doc_boxes = (boxes or {}).get(doc_name) or []
+        doc_boxes = boxes.get(doc_name) or []
         if doc_boxes:
             rows = [[b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1] for b in doc_boxes]
             (tmp / "texts" / f"{meta.doc_id}.boxes.json").write_text(json.dumps(rows, separators=(",", ":")), encoding="utf-8")
@@ -428,10 +482,6 @@ def _write_version(
     (tmp / "manifest.json").write_text(
         json.dumps({"version": name, "format": INDEX_FORMAT, "parser": PARSER_VERSION, "chunks": len(all_chunks), "embedding": embedder.name}), encoding="utf-8"
     )
-    os.replace(tmp, final)
-    _switch(base, name)
-    _cleanup(base, keep=2, settings=settings)
-    return name
 
 
 def _embed_missing(embedder: Any, texts: list[str], settings: Settings, progress: Progress | None) -> None:
