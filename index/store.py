@@ -556,6 +556,12 @@ def _rebuild(names: list[str], settings: Settings, wait: float) -> IngestReport:
         missing = [n for n in names if n not in {d.document for d in old.documents}]
         for n in missing:
             report.failed.append(IngestFailure(path=n, error=f"{n}: not in the index.", reason="missing"))
+        if not state:  # an index with no document cannot be searched (nor built)
+            raise IngestError(
+                f"Removing {', '.join(names)} would leave the index without documents: add the policies that "
+                "replace them first (`inkoopwijzer ingest <files>`), then remove these. Nothing was removed.",
+                "no_documents",
+            )
         if report.removed or old.format < INDEX_FORMAT:
             report.index_version = _write_version(state, settings, None, pages, boxes)
         report.documents = len(state)

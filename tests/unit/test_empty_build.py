@@ -80,3 +80,18 @@ def test_a_build_that_fails_halfway_leaves_no_half_written_version(tmp_path: Pat
     with pytest.raises(OSError, match="schijf vol"):
         ingest_paths([corpus], settings)
     _nothing_written(settings)
+
+
+def test_removing_every_document_is_refused_and_keeps_the_index(tmp_path: Path) -> None:
+    from index.store import remove_documents
+
+    corpus = tmp_path / "beleid"
+    corpus.mkdir()
+    (corpus / "beleid.txt").write_text("Zorginkoopbeleid 2027\n\nDe offerte moet uiterlijk 1 juli 2026 binnen zijn.\n")
+    settings = _settings(tmp_path, corpus)
+    before = ingest_paths([corpus], settings).index_version
+    with pytest.raises(IngestError) as err:
+        remove_documents(["beleid.txt"], settings)
+    assert err.value.reason == "no_documents" and "inkoopwijzer ingest" in str(err.value)
+    version = current_version(settings)
+    assert version is not None and version.name == before and [d.document for d in version.documents] == ["beleid.txt"]
