@@ -16,8 +16,9 @@ letters and digits so ligatures, hyphenation and line breaks do not matter); eac
 fallback is logged and counted. A quote that cannot be placed is shown on an unmarked page,
 logged as a warning and counted: that is a bug.
 
-Rendering holds one lock (PDFium is not thread-safe) and the PNGs are kept in a bounded LRU
-per index version.
+Only a document whose source is a PDF the server serves (`/api/documents/{name}/file`) gets
+page images. Rendering holds one lock (PDFium is not thread-safe) and the PNGs are kept in a
+bounded LRU per index version, looked in before the document or its file is opened.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from assistant.service import DocumentLayout
-from inkoopwijzer.errors import InkoopwijzerError
+from inkoopwijzer.errors import BadRequestError, InkoopwijzerError
 from inkoopwijzer.types import Answer, Citation, TextBox
 
 __all__ = [
@@ -322,6 +323,7 @@ class PageViews:
         self._lock = threading.Lock()
         self._places: OrderedDict[tuple[str, str, int, int], dict[int, list[Rect]]] = OrderedDict()
         self._texts: OrderedDict[tuple[str, int, int], PageText | None] = OrderedDict()
+        self._pdfs: dict[tuple[str, str], Path | None] = {}  # (version, document) → its servable PDF
         self.counts: Counter[str] = Counter()  # recorded / search / partial / unplaced, per placement
         # renders wait for PDFium one at a time; at most this many requests wait for it, so page
         # views can never take all the server's worker threads from the questions
@@ -348,14 +350,36 @@ class PageViews:
         layout = self._layout_of(c.document)
         return pages_of(layout.pages, c.start, c.end, c.page)
 
+    def _pdf(self, document: str, version: str) -> Path | None:
+        """The document's source file when it is a PDF the server may serve (else None), looked
+        up once per index version: finding it lists the index's documents."""
+        key = (version, document)
+        with self._lock:
+            known = key in self._pdfs
+            path = self._pdfs.get(key)
+        if not known:
+            path = self._file_of(document)
+            if path is not None and path.suffix.lower() != ".pdf":
+                path = None
+            with self._lock:
+                if len(self._pdfs) >= 1024:
+                    self._pdfs.clear()
+                self._pdfs[key] = path
+        return path if path is not None and path.is_file() else None
+
     def attach(self, answer: Answer) -> Answer:
-        """Give each PDF citation (and related passage) the URLs of its page images. Never fails
-        the answer: a citation whose layout cannot be read simply gets none."""
+        """Give each citation (and related passage) of a document whose source is a servable PDF
+        the URLs of its page images. Never fails the answer: a citation whose layout cannot be
+        read simply gets none."""
         for c in [*answer.citations, *answer.related]:
             if not c.document.lower().endswith(".pdf") or c.page_images:
                 continue
             try:
-                pages = self.citation_pages(c)
+                layout = self._layout_of(c.document)
+                if self._pdf(c.document, layout.version) is None:
+                    log.info("no page view for %s: its source is not a PDF the server serves", c.document)
+                    continue
+                pages = pages_of(layout.pages, c.start, c.end, c.page)
             except InkoopwijzerError as exc:
                 log.info("no page view for %s: %s", c.document, exc)
                 continue
@@ -426,24 +450,30 @@ class PageViews:
         return list(range(max(1, pages[0] - 1), pages[-1] + 2))
 
     def png(self, document: str, page: int, h: Highlight | None) -> bytes:
-        """The page as PNG, marked where `h` stands on it (unmarked when `h` is None)."""
-        path = self._file_of(document)
-        if path is None or path.suffix.lower() != ".pdf":
-            raise HTTPException(404, f"No PDF document named {document!r} in the index.")
-        layout = self._layout_of(document)
-        count = page_count(path)
-        if not 1 <= page <= count:
-            raise HTTPException(404, f"{document} has pages 1 to {count}; there is no page {page}.")
+        """The page as PNG, marked where `h` stands on it (unmarked when `h` is None). The image
+        cache is looked in first: a page shown before opens no file."""
+        no_pdf = f"No PDF document named {document!r} in the index."
+        try:
+            layout = self._layout_of(document)
+        except BadRequestError as exc:
+            raise HTTPException(404, no_pdf) from exc
         key = (layout.version, document, page, h)
         with self._lock:
             if self._version != layout.version:  # a new index version: the old images may be stale
                 self._cache.clear()
                 self._places.clear()
+                self._pdfs.clear()
                 self._version = layout.version
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
+        path = self._pdf(document, layout.version)
+        if path is None:
+            raise HTTPException(404, no_pdf)
+        count = page_count(path)
+        if not 1 <= page <= count:
+            raise HTTPException(404, f"{document} has pages 1 to {count}; there is no page {page}.")
         rects: list[Rect] = []
         if h is not None:
             # the quote may run on past its passage (a list continued in the next one), but the

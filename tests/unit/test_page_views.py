@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest_server import FakeAssistant, highlight_pixels, make_settings
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.service import DocumentLayout
+from inkoopwijzer.errors import BadRequestError
 from inkoopwijzer.settings import REPO_ROOT
 from inkoopwijzer.types import Answer, Citation, TextBox
 from ui.pages import PageText, PageViews, pages_of, pages_router, recorded_rects, search_rects
@@ -194,3 +196,50 @@ def test_page_views_never_take_every_worker(tmp_path: Path, monkeypatch: pytest.
     assert r.status_code == 503 and r.headers["retry-after"] == "5"
     views.slots.release()
     assert client.get(f"/api/documents/{SALLAND}/pages/3.png").status_code == 200
+
+
+def _answer() -> Answer:
+    return Answer(question="q", status="answered", answer="a", citations=[_citation()])
+
+
+def test_only_a_document_whose_source_is_a_servable_pdf_gets_page_images(tmp_path: Path) -> None:
+    assert _views(tmp_path).attach(_answer()).citations[0].page_images  # the shipped PDF: served, so shown
+    # a .pdf document whose source the server does not serve (ingested from another folder, or gone since)
+    unserved = PageViews(tmp_path, lambda d: _layout(), lambda d: None)
+    assert unserved.attach(_answer()).citations[0].page_images == []
+    text = tmp_path / "bron.txt"
+    text.write_text(TEXT)
+    not_a_pdf = PageViews(tmp_path, lambda d: _layout(), lambda d: text)
+    assert not_a_pdf.attach(_answer()).citations[0].page_images == []
+
+
+def test_a_page_shown_before_comes_from_the_cache_before_anything_is_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.pages as pages
+
+    opened: list[str] = []
+
+    def file_of(document: str) -> Path | None:
+        opened.append(f"file of {document}")  # lists the index's documents
+        return PDF if document == SALLAND else None
+
+    def counted(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            opened.append(name)
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(pages, "page_count", counted("page_count", pages.page_count))
+    monkeypatch.setattr(pages, "render_png", counted("render_png", pages.render_png))
+    views = PageViews(tmp_path, lambda d: _layout(), file_of)
+    first = views.png(SALLAND, 3, None)
+    assert opened == [f"file of {SALLAND}", "page_count", "render_png"]
+    opened.clear()
+    assert views.png(SALLAND, 3, None) == first
+    assert opened == [], "a cached page opens neither the document list nor the PDF"
+    app = FastAPI()
+    app.include_router(pages_router(PageViews(tmp_path, _unknown, file_of)))
+    assert TestClient(app).get("/api/documents/onbekend.pdf/pages/1.png").status_code == 404
+
+
+def _unknown(document: str) -> DocumentLayout:
+    raise BadRequestError(f"No document named {document!r} in the index.")
