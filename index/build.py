@@ -28,8 +28,9 @@ BuildState = Literal["building", "done", "failed"]
 
 @dataclass(frozen=True)
 class BuildProgress:
-    """A snapshot of a background build. `stage` is the store's progress stage: parse (files),
-    embed and index (passages), lexicon; `done` of `total` counts within it."""
+    """A snapshot of a background build. `stage` is the store's progress stage, in order: start,
+    parse (files), facts, embed (passages), lexicon, index (passages); `done` of `total` counts
+    within it."""
 
     state: BuildState
     stage: str = "start"

@@ -53,7 +53,9 @@ class Settings(BaseSettings):
         default=0.0, description="Below this retrieval evidence score the answer is not_found."
     )
     today: str | None = Field(
-        default=None, description="ISO date used to decide whether a policy is outdated (default: today)."
+        default=None,
+        description="The date taken as today, YYYY-MM-DD (default: the real date): a policy whose years all lie before its year counts "
+        "as outdated, and the Planning page and `inkoopwijzer deadlines` count the time left from it (tests and benchmarks fix it).",
     )
     # language model (optional)
     llm_backend: Literal["none", "local", "openai"] = "none"

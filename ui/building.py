@@ -25,7 +25,7 @@ BUILDING_RETRY_AFTER = 10
 
 class BuildOut(BaseModel):
     state: Literal["building", "done", "failed"]
-    stage: str = Field(description="parse (files), embed / index (passages), lexicon")
+    stage: str = Field(description="start, parse (files), facts, embed (passages), lexicon, index (passages): in that order")
     done: int
     total: int
     seconds: float = Field(description="Since the build started")

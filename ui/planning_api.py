@@ -4,8 +4,9 @@
     GET /api/deadlines.ics    the same events with days, as a subscribable calendar
     GET /api/thresholds       amounts, percentages, counts and durations
 
-All three take the same filters (`insurer`, `care_type`, `year`, `from`, `include_outdated`), as
-`inkoopwijzer deadlines` does. While the first index is being built they answer 503 with
+They take the filters `insurer`, `care_type`, `year` and `include_outdated`, as `inkoopwijzer
+deadlines` does; the two event routes also `from`, `/api/deadlines` and `/api/thresholds` also
+`kind` (event kinds, threshold kinds). While the first index is being built they answer 503 with
 Retry-After and the build's progress (`ui.building`).
 """
 
