@@ -250,7 +250,9 @@ def _ingest_locked(
     catalogs: dict[Path, dict[str, dict[str, Any]]] = {}
     # each file is parsed in a child process, within a time and memory budget (ingest.safety); the
     # loop below lets no exception out, so the child is closed after it
-    budget = ParseBudget(settings.parse_timeout_s, settings.parse_memory_mb)
+    budget = ParseBudget(
+        settings.parse_timeout_s, settings.parse_memory_mb, settings.ocr_page_timeout_s, settings.ocr_max_s
+    )
     corrections = load_corrections(settings)
     for i, f in enumerate(files):
         if progress:

@@ -6,6 +6,7 @@ like any other text. Called by `ingest.pdf` for a page that has no text layer bu
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from .textnorm import normalize_text
 __all__ = ["DPI", "has_images", "ocr_page", "tesseract_available"]
 
 DPI = 300
-TIMEOUT_S = 120
+TIMEOUT_S = 60.0  # a page's OCR, when the caller names no time (`Settings.ocr_page_timeout_s`)
 # (char, x0, y0, x1, y1, baseline, size, bold): what `ingest.pdf` reads from a text layer
 OcrChar = tuple[str, float, float, float, float, float, float, bool]
 
@@ -36,6 +37,7 @@ def has_images(page: Any) -> bool:
     return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
 
 
+@functools.cache
 def _languages() -> str:
     try:
         done = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
@@ -45,8 +47,11 @@ def _languages() -> str:
     return "nld+eng" if "nld" in langs else "eng"
 
 
-def ocr_page(page: Any, page_no: int) -> list[OcrChar]:
-    """The words Tesseract reads on the page, as characters spread over each word's box."""
+def ocr_page(page: Any, page_no: int, timeout_s: float = TIMEOUT_S) -> list[OcrChar]:
+    """The words Tesseract reads on the page, as characters spread over each word's box.
+
+    The page image is written to a temporary folder (under `TMPDIR`: in the parser's child
+    process a folder that `ingest.safety.ParseBudget` removes, whatever becomes of this one)."""
     if not tesseract_available():
         raise IngestError(
             f"page {page_no} is a scan without a text layer and Tesseract is not installed; "
@@ -63,11 +68,15 @@ def ocr_page(page: Any, page_no: int) -> list[OcrChar]:
                 ["tesseract", str(png), "stdout", "-l", _languages(), "--psm", "3", "tsv"],
                 capture_output=True,
                 text=True,
-                timeout=TIMEOUT_S,
+                timeout=timeout_s,
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
-            raise IngestError(f"page {page_no}: OCR took longer than {TIMEOUT_S} s; upload a PDF with text.", "no_text") from exc
+            raise IngestError(
+                f"page {page_no}: OCR took longer than {timeout_s:g} s (INKOOPWIJZER_OCR_PAGE_TIMEOUT_S); "
+                "raise it on a slow machine, or upload a PDF with text.",
+                "too_slow",
+            ) from exc
     if done.returncode != 0:
         raise IngestError(f"page {page_no}: OCR failed ({done.stderr.strip()[:200]}).", "no_text")
     return _chars(done.stdout, width, height, image.width, image.height)

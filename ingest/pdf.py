@@ -14,6 +14,7 @@ import math
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -619,8 +620,15 @@ def _open(path: Path, max_pages: int) -> Any:
     return pdf
 
 
-def load_pdf(path: Path, max_pages: int = 2000, ocr: bool = True) -> RawDocument:
-    """Read a PDF into blocks; raises `IngestError` with a reason a user can act on."""
+def load_pdf(
+    path: Path,
+    max_pages: int = 2000,
+    ocr: bool = True,
+    on_ocr_page: Callable[[int], None] | None = None,
+    ocr_page_timeout_s: float | None = None,
+) -> RawDocument:
+    """Read a PDF into blocks; raises `IngestError` with a reason a user can act on. A page
+    without a text layer is read by OCR (`on_ocr_page(page)` is called first)."""
     from . import ocr as ocr_module
 
     pdf = _open(path, max_pages)
@@ -636,7 +644,9 @@ def load_pdf(path: Path, max_pages: int = 2000, ocr: bool = True) -> RawDocument
                 textpage = page.get_textpage()
                 chars = _page_chars(textpage, page_no)
                 if not any(not c.ch.isspace() for c in chars) and ocr and ocr_module.has_images(page):
-                    chars = [_Char(*c) for c in ocr_module.ocr_page(page, page_no)]
+                    if on_ocr_page is not None:
+                        on_ocr_page(page_no)
+                    chars = [_Char(*c) for c in ocr_module.ocr_page(page, page_no, ocr_page_timeout_s or ocr_module.TIMEOUT_S)]
                     if chars:
                         ocr_pages.append(page_no)
                 page_lines.append(_lines(chars, page_no))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,10 +53,10 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
             yield p
 
 
-def _load(path: Path, max_pages: int) -> RawDocument:
+def _load(path: Path, max_pages: int, on_ocr_page: Callable[[int], None] | None, ocr_page_timeout_s: float | None) -> RawDocument:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return load_pdf(path, max_pages=max_pages)
+        return load_pdf(path, max_pages=max_pages, on_ocr_page=on_ocr_page, ocr_page_timeout_s=ocr_page_timeout_s)
     if suffix in (".txt", ".md", ".markdown"):
         return load_text(path)
     if suffix == ".docx":
@@ -78,9 +78,13 @@ def parse_file(
     catalog: dict[str, dict[str, Any]] | None = None,
     max_inflated_mb: float = 100.0,
     max_zip_ratio: float = 100.0,
+    on_ocr_page: Callable[[int], None] | None = None,
+    ocr_page_timeout_s: float | None = None,
 ) -> ParsedDocument:
     """Parse one file into metadata, text and chunks; raises `IngestError` on a bad file
-    (a zip-based one that would unpack to too much is refused unread: `ingest.safety`)."""
+    (a zip-based one that would unpack to too much is refused unread: `ingest.safety`).
+    `on_ocr_page(page)` is called before a scanned page is read by OCR, which may take
+    `ocr_page_timeout_s` a page (`ingest.ocr.TIMEOUT_S` when None)."""
     if not path.is_file():
         raise IngestError(f"{path}: no such file.", "missing")
     size = path.stat().st_size
@@ -94,7 +98,7 @@ def parse_file(
         )
     if path.suffix.lower() in SUPPORTED:  # (an unsupported type is refused as such by `_load`)
         check_archive(path, max_inflated_mb, max_zip_ratio)
-    raw = _load(path, max_pages)
+    raw = _load(path, max_pages, on_ocr_page, ocr_page_timeout_s)
     hyphenation = raw.hyphenation if isinstance(raw.hyphenation, Hyphenation) else Hyphenation(b.text for b in raw.blocks)
     blocks = join_broken_sentences(drop_toc(raw.blocks), hyphenation)
     text, placed, boxes = place_blocks_with_boxes(blocks)

@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     )
     parse_timeout_s: float = Field(default=120.0, gt=0, description="Time one file may take to parse; a slower one is refused.")
     parse_memory_mb: int = Field(default=2048, ge=256, description="Memory (address space) the parser of one file may use.")
+    ocr_page_timeout_s: float = Field(
+        default=60.0, gt=0, description="Time OCR of one scanned PDF page may take; each such page adds this to the file's parse time."
+    )
+    ocr_max_s: float = Field(
+        default=1800.0, ge=0, description="Most time the OCR of one file's scanned pages may add to its parse time in all."
+    )
 
     @field_validator("trusted_proxies")
     @classmethod
