@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,7 +19,7 @@ from index.store import IndexVersion, current_version
 from index.validity import is_outdated, reference_year, validity_notice
 from inkoopwijzer.errors import BadRequestError, IndexBuildingError, IndexMissingError, InkoopwijzerError
 from inkoopwijzer.settings import Settings, get_settings
-from inkoopwijzer.types import Answer, DatedEvent, DocumentMeta, Filters, PolicyDiff, TextBox, Threshold, Turn
+from inkoopwijzer.types import Answer, DatedEvent, DocumentMeta, Filters, PolicyDiff, TextBoxes, Threshold, Turn
 
 from .engine import Engine
 from .planning import FactQuery, calendar_ics, outdated_documents, select_events, select_thresholds
@@ -46,6 +48,11 @@ class DocumentInfo:
     notice: str | None
 
 
+# Layouts kept for the page view (least recently used dropped first), by their size (`DocumentLayout.nbytes`):
+# the shipped corpus's five PDFs take about 2.5 MB (bench/bench_layout.py measures them).
+LAYOUT_CACHE_BYTES = 32 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class DocumentLayout:
     """What a page view needs of an indexed document: its text, the page each block starts
@@ -54,8 +61,17 @@ class DocumentLayout:
     version: str
     text: str
     pages: list[tuple[int, int]]  # (offset where a block starts, its page)
-    boxes: list[TextBox]
+    boxes: TextBoxes  # (a list of `TextBox` given is held as `TextBoxes`)
     passages: dict[str, tuple[int, int]]  # passage id → (start, end)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.boxes, TextBoxes):
+            object.__setattr__(self, "boxes", TextBoxes(self.boxes))
+
+    @property
+    def nbytes(self) -> int:
+        """About the memory it holds (its text, boxes, page map and passage spans)."""
+        return sys.getsizeof(self.text) + self.boxes.nbytes + 64 * len(self.pages) + 160 * len(self.passages)
 
 
 @dataclass
@@ -88,7 +104,7 @@ class Assistant:
         self.settings = settings or get_settings()
         self._engine_lock = threading.Lock()
         self._engine: Engine | None = None
-        self._layouts: dict[tuple[str, str], DocumentLayout] = {}
+        self._layouts: OrderedDict[tuple[str, str], DocumentLayout] = OrderedDict()
 
     def _get_engine(self) -> Engine:
         searcher = get_searcher(self.settings)
@@ -207,22 +223,22 @@ class Assistant:
         key = (version.name, document)
         with self._engine_lock:
             hit = self._layouts.get(key)
-        if hit is not None:
-            return hit
+            if hit is not None:
+                self._layouts.move_to_end(key)
+                return hit
         try:
             text = version.text(document)
         except KeyError as exc:
             raise BadRequestError(f"No document named {document!r} in the index.") from exc
-        # `IndexVersion.boxes` comes with the PDF positions ingest records (issue 22's interface);
-        # an index without them has none, and the page view falls back to searching the page.
-        boxes_of = getattr(version, "boxes", None)
-        boxes: list[TextBox] = list(boxes_of(document)) if callable(boxes_of) else []
+        # an index written before positions were kept has no boxes: the page view then searches the page
         passages = {c.id: (c.start, c.end) for c in version.chunks() if c.document == document}
-        layout = DocumentLayout(version.name, text, version.page_map(document), boxes, passages)
+        layout = DocumentLayout(version.name, text, version.page_map(document), version.boxes(document), passages)
         with self._engine_lock:
-            if len(self._layouts) >= 32:
-                self._layouts.clear()
             self._layouts[key] = layout
+            kept = sum(v.nbytes for v in self._layouts.values())
+            while kept > LAYOUT_CACHE_BYTES and len(self._layouts) > 1:  # the newest is kept, whatever its size
+                _, dropped = self._layouts.popitem(last=False)
+                kept -= dropped.nbytes
         return layout
 
     def document_source(self, document: str) -> str | None:

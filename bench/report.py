@@ -413,6 +413,39 @@ def _soak() -> list[str]:
     ]
 
 
+def _layout() -> list[str]:
+    data = load_results("layout")
+    out = ["## Page-view layouts (memory, shipped corpus)", ""]
+    labels = (data or {}).get("labels") or {}
+    if not labels:
+        return out + ["Not measured in this run (`bench/bench_layout.py`).", ""]
+    order = [k for k in ("before", "after") if k in labels] + sorted(k for k in labels if k not in ("before", "after"))
+    first = labels[order[0]]
+    out += [
+        "Each run is a fresh process over the seed index: every document's recorded word boxes "
+        "(`IndexVersion.boxes`) loaded alone, then every document's layout through one `Assistant` "
+        "(`document_layout`, as the page view loads it). Medians over the runs; Python memory by `tracemalloc`, "
+        "the process's by RSS. `.venv/bin/python bench/bench_layout.py [--label before]`.",
+        "",
+        md_table(
+            ["code", "runs", "load at start", "word boxes", "boxes kept (MiB)", "layouts of "
+             f"{first['layouts']['documents']} documents: kept / peak (MiB)", "RSS growth (MiB)", "load all layouts (ms)"],
+            [[f"{k}: {v.get('code', '?')}", v["runs"], v.get("load_start", [None])[0], v["boxes_all"]["boxes"],
+              v["boxes_all"]["kept_mib"], f"{v['layouts']['kept_mib']} / {v['layouts']['peak_mib']}",
+              v["layouts"]["rss_growth_mib"], v["layouts"]["ms"]] for k, v in ((k, labels[k]) for k in order)],
+        ),
+        "",
+        md_table(
+            ["document", "word boxes", *[f"{k}: kept / peak (MiB), read (ms)" for k in order]],
+            [[d, first["boxes"][d]["boxes"],
+              *[f"{labels[k]['boxes'][d]['kept_mib']} / {labels[k]['boxes'][d]['peak_mib']}, {labels[k]['boxes'][d]['ms']}"
+                if d in labels[k]["boxes"] else "—" for k in order]] for d in first["boxes"]],
+        ),
+        "",
+    ]
+    return out
+
+
 def _flatten(d: Any, prefix: str = "") -> Any:
     if isinstance(d, dict):
         for k, v in d.items():
@@ -464,7 +497,7 @@ def render() -> Path:
         data = load_results(extra.stem)
         if data and data.get("rows"):
             out += _scale(data, title=f"Scale, kept run `{extra.name}`", describe="scale" not in results)
-    out += _fresh_clone() + _soak() + _llm() + _method()
+    out += _fresh_clone() + _soak() + _layout() + _llm() + _method()
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text("\n".join(out).rstrip() + "\n", encoding="utf-8")
     candidates = [("scale.json", r) for r in [results.get("scale")] if r] + [

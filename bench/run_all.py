@@ -32,6 +32,7 @@ BENCHMARKS = [
     ("bench_scale.py", 1200, 300),
     ("bench_soak.py", 300, 120),
     ("bench_attacks.py", 1200, 420),  # issue 20: long-history attack, memory per ingest (docs/security.md)
+    ("bench_layout.py", 300, 120),  # memory of the page-view layouts (word boxes)
     ("bench_llm.py", 600, 300),  # skipped when no local model is installed (`make llm`)
     ("bench_fresh_clone.py", 600, 300),  # a clone of HEAD started as `make run` starts it: install end → first answer
 ]

@@ -25,8 +25,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from ingest.pipeline import PARSER_VERSION, ParsedDocument, discover
 from ingest.safety import ParseBudget
 from inkoopwijzer.errors import IndexBusyError, IngestError, StoreUnavailableError
 from inkoopwijzer.settings import Settings
-from inkoopwijzer.types import Chunk, DocumentMeta, IngestFailure, IngestReport, TextBox
+from inkoopwijzer.types import Chunk, DocumentMeta, IngestFailure, IngestReport, TextBoxes
 
 from .embeddings import get_embedder
 from .facts import write_facts
@@ -116,22 +116,46 @@ class IndexVersion:
     def text(self, document: str) -> str:
         return (self.path / "texts" / f"{self._meta(document).doc_id}.txt").read_text(encoding="utf-8")
 
-    def boxes(self, document: str) -> list[TextBox]:
+    def boxes(self, document: str) -> TextBoxes:
         """Where each word of a PDF document's text is drawn (empty for other files, and for an
         index written before positions were kept)."""
         path = self.path / "texts" / f"{self._meta(document).doc_id}.boxes.json"
         if not path.is_file():
-            return []
-        return [
-            TextBox(start=a, end=b, page=p, x0=x0, y0=y0, x1=x1, y1=y1)
-            for a, b, p, x0, y0, x1, y1 in json.loads(path.read_text(encoding="utf-8"))
-        ]
+            return TextBoxes()
+        return TextBoxes(json.loads(path.read_text(encoding="utf-8")))
 
     def page_map(self, document: str) -> list[tuple[int, int]]:
         path = self.path / "texts" / f"{self._meta(document).doc_id}.pages.json"
         if not path.is_file():
             return []
         return [(int(a), int(b)) for a, b in json.loads(path.read_text(encoding="utf-8"))]
+
+
+@dataclass(frozen=True)
+class _Document:
+    """What a new version holds of one document."""
+
+    meta: DocumentMeta
+    chunks: list[Chunk]
+    text: str
+    source: str  # the path of the file it was parsed from
+    pages: list[tuple[int, int]]
+    boxes: TextBoxes
+
+
+def _carried_over(old: IndexVersion, leave_out: Collection[str] = ()) -> dict[str, _Document]:
+    """The documents of the old version (but those in `leave_out`) as they are: passages, text,
+    page map and word boxes, for a new version. The one way a document goes from one version to
+    the next without being parsed again."""
+    chunks: dict[str, list[Chunk]] = {}
+    for c in old.chunks():
+        chunks.setdefault(c.document, []).append(c)
+    return {
+        d.document: _Document(d, chunks.get(d.document, []), old.text(d.document), old.sources.get(d.document, ""),
+                              old.page_map(d.document), old.boxes(d.document))
+        for d in old.documents
+        if d.document not in leave_out
+    }
 
 
 def _index_dir(settings: Settings) -> Path:
@@ -296,23 +320,17 @@ def _ingest_locked(
     budget.close()
 
     old_docs = {d.document: d for d in old.documents} if old else {}
-    # state: document → (meta, chunks, text)
-    state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]] = {}
-    pages: dict[str, list[tuple[int, int]]] = {}
-    boxes: dict[str, list[TextBox]] = {}
+    state: dict[str, _Document] = {}
     if old:
-        old_chunks: dict[str, list[Chunk]] = {}
-        for c in old.chunks():
-            old_chunks.setdefault(c.document, []).append(c)
+        gone = []
         for d in old.documents:
             src = old.sources.get(d.document, "")
             in_walked_folder = any(src.startswith(str(folder) + os.sep) for folder in folders)
             if remove_missing and in_walked_folder and not Path(src).exists() and d.document not in parsed:
-                report.removed += 1
-                continue
-            state[d.document] = (d, old_chunks.get(d.document, []), old.text(d.document), src)
-            pages[d.document] = old.page_map(d.document)
-            boxes[d.document] = old.boxes(d.document)
+                gone.append(d.document)
+        report.removed += len(gone)
+        # a document parsed now replaces its old self below; the old one is not read
+        state = _carried_over(old, leave_out={*gone, *parsed})
     for name, (doc, src) in parsed.items():
         prev = old_docs.get(name)
         if prev is None:
@@ -321,22 +339,20 @@ def _ingest_locked(
             report.updated += 1
         else:
             report.unchanged += 1
-        state[name] = (doc.meta, doc.chunks, doc.text, src)
-        pages[name] = doc.pages
-        boxes[name] = doc.boxes
+        state[name] = _Document(doc.meta, doc.chunks, doc.text, src, doc.pages, doc.boxes)
 
     if not state:  # nothing to index: no index is written (an empty one cannot be searched)
         raise _nothing_indexed(paths, files, report.failed)
     changed = report.added or report.updated or report.removed
     if old is not None and not changed and old.format >= INDEX_FORMAT and old.parser >= PARSER_VERSION:
         report.documents = len(state)
-        report.chunks = sum(len(c) for _, c, _, _ in state.values())
+        report.chunks = sum(len(d.chunks) for d in state.values())
         report.index_version = old.name
         report.seconds = round(time.perf_counter() - t0, 2)
         return report
-    version = _write_version(state, settings, progress, pages, boxes)
+    version = _write_version(state, settings, progress)
     report.documents = len(state)
-    report.chunks = sum(len(c) for _, c, _, _ in state.values())
+    report.chunks = sum(len(d.chunks) for d in state.values())
     report.index_version = version
     report.seconds = round(time.perf_counter() - t0, 2)
     return report
@@ -389,13 +405,7 @@ def _chunks_changed(old: IndexVersion | None, name: str, doc: ParsedDocument) ->
     return {key(c) for c in old.chunks() if c.document == name} != {key(c) for c in doc.chunks}
 
 
-def _write_version(
-    state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]],
-    settings: Settings,
-    progress: Progress | None,
-    pages: dict[str, list[tuple[int, int]]],
-    boxes: dict[str, list[TextBox]] | None = None,
-) -> str:
+def _write_version(state: dict[str, _Document], settings: Settings, progress: Progress | None) -> str:
     base = _index_dir(settings)
     name = "v-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     tmp = base / f".building-{name}"
@@ -403,7 +413,7 @@ def _write_version(
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "texts").mkdir(parents=True)
     try:
-        _fill_version(tmp, name, state, settings, progress, pages, boxes or {})
+        _fill_version(tmp, name, state, settings, progress)
     except BaseException:  # a failed build leaves no half-written version behind
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -413,37 +423,27 @@ def _write_version(
     return name
 
 
-def _fill_version(
-    tmp: Path,
-    name: str,
-    state: dict[str, tuple[DocumentMeta, list[Chunk], str, str]],
-    settings: Settings,
-    progress: Progress | None,
-    pages: dict[str, list[tuple[int, int]]],
-    boxes: dict[str, list[TextBox]],
-) -> None:
+def _fill_version(tmp: Path, name: str, state: dict[str, _Document], settings: Settings, progress: Progress | None) -> None:
     """Write a version's files, search indexes and vectors into `tmp`."""
-    metas = mark_superseded([m for m, _, _, _ in state.values()])
+    metas = mark_superseded([state[d].meta for d in sorted(state)])  # in one order, whatever the ingest's
     by_doc = {m.document: m for m in metas}
     all_chunks: list[Chunk] = []
     docs_json = []
-    for doc_name, (_, chunks, text, src) in sorted(state.items()):
+    for doc_name, doc in sorted(state.items()):
         meta = by_doc[doc_name]
-        (tmp / "texts" / f"{meta.doc_id}.txt").write_text(text, encoding="utf-8")
-        (tmp / "texts" / f"{meta.doc_id}.pages.json").write_text(json.dumps(pages.get(doc_name, [])), encoding="utf-8")
-        doc_boxes = boxes.get(doc_name) or []
-        if doc_boxes:
-            rows = [[b.start, b.end, b.page, b.x0, b.y0, b.x1, b.y1] for b in doc_boxes]
-            (tmp / "texts" / f"{meta.doc_id}.boxes.json").write_text(json.dumps(rows, separators=(",", ":")), encoding="utf-8")
-        docs_json.append({"meta": meta.model_dump(), "source": src})
-        all_chunks.extend(chunks)
+        (tmp / "texts" / f"{meta.doc_id}.txt").write_text(doc.text, encoding="utf-8")
+        (tmp / "texts" / f"{meta.doc_id}.pages.json").write_text(json.dumps(doc.pages), encoding="utf-8")
+        if doc.boxes:
+            (tmp / "texts" / f"{meta.doc_id}.boxes.json").write_text(json.dumps(doc.boxes.rows(), separators=(",", ":")), encoding="utf-8")
+        docs_json.append({"meta": meta.model_dump(), "source": doc.source})
+        all_chunks.extend(doc.chunks)
     (tmp / "documents.json").write_text(json.dumps(docs_json, ensure_ascii=False, indent=1), encoding="utf-8")
     with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
         for c in all_chunks:
             fh.write(c.model_dump_json() + "\n")
     if progress:
         progress("facts", 0, 1)
-    write_facts(tmp, ((by_doc[d], chunks, text, pages.get(d, [])) for d, (_, chunks, text, _) in sorted(state.items())))
+    write_facts(tmp, ((by_doc[name], doc.chunks, doc.text, doc.pages) for name, doc in sorted(state.items())))
 
     search_texts = [c.search_text(by_doc[c.document]) for c in all_chunks]
     embedder = get_embedder(settings)
@@ -542,32 +542,25 @@ def _rebuild(names: list[str], settings: Settings, wait: float) -> IngestReport:
         report = IngestReport()
         if old is None:
             return report
-        chunks: dict[str, list[Chunk]] = {}
-        for c in old.chunks():
-            chunks.setdefault(c.document, []).append(c)
-        state = {}
-        pages = {}
-        boxes = {}
-        for d in old.documents:
-            if d.document in names:
-                report.removed += 1
-                continue
-            state[d.document] = (d, chunks.get(d.document, []), old.text(d.document), old.sources.get(d.document, ""))
-            pages[d.document] = old.page_map(d.document)
-            boxes[d.document] = old.boxes(d.document)
-        missing = [n for n in names if n not in {d.document for d in old.documents}]
-        for n in missing:
-            report.failed.append(IngestFailure(path=n, error=f"{n}: not in the index.", reason="missing"))
+        indexed = {d.document for d in old.documents}
+        report.removed = sum(1 for n in indexed if n in names)
+        for n in names:
+            if n not in indexed:
+                report.failed.append(IngestFailure(path=n, error=f"{n}: not in the index.", reason="missing"))
+        if not report.removed and old.format >= INDEX_FORMAT:
+            report.documents = len(indexed)
+            report.chunks = sum(1 for _ in old.chunks())
+            return report
+        state = _carried_over(old, leave_out=names)
         if not state:  # an index with no document cannot be searched (nor built)
             raise IngestError(
                 f"Removing {', '.join(names)} would leave the index without documents: add the policies that "
                 "replace them first (`inkoopwijzer ingest <files>`), then remove these. Nothing was removed.",
                 "no_documents",
             )
-        if report.removed or old.format < INDEX_FORMAT:
-            report.index_version = _write_version(state, settings, None, pages, boxes)
+        report.index_version = _write_version(state, settings, None)
         report.documents = len(state)
-        report.chunks = sum(len(c[1]) for c in state.values())
+        report.chunks = sum(len(d.chunks) for d in state.values())
         return report
     finally:
         lock.release()
@@ -606,24 +599,15 @@ def correct_metadata(document: str, fields: dict[str, Any], settings: Settings, 
         updated = DocumentMeta.model_validate({**meta.model_dump(), **fields})
         corrections = load_corrections(settings)
         corrections[document] = {**corrections.get(document, {}), **fields}
-        chunks: dict[str, list[Chunk]] = {}
-        for c in old.chunks():
-            chunks.setdefault(c.document, []).append(c)
-        state = {}
-        pages = {}
-        boxes = {}
-        for d in old.documents:
-            m = updated if d.document == document else d
-            state[d.document] = (m, chunks.get(d.document, []), old.text(d.document), old.sources.get(d.document, ""))
-            pages[d.document] = old.page_map(d.document)
-            boxes[d.document] = old.boxes(d.document)
+        state = _carried_over(old)
+        state[document] = replace(state[document], meta=updated)
         report = IngestReport(updated=1)
-        report.index_version = _write_version(state, settings, None, pages, boxes)
+        report.index_version = _write_version(state, settings, None)
         tmp = _corrections_path(settings).with_suffix(".tmp")
         tmp.write_text(json.dumps(corrections, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, _corrections_path(settings))
         report.documents = len(state)
-        report.chunks = sum(len(c[1]) for c in state.values())
+        report.chunks = sum(len(d.chunks) for d in state.values())
         return report
     finally:
         lock.release()

@@ -11,7 +11,7 @@ from typing import Any
 
 from inkoopwijzer import vocab
 from inkoopwijzer.errors import IngestError
-from inkoopwijzer.types import Chunk, DocumentMeta, FileReport, TextBox
+from inkoopwijzer.types import Chunk, DocumentMeta, FileReport, TextBoxes
 
 from .blocks import Block, RawDocument
 from .chunker import make_chunks
@@ -37,7 +37,7 @@ class ParsedDocument:
     text: str
     chunks: list[Chunk]
     pages: list[tuple[int, int]]  # (offset where a block starts, its page); empty when unpaged
-    boxes: list[TextBox] = field(default_factory=list)  # PDF: where each word of `text` is drawn
+    boxes: TextBoxes = field(default_factory=TextBoxes)  # PDF: where each word of `text` is drawn
     report: FileReport | None = None
 
 
@@ -123,7 +123,7 @@ def parse_file(
         ocr_pages=raw.ocr_pages,
         warnings=warnings,
     )
-    return ParsedDocument(meta=meta, text=text, chunks=chunks, pages=pages, boxes=boxes, report=report)
+    return ParsedDocument(meta=meta, text=text, chunks=chunks, pages=pages, boxes=TextBoxes(boxes), report=report)
 
 
 def _tables(blocks: list[Block]) -> int:

@@ -7,7 +7,9 @@ evaluation scores. Render it at the edge; never re-parse its text.
 from __future__ import annotations
 
 import calendar
-from typing import Literal
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Literal, NamedTuple, overload
 
 from pydantic import BaseModel, Field, computed_field
 
@@ -31,6 +33,7 @@ __all__ = [
     "TableCell",
     "TableRow",
     "TextBox",
+    "TextBoxes",
     "Threshold",
     "ThresholdKind",
     "Turn",
@@ -53,10 +56,12 @@ class DocumentMeta(BaseModel):
     superseded_by: str | None = Field(default=None, description="document that replaces this one")
 
 
-class TextBox(BaseModel):
+class TextBox(NamedTuple):
     """Where a stretch of a PDF document's text is drawn: document text `[start:end)` stands on
     page `page` (1-based) inside the box, in PDF points with the origin bottom-left. Offsets are
-    those of the document text that citations quote (after ligatures and hyphens are mended)."""
+    those of the document text that citations quote (after ligatures and hyphens are mended).
+
+    A tuple, not a model: a document has one per word, tens of thousands (`TextBoxes` holds them)."""
 
     start: int
     end: int
@@ -65,6 +70,65 @@ class TextBox(BaseModel):
     y0: float
     x1: float
     y1: float
+
+
+# (typecode, field) of the columns of `TextBoxes`: offsets and pages as 32-bit integers, coordinates as doubles
+_BOX_COLUMNS = (("i", "start"), ("i", "end"), ("i", "page"), ("d", "x0"), ("d", "y0"), ("d", "x1"), ("d", "y1"))
+
+
+class TextBoxes(Sequence[TextBox]):
+    """A document's text boxes, read like a list of `TextBox` but held as one typed array per
+    field: 44 bytes a box, where a list of pydantic `TextBox` models took about 1,200 (50 MB for
+    the shipped corpus's five PDFs, loaded with every page view's layout; bench/bench_layout.py)."""
+
+    __slots__ = ("_columns",)
+
+    def __init__(self, boxes: Iterable[Sequence[float]] = ()) -> None:
+        """From `TextBox`es or [start, end, page, x0, y0, x1, y1] rows."""
+        self._columns = tuple(array(code) for code, _ in _BOX_COLUMNS)
+        for box in boxes:
+            for column, value in zip(self._columns, box, strict=True):
+                column.append(value)  # type: ignore[arg-type]  # an int column takes ints only (TypeError otherwise)
+
+    @classmethod
+    def _of(cls, columns: tuple[array, ...]) -> TextBoxes:  # type: ignore[type-arg]
+        out = cls()
+        out._columns = columns
+        return out
+
+    def __len__(self) -> int:
+        return len(self._columns[0])
+
+    @overload
+    def __getitem__(self, index: int) -> TextBox: ...
+    @overload
+    def __getitem__(self, index: slice) -> TextBoxes: ...
+    def __getitem__(self, index: int | slice) -> TextBox | TextBoxes:
+        if isinstance(index, slice):
+            return TextBoxes._of(tuple(c[index] for c in self._columns))
+        return TextBox(*(c[index] for c in self._columns))
+
+    def __iter__(self) -> Iterator[TextBox]:
+        return map(TextBox._make, zip(*self._columns, strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TextBoxes):
+            return self._columns == other._columns
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, so (like a list) not hashable
+
+    def __repr__(self) -> str:
+        return f"TextBoxes({len(self)} boxes)"
+
+    @property
+    def nbytes(self) -> int:
+        """Memory its arrays hold."""
+        return sum(c.itemsize * len(c) for c in self._columns)
+
+    def rows(self) -> list[list[float]]:
+        """The boxes as [start, end, page, x0, y0, x1, y1] lists (as the index stores them)."""
+        return [list(row) for row in zip(*self._columns, strict=True)]
 
 
 class Chunk(BaseModel):

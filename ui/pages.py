@@ -65,6 +65,8 @@ HIGHLIGHT_EDGE = (232, 93, 4)  # a 2 px outline round each marked line, so the m
 PAGE_WIDTH_PX = 1000  # rendered width; the height follows the page, at most MAX_HEIGHT_PX
 MAX_HEIGHT_PX = 3000
 CACHE_BYTES = 48 * 1024 * 1024
+# characters of page text kept, with their boxes, for the text search fallback (~190 bytes each: ~19 MB)
+TEXT_CACHE_CHARS = 100_000
 RENDER_SLOTS = 4
 RENDER_WAIT_S = 5.0
 
@@ -436,8 +438,10 @@ class PageViews:
                 hit = next(iter(_page_texts(path, [n])), None)
                 with self._lock:
                     self._texts[key] = hit
-                    while len(self._texts) > 64:
-                        self._texts.popitem(last=False)
+                    kept = sum(len(t.chars) for t in self._texts.values() if t is not None)
+                    while kept > TEXT_CACHE_CHARS and len(self._texts) > 1:  # the newest is kept, whatever its size
+                        _, dropped = self._texts.popitem(last=False)
+                        kept -= len(dropped.chars) if dropped is not None else 0
             if hit is not None:
                 out.append(hit)
         return out

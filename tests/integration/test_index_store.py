@@ -59,6 +59,31 @@ def test_ingest_search_and_remove(fresh_settings, tmp_path: Path) -> None:  # ty
     assert all(h.chunk.document == ZG.name for h in hits)
 
 
+def test_a_document_carried_into_a_new_version_keeps_its_text_pages_and_boxes(fresh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every way of writing a new version from an old one (another file ingested, a document
+    removed, metadata corrected) carries the other documents' text, page map and word boxes over."""
+    from index.store import correct_metadata, current_version, ingest_paths, remove_documents
+
+    ingest_paths([ZG], fresh_settings)
+    first = current_version(fresh_settings)
+    assert first is not None and len(first.boxes(ZG.name)) > 1000
+
+    def kept(version: object) -> tuple[str, list[tuple[int, int]], list[list[float]]]:
+        assert version is not None
+        return version.text(ZG.name), version.page_map(ZG.name), version.boxes(ZG.name).rows()  # type: ignore[attr-defined]
+
+    expected = kept(first)
+    small = _small_doc(tmp_path / "docs")
+    for change in (lambda: ingest_paths([small], fresh_settings),
+                   lambda: correct_metadata(ZG.name, {"years": [2027, 2028]}, fresh_settings),
+                   lambda: remove_documents([small.name], fresh_settings)):
+        before = current_version(fresh_settings)
+        change()
+        after = current_version(fresh_settings)
+        assert after is not None and before is not None and after.name != before.name
+        assert kept(after) == expected
+
+
 def test_an_index_of_an_older_format_is_rebuilt(fresh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """An index written before the lexicon existed is rebuilt (not left half-capable) by the
     next ingest or by `ensure_index`, without parsing the files again."""
