@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from index.budget import cancellable, request_budget
 from index.build import BuildProgress, build_progress, start_background_build
-from index.diff import policy_diff
+from index.diff import policy_diff, successor_diff
 from index.embeddings import clip
 from index.facts import load_facts
 from index.search import get_searcher
@@ -289,7 +289,10 @@ class Assistant:
         unknown = [n for n in (old, new) if n not in names]
         if unknown:
             raise BadRequestError(f"No document named {', '.join(map(repr, unknown))} in the index.")
-        return policy_diff(version, old, new)
+        stored = successor_diff(version, old)  # a superseded document and its successor: computed at ingest
+        if stored is not None and stored.new == new:
+            return stored
+        return policy_diff(version, old, new)  # any other two the desk chose
 
     # --- the index built in the background -------------------------------------------------
 

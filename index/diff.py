@@ -1,8 +1,9 @@
 """What changed between two versions of a policy, sentence by sentence.
 
     diff_texts(old_text, new_text) -> list[SentenceChange]
-    policy_diff(version, old, new) -> PolicyDiff       (two documents of one index version)
-    successor_diff(version, old)   -> PolicyDiff | None (a superseded document against its successor, cached)
+    policy_diff(version, old, new) -> PolicyDiff       (two documents of one index version, computed)
+    write_successor_diffs(folder, documents, previous) (at ingest: each superseded document against its successor)
+    successor_diff(version, old)   -> PolicyDiff | None (that diff, as ingest stored it; never computed)
     changes_at(diff, start, end)   -> the changes of the old document's text[start:end]
 
 Both texts are cut into sentences and table rows (`ingest.facts.sentence_spans`) and aligned on
@@ -10,25 +11,35 @@ their white-space-folded wording (difflib). Within a stretch where the versions 
 an added sentence that share most of their words are one changed sentence; the others are removed or
 added. A sentence that only moved elsewhere is not a change. Dates and amounts that differ between the
 two wordings of a changed sentence are listed, so they can be highlighted.
+
+The alignment costs time quadratic in a stretch's sentences (seconds for long policies), so the diff an
+answer needs (a quoted policy against the one that replaces it) is computed once, when ingest writes the
+index version (`diffs/<doc_id>.json`), and only read when a question is answered.
 """
 
 from __future__ import annotations
 
 import bisect
 import difflib
+import hashlib
+import json
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.dates import find_when
 from ingest.facts import sentence_spans
-from inkoopwijzer.types import PolicyDiff, SentenceChange
+from inkoopwijzer.types import DocumentMeta, PolicyDiff, SentenceChange
 
 if TYPE_CHECKING:
     from .store import IndexVersion
 
-__all__ = ["changes_at", "diff_texts", "policy_diff", "successor_diff", "values_in"]
+__all__ = ["DIFFS", "changes_at", "diff_texts", "policy_diff", "successor_diff", "values_in", "write_successor_diffs"]
+
+DIFFS = "diffs"  # the folder of an index version with the diff of each superseded document: <its doc_id>.json
 
 # Two sentences in a stretch that differs are one changed sentence when their words are this alike.
 CHANGED_RATIO = 0.6
@@ -145,24 +156,74 @@ def policy_diff(version: IndexVersion, old: str, new: str) -> PolicyDiff:
     return PolicyDiff(old=old, new=new, old_title=metas[old].title, new_title=metas[new].title, unchanged=same, changes=changes)
 
 
-_cache: dict[tuple[str, str, str], PolicyDiff] = {}
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_successor_diffs(
+    folder: Path,
+    documents: Mapping[str, tuple[DocumentMeta, str, list[tuple[int, int]]]],
+    previous: Path | None = None,
+) -> int:
+    """Write the diff of each superseded document against its successor into `folder/diffs/`
+    (`documents`: name → (metadata with `superseded_by` set, text, page map)). A pair whose two texts
+    are those of a diff in the `previous` version's folder is taken from it, not computed again.
+    Returns how many were computed."""
+    computed = 0
+    for name, (meta, text, pages) in sorted(documents.items()):
+        if not meta.superseded_by or meta.superseded_by not in documents:
+            continue
+        new_meta, new_text, new_pages = documents[meta.superseded_by]
+        hashes = {"old": name, "new": new_meta.document, "old_text": _sha(text), "new_text": _sha(new_text)}
+        diff = None
+        if previous is not None:
+            try:
+                stored = json.loads((previous / DIFFS / f"{meta.doc_id}.json").read_text(encoding="utf-8"))
+                if all(stored.get(k) == v for k, v in hashes.items()):
+                    diff = PolicyDiff.model_validate(stored["diff"])
+            except (OSError, ValueError, KeyError):
+                diff = None
+        if diff is None:
+            changes, same = diff_texts(text, new_text, pages, new_pages)
+            diff = PolicyDiff(old=name, new=new_meta.document, unchanged=same, changes=changes)
+            computed += 1
+        diff = diff.model_copy(update={"old_title": meta.title, "new_title": new_meta.title})  # titles may be corrected
+        (folder / DIFFS).mkdir(exist_ok=True)
+        (folder / DIFFS / f"{meta.doc_id}.json").write_text(
+            json.dumps({**hashes, "diff": diff.model_dump(mode="json")}, ensure_ascii=False), encoding="utf-8"
+        )
+    return computed
+
+
+# the stored diffs read, per (index version, document); versions never change, so neither do they
+_cache: OrderedDict[tuple[str, str], PolicyDiff | None] = OrderedDict()
 _lock = threading.Lock()
+CACHE_SIZE = 64
 
 
 def successor_diff(version: IndexVersion, old: str) -> PolicyDiff | None:
-    """A superseded document against the version that replaces it (computed once per index version)."""
+    """A superseded document against the version that replaces it, as ingest stored it; None when
+    it is not superseded, or in an index written before diffs were stored (`INDEX_FORMAT` 5:
+    `ensure_index` rebuilds it). Never computed here: this is on the path of every answer."""
     meta = next((m for m in version.documents if m.document == old), None)
     if meta is None or not meta.superseded_by:
         return None
-    key = (str(version.path), old, meta.superseded_by)
+    key = (str(version.path), old)
     with _lock:
         if key in _cache:
+            _cache.move_to_end(key)
             return _cache[key]
-    diff = policy_diff(version, old, meta.superseded_by)
+    try:
+        stored = json.loads((version.path / DIFFS / f"{meta.doc_id}.json").read_text(encoding="utf-8"))
+        diff: PolicyDiff | None = PolicyDiff.model_validate(stored["diff"])
+    except (OSError, ValueError, KeyError):
+        diff = None
+    if diff is not None and diff.new != meta.superseded_by:
+        diff = None
     with _lock:
-        if len(_cache) > 64:
-            _cache.clear()
         _cache[key] = diff
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
     return diff
 
 

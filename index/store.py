@@ -9,6 +9,7 @@ Layout under `<data_dir>/index/`:
     v-…/chunks.jsonl      passages
     v-…/texts/<doc>.txt   document texts (citations are offsets into these)
     v-…/facts.json        dated events and thresholds of the documents (`index.facts`)
+    v-…/diffs/<doc>.json  a superseded document against its successor (`index.diff`; read by answers)
     v-…/texts/<doc>.boxes.json   PDF: where each word of the text is drawn ([start, end, page, x0, y0, x1, y1])
     corrections.json      metadata the desk corrected, per document (kept over re-ingests)
     v-…/bm25/             keyword index
@@ -40,6 +41,7 @@ from inkoopwijzer.errors import IndexBusyError, IngestError, StoreUnavailableErr
 from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import Chunk, DocumentMeta, IngestFailure, IngestReport, TextBoxes
 
+from .diff import write_successor_diffs
 from .embeddings import get_embedder
 from .facts import write_facts
 from .keyword import KeywordIndex
@@ -64,9 +66,10 @@ Progress = Callable[[str, int, int], None]
 
 # What a version holds; bumped when a version gains a part or its tokens change (2: the lexicon;
 # 3: keyword tokens lemmatised before stemming; 4: the vector index searched exhaustively, EF_SEARCH;
-# 5: dated events and thresholds in facts.json). An ingest rebuilds a version of an older format even
-# when no document changed; the rebuild takes every embedding from the cache.
-INDEX_FORMAT = 5
+# 5: dated events and thresholds in facts.json; 6: the diffs of superseded documents, diffs/). An ingest
+# rebuilds a version of an older format even when no document changed; the rebuild takes every
+# embedding from the cache.
+INDEX_FORMAT = 6
 
 # Candidates the vector index (HNSW) explores per query. Chroma's default (100) is approximate: with
 # 60-80 results asked, which passages came back varied from one process to the next, and so did the
@@ -444,6 +447,11 @@ def _fill_version(tmp: Path, name: str, state: dict[str, _Document], settings: S
     if progress:
         progress("facts", 0, 1)
     write_facts(tmp, ((by_doc[name], doc.chunks, doc.text, doc.pages) for name, doc in sorted(state.items())))
+    # computed here, once a version, so that an answer quoting a superseded policy only reads it
+    previous = current_version(settings)
+    write_successor_diffs(
+        tmp, {name: (by_doc[name], doc.text, doc.pages) for name, doc in state.items()}, previous.path if previous else None
+    )
 
     search_texts = [c.search_text(by_doc[c.document]) for c in all_chunks]
     embedder = get_embedder(settings)

@@ -46,6 +46,45 @@ def test_superseded_version_diff_and_notice(fresh_settings: Any, tmp_path: Path)
     assert not any("nieuwere versie" in n for n in current.notices)
 
 
+def test_answers_read_the_diff_that_ingest_stored(fresh_settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The diff of a superseded policy against its successor costs time quadratic in their length: it is
+    computed once, when ingest writes the index version, and an answer (or the desk's default pair) only
+    reads it. A later ingest that changes neither text takes it over instead of computing it again."""
+    from policy_versions import modified_copy
+
+    import index.diff
+    from assistant.service import Assistant
+    from index.store import current_version, ingest_paths
+
+    old, new = modified_copy(tmp_path)
+    ingest_paths([old, new], fresh_settings)
+    version = current_version(fresh_settings)
+    assert version is not None
+
+    def computed(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a version diff was computed after ingest")
+
+    monkeypatch.setattr(index.diff, "diff_texts", computed)
+    assistant = Assistant(fresh_settings)
+    answer = assistant.ask(
+        "Wanneer biedt de zorgaanbieder de eerste offerte aan voor maatwerk zorgovereenkomsten?",
+        filters=Filters(documents=[old.name], include_outdated=True),
+    )
+    assert any("1 oktober 2026 → 15 oktober 2026" in n for n in answer.notices), answer.notices
+    assert len(assistant.diff(old.name, new.name).changes) == 6
+    stored = version.path / "diffs" / f"{old.stem}.json"
+    assert stored.is_file()
+
+    other = tmp_path / "other" / "testverzekeraar_ggz_2027.md"
+    other.parent.mkdir()
+    other.write_text("# Inkoopbeleid GGZ 2027\n\nMenzis ontvangt uw offerte uiterlijk 3 oktober 2026 via het portaal.\n",
+                     encoding="utf-8")
+    ingest_paths([other], fresh_settings)  # would fail if it computed the diff again
+    newer = current_version(fresh_settings)
+    assert newer is not None and newer.name != version.name
+    assert (newer.path / "diffs" / stored.name).read_bytes() == stored.read_bytes()
+
+
 @pytest.mark.parametrize("question", [
     "bij wie moet de offerte het eerst binnen zijn?",
     "Welke verzekeraar vraagt de hoogste minimale omzet?",
