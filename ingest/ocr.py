@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
 import shutil
 import subprocess
 import tempfile
@@ -18,9 +19,13 @@ from inkoopwijzer.errors import IngestError
 
 from .textnorm import normalize_text
 
-__all__ = ["DPI", "has_images", "ocr_page", "tesseract_available"]
+__all__ = ["DPI", "MAX_PIXELS", "has_images", "ocr_page", "tesseract_available"]
 
 DPI = 300
+# Most pixels a page is drawn in for OCR (A2 at 300 DPI is 35 million); a larger page (a poster, a plan)
+# is drawn at a lower resolution instead. At 300 DPI a page of 200 × 200 inches, which a PDF may declare
+# in a few bytes, would be 3.6 billion pixels: 14 GB, and the file refused as too large.
+MAX_PIXELS = 40_000_000
 TIMEOUT_S = 60.0  # a page's OCR, when the caller names no time (`Settings.ocr_page_timeout_s`)
 # (char, x0, y0, x1, y1, baseline, size, bold): what `ingest.pdf` reads from a text layer
 OcrChar = tuple[str, float, float, float, float, float, float, bool]
@@ -59,7 +64,7 @@ def ocr_page(page: Any, page_no: int, timeout_s: float = TIMEOUT_S) -> list[OcrC
             "no_text",
         )
     width, height = page.get_size()
-    image = page.render(scale=DPI / 72).to_pil()
+    image = page.render(scale=_scale(width, height)).to_pil()
     with tempfile.TemporaryDirectory() as tmp:
         png = Path(tmp) / "page.png"
         image.save(png)
@@ -80,6 +85,11 @@ def ocr_page(page: Any, page_no: int, timeout_s: float = TIMEOUT_S) -> list[OcrC
     if done.returncode != 0:
         raise IngestError(f"page {page_no}: OCR failed ({done.stderr.strip()[:200]}).", "no_text")
     return _chars(done.stdout, width, height, image.width, image.height)
+
+
+def _scale(width: float, height: float) -> float:
+    """Pixels a point for OCR: `DPI`, or less where that would make more than `MAX_PIXELS`."""
+    return min(DPI / 72, math.sqrt(MAX_PIXELS / max(1.0, width * height)))
 
 
 def _chars(tsv: str, width: float, height: float, px_w: int, px_h: int) -> list[OcrChar]:

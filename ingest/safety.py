@@ -15,29 +15,21 @@ instead of one upload holding the ingest lock and the server's memory.
 
 A scanned page is read by Tesseract (`ingest.ocr`), seconds a page: the child says when it starts
 OCR on a page, and each such page adds its own allowance (`ocr_page_s`) to the file's time, up to
-`ocr_max_s` in all. The child runs in a session (process group) of its own, with its own temporary
-folder: a child that ran out of time is killed with everything it started (a Tesseract run
-included), and its temporary files are removed.
+`ocr_max_s` in all. The child (`inkoopwijzer.child.Worker`) runs in a process group of its own, with
+its own temporary folder: a child that ran out of time is killed with everything it started (a
+Tesseract run included), and its temporary files are removed.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
-import resource
-import select
-import shutil
-import signal
-import struct
-import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
+from inkoopwijzer.child import Worker, serve
 from inkoopwijzer.errors import IngestError
 
 __all__ = ["MAX_ENTRIES", "RATIO_FLOOR", "ParseBudget", "check_archive", "is_zip"]
@@ -89,57 +81,23 @@ def check_archive(path: Path, max_inflated_mb: float, max_ratio: float) -> None:
             )
 
 
-def _send(stream: IO[bytes], payload: Any) -> None:
-    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(struct.pack(">Q", len(data)) + data)
-    while view:  # an unbuffered pipe may take part of it at a time
-        view = view[stream.write(view) or 0 :]
-    stream.flush()
-
-
-def _read(stream: IO[bytes], size: int) -> bytes:
-    parts: list[bytes] = []
-    while size:
-        part = stream.read(size)  # an unbuffered pipe returns what is there, at most `size`
-        if not part:
-            raise EOFError("the parser process ended")
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
-
-
-def _receive(stream: IO[bytes]) -> Any:
-    (size,) = struct.unpack(">Q", _read(stream, 8))
-    return pickle.loads(_read(stream, size))  # noqa: S301 - our own child process, over a pipe
-
-
 def _serve(memory_mb: int) -> None:
-    """The child: parse the files it is sent, one at a time, under an address-space limit. Before
-    it reads a page by OCR it says so (`("ocr", page)`), so that page's time is allowed for."""
+    """The child: parse the files it is sent, one at a time. Before it reads a page by OCR it says
+    so (`("ocr", page)`), so that page's time is allowed for."""
     from .pipeline import parse_file
 
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # a stray print must not corrupt the replies
-    _send(sink, ("ready",))  # the parse time-out counts from here, not from the interpreter's start
-
-    def ocr_started(page: int) -> None:
-        _send(sink, ("ocr", page))
-
-    while True:
+    def handle(request: tuple[Path, dict[str, Any]], tell: Any) -> tuple[Any, ...]:
+        path, kwargs = request
         try:
-            path, kwargs = _receive(source)
-        except EOFError:
-            return
-        try:
-            _send(sink, ("ok", parse_file(path, on_ocr_page=ocr_started, **kwargs)))
+            return ("ok", parse_file(path, on_ocr_page=lambda page: tell(("ocr", page)), **kwargs))
         except IngestError as exc:
-            _send(sink, ("error", str(exc), exc.reason))
+            return ("error", str(exc), exc.reason)
         except MemoryError:
-            _send(sink, ("error", f"{path.name}: parsing needs more memory than INKOOPWIJZER_PARSE_MEMORY_MB allows.", "too_large"))
+            return ("error", f"{path.name}: parsing needs more memory than INKOOPWIJZER_PARSE_MEMORY_MB allows.", "too_large")
         except Exception as exc:  # noqa: BLE001 - reported like any parser crash: this file's problem only
-            _send(sink, ("crash", f"{exc.__class__.__name__}: {exc}", "corrupt"))
+            return ("crash", f"{exc.__class__.__name__}: {exc}", "corrupt")
+
+    serve(memory_mb, handle)  # the parse time-out counts from its "ready", not from the interpreter's start
 
 
 class ParseBudget:
@@ -150,10 +108,9 @@ class ParseBudget:
         with ParseBudget(120, 2048, ocr_page_s=60, ocr_max_s=1800) as budget:
             doc = budget.parse(path, max_file_mb=50, ...)   # `ingest.pipeline.parse_file`'s keywords
 
-    The child is a fresh interpreter (`python -m ingest.safety`), not a fork of a process with
-    threads, in a process group of its own with `TMPDIR` set to a folder of its own; it is reused
-    for the next file. One that ran out of time is killed with its whole group (an OCR run it
-    started included), its folder removed, and a fresh one started for the next file.
+    The child (`python -m ingest.safety`, an `inkoopwijzer.child.Worker`) is reused for the next
+    file. One that ran out of time is killed with its whole process group (an OCR run it started
+    included), its temporary folder removed, and a fresh one started for the next file.
     A parser crash becomes an `IngestError` (reason `corrupt`) naming the crash.
     """
 
@@ -162,8 +119,7 @@ class ParseBudget:
         self.memory_mb = memory_mb
         self.ocr_page_s = ocr_page_s
         self.ocr_max_s = ocr_max_s
-        self._child: subprocess.Popen[bytes] | None = None
-        self._tmp: Path | None = None
+        self._worker = Worker("ingest.safety", memory_mb)
 
     def __enter__(self) -> ParseBudget:
         return self
@@ -171,32 +127,13 @@ class ParseBudget:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
-    def _process(self) -> subprocess.Popen[bytes]:
-        if self._child is None or self._child.poll() is not None:
-            self.close()  # a child that died on its own may have left its group and folder
-            self._tmp = Path(tempfile.mkdtemp(prefix="inkoopwijzer-parse-"))
-            env = {**os.environ, "TMPDIR": str(self._tmp)}  # what the parser (and OCR) write lands here
-            child = subprocess.Popen(
-                [sys.executable, "-m", "ingest.safety", str(self.memory_mb)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent,
-                env=env, start_new_session=True,
-                bufsize=0,  # unbuffered: a reply read must not take the next one into a buffer `select` cannot see
+    def _start(self) -> None:
+        if not self._worker.start(STARTUP_S):
+            raise IngestError(
+                f"The parser process (python -m ingest.safety) did not start within {STARTUP_S:g} s; "
+                "see the server log, and try again.",
+                "error",
             )
-            assert child.stdout is not None
-            self._child = child
-            ready, _, _ = select.select([child.stdout], [], [], STARTUP_S)
-            try:
-                started = bool(ready) and _receive(child.stdout) == ("ready",)
-            except EOFError:
-                started = False
-            if not started:
-                self.close()
-                raise IngestError(
-                    f"The parser process (python -m ingest.safety) did not start within {STARTUP_S:g} s; "
-                    "see the server log, and try again.",
-                    "error",
-                )
-        return self._child
 
     def ocr_allowance(self, pages: int) -> float:
         """Seconds added to a file's parse time when `pages` of its pages are read by OCR."""
@@ -204,19 +141,16 @@ class ParseBudget:
 
     def parse(self, path: Path, **kwargs: Any) -> Any:
         """`parse_file(path, **kwargs)` within the budget; `IngestError` when it is exceeded."""
+        self._start()
         try:
-            child = self._process()
-            assert child.stdin is not None and child.stdout is not None
-            _send(child.stdin, (path, {"ocr_page_timeout_s": self.ocr_page_s or None, **kwargs}))
+            self._worker.send((path, {"ocr_page_timeout_s": self.ocr_page_s or None, **kwargs}))
             started = time.monotonic()
             ocr_pages = 0
             while True:
-                left = started + self.timeout_s + self.ocr_allowance(ocr_pages) - time.monotonic()
-                ready, _, _ = select.select([child.stdout], [], [], max(0.0, left))
-                if not ready:
+                reply = self._worker.reply(started + self.timeout_s + self.ocr_allowance(ocr_pages) - time.monotonic())
+                if reply is None:
                     self.close()
                     raise IngestError(self._too_slow(path, ocr_pages), "too_slow")
-                reply = _receive(child.stdout)
                 if reply[0] != "ocr":
                     break
                 ocr_pages += 1
@@ -250,20 +184,7 @@ class ParseBudget:
 
     def close(self) -> None:
         """Stop the child and everything it started (its process group), and remove its temporary folder."""
-        child, self._child = self._child, None
-        tmp, self._tmp = self._tmp, None
-        if child is not None:
-            if child.returncode is None:  # not reaped yet, so its group id cannot have been reused
-                try:
-                    os.killpg(child.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            child.wait()
-            for stream in (child.stdin, child.stdout):
-                if stream is not None:
-                    stream.close()
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+        self._worker.stop()
 
 
 if __name__ == "__main__":

@@ -124,6 +124,12 @@ class Settings(BaseSettings):
     ocr_max_s: float = Field(
         default=1800.0, ge=0, description="Most time the OCR of one file's scanned pages may add to its parse time in all."
     )
+    page_render_timeout_s: float = Field(
+        default=10.0, gt=0, description="Time drawing one PDF page for the page view may take; a slower page is refused (422), not shown."
+    )
+    page_render_memory_mb: int = Field(
+        default=1024, ge=256, description="Memory (address space) the process that draws the page view's PDF pages may use."
+    )
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -1,6 +1,6 @@
 """Tools for the attack tests (tests/integration/test_attacks_*.py): raw HTTP over a socket
 (chunked, slow or malformed requests no HTTP client sends), a Gradio event called the way the
-browser calls it, a zip bomb, and the fake server with its own settings."""
+browser calls it, a zip bomb, a PDF page that is costly to draw, and the fake server with its own settings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import secrets
 import socket
 import time
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,10 @@ from urllib.parse import urlparse
 import httpx
 from conftest_server import ServerProcess, free_port, start_server
 
-__all__ = ["RawResponse", "chunked", "desk_login", "fake_server", "gradio_call", "gradio_fn", "raw_request", "zip_bomb_docx"]
+__all__ = [
+    "RawResponse", "chunked", "costly_page_pdf", "desk_login", "fake_server", "gradio_call", "gradio_fn", "raw_request",
+    "zip_bomb_docx",
+]
 
 
 @dataclass
@@ -155,6 +159,38 @@ def zip_bomb_docx(path: Path, inflated_mb: int = 100) -> Path:
         for name, text in parts.items():
             archive.writestr(name, text)
     path.write_bytes(buf.getvalue())
+    return path
+
+
+def costly_page_pdf(path: Path, side: int = 10_000, draws: int = 50) -> Path:
+    """A small PDF of one A4 page with a line of text (so ingest takes it) that draws one gray image of
+    `side` × `side` pixels (zeros, deflated to almost nothing) `draws` times: PDFium decodes it for
+    each drawing, so the page costs seconds to draw while the file is some 100 KB."""
+    deflate = zlib.compressobj(9)
+    row = b"\x00" * side
+    image = b"".join(deflate.compress(row) for _ in range(side)) + deflate.flush()
+    drawings = " ".join(f"q {595 - i} 0 0 {842 - i} {i / 2} 0 cm /Im1 Do Q" for i in range(draws))
+    content = f"{drawings} BT /F1 12 Tf 72 720 Td (Inkoopbeleid met een zware pagina.) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /XObject << /Im1 5 0 R >> /Font << /F1 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (side, side, len(image), image),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
     return path
 
 

@@ -17,8 +17,10 @@ fallback is logged and counted. A quote that cannot be placed is shown on an unm
 logged as a warning and counted: that is a bug.
 
 Only a document whose source is a PDF the server serves (`/api/documents/{name}/file`) gets
-page images. Rendering holds one lock (PDFium is not thread-safe) and the PNGs are kept in a
-bounded LRU per index version, looked in before the document or its file is opened.
+page images. Pages are drawn by `ui.pagedraw.PageDrawer`: in a child process, within a size, a time
+and a memory limit; a page it refuses is answered 422 (and remembered for the index version, so
+that asking again costs nothing). The PNGs are kept in a bounded LRU per index version, looked in
+before the document or its file is opened.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import hmac
-import io
 import logging
 import os
 import secrets
@@ -47,6 +48,8 @@ from assistant.service import DocumentLayout
 from inkoopwijzer.errors import BadRequestError, InkoopwijzerError
 from inkoopwijzer.types import Answer, Citation, TextBox
 
+from .pagedraw import HIGHLIGHT_EDGE, HIGHLIGHT_FILL, PageDrawer, PageRefused
+
 __all__ = [
     "HIGHLIGHT_EDGE",
     "HIGHLIGHT_FILL",
@@ -60,15 +63,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-HIGHLIGHT_FILL = (255, 200, 0, 96)  # RGBA laid over the quote: a marker-pen yellow that keeps the text readable
-HIGHLIGHT_EDGE = (232, 93, 4)  # a 2 px outline round each marked line, so the mark shows in any print
-PAGE_WIDTH_PX = 1000  # rendered width; the height follows the page, at most MAX_HEIGHT_PX
-MAX_HEIGHT_PX = 3000
 CACHE_BYTES = 48 * 1024 * 1024
 # characters of page text kept, with their boxes, for the text search fallback (~190 bytes each: ~19 MB)
 TEXT_CACHE_CHARS = 100_000
 RENDER_SLOTS = 4
 RENDER_WAIT_S = 5.0
+RENDER_TIMEOUT_S = 10.0  # `Settings.page_render_timeout_s`, when no drawer is given
+RENDER_MEMORY_MB = 1024  # `Settings.page_render_memory_mb`, likewise
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, origin bottom-left
 
@@ -249,37 +250,6 @@ def page_count(path: Path) -> int:
             pdf.close()
 
 
-def render_png(path: Path, page: int, rects: Sequence[Rect]) -> bytes:
-    """Page `page` (1-based) as PNG, `PAGE_WIDTH_PX` wide, with `rects` marked."""
-    import pypdfium2 as pdfium
-    from PIL import Image, ImageDraw
-
-    with _pdfium_lock:
-        pdf = pdfium.PdfDocument(str(path))
-        try:
-            pg = pdf[page - 1]
-            left, bottom, right, top = pg.get_bbox()
-            width, height = max(1.0, right - left), max(1.0, top - bottom)
-            scale = min(PAGE_WIDTH_PX / width, MAX_HEIGHT_PX / height)
-            rotation = pg.get_rotation()
-            image = pg.render(scale=scale, draw_annots=True).to_pil().convert("RGB")
-        finally:
-            pdf.close()
-    if rects and rotation == 0:
-        overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-        draw = ImageDraw.Draw(overlay)
-        pad = 2
-        for x0, y0, x1, y1 in rects:
-            box = ((x0 - left) * scale - pad, (top - y1) * scale - pad, (x1 - left) * scale + pad, (top - y0) * scale + pad)
-            draw.rectangle(box, fill=HIGHLIGHT_FILL, outline=(*HIGHLIGHT_EDGE, 255), width=2)
-        image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
-    elif rects:
-        log.warning("page view of %s p.%d: page is rotated %d°; shown unmarked", path.name, page, rotation)
-    buf = io.BytesIO()
-    image.save(buf, format="PNG", optimize=False, compress_level=6)
-    return buf.getvalue()
-
-
 # --- the service --------------------------------------------------------------------------
 
 
@@ -314,8 +284,13 @@ def _secret(data_dir: Path) -> bytes:
 class PageViews:
     """Issues signed page-image URLs for citations and renders them (bounded LRU per version)."""
 
-    def __init__(self, data_dir: Path, layout_of: LayoutOf, file_of: FileOf, cache_bytes: int = CACHE_BYTES) -> None:
+    def __init__(
+        self, data_dir: Path, layout_of: LayoutOf, file_of: FileOf, cache_bytes: int = CACHE_BYTES,
+        drawer: PageDrawer | None = None,
+    ) -> None:
         self._data_dir = data_dir
+        self._drawer = drawer or PageDrawer(RENDER_TIMEOUT_S, RENDER_MEMORY_MB)
+        self._refused: dict[tuple[str, str, int], str] = {}  # pages the drawer refused, this index version
         self._key: bytes | None = None
         self._layout_of = layout_of
         self._file_of = file_of
@@ -467,11 +442,15 @@ class PageViews:
                 self._cache.clear()
                 self._places.clear()
                 self._pdfs.clear()
+                self._refused.clear()
                 self._version = layout.version
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
+            refused = self._refused.get((layout.version, document, page))
+        if refused is not None:  # marked or not, it would be refused again
+            raise HTTPException(422, refused)
         path = self._pdf(document, layout.version)
         if path is None:
             raise HTTPException(404, no_pdf)
@@ -487,7 +466,14 @@ class PageViews:
                             document, h.passage, h.start, h.end)
             else:
                 rects = self.place(document, h.start, h.end, path).get(page, [])
-        png = render_png(path, page, rects)
+        try:
+            png = self._drawer.draw(path, page, rects)
+        except PageRefused as exc:
+            log.warning("page view of %s p.%d refused: %s", document, page, exc)
+            with self._lock:
+                if len(self._refused) < 10_000:
+                    self._refused[(layout.version, document, page)] = str(exc)
+            raise HTTPException(422, str(exc)) from exc
         with self._lock:
             self._cache[key] = png
             while sum(len(v) for v in self._cache.values()) > self._cache_bytes and len(self._cache) > 1:
@@ -502,7 +488,8 @@ def pages_router(views: PageViews) -> APIRouter:
         "/documents/{name}/pages/{n}.png",
         response_class=Response,
         responses={200: {"content": {"image/png": {}}}, 403: {"description": "A highlight the server did not issue"},
-                   404: {"description": "No such document or page"}},
+                   404: {"description": "No such document or page"},
+                   422: {"description": "A page that cannot be drawn within the limits (size, time, memory)"}},
     )
     def page_image(
         name: str,

@@ -13,6 +13,7 @@ from inkoopwijzer.settings import Settings
 
 from .exports import ExportStore
 from .feedback import FeedbackStore
+from .pagedraw import PageDrawer
 from .pages import PageViews
 from .uploads import IngestFn, UploadManager
 
@@ -29,7 +30,10 @@ class Services:
         self._lock = threading.Lock()
         self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite", retention_days=settings.retention_days)
         self.uploads = UploadManager(settings, ingest=ingest)
-        self.pages = PageViews(settings.data_dir, lambda d: self.assistant().document_layout(d), self.document_file)
+        self.pages = PageViews(
+            settings.data_dir, lambda d: self.assistant().document_layout(d), self.document_file,
+            drawer=PageDrawer(settings.page_render_timeout_s, settings.page_render_memory_mb),
+        )
         self.exports = ExportStore(settings.data_dir / "exports", ttl_s=settings.export_ttl_minutes * 60)
 
     def assistant(self) -> Assistant:

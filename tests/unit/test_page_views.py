@@ -1,13 +1,17 @@
 """The page view: a cited PDF page rendered with the quote marked, from recorded positions or
-(fallback) the page's own characters; signed highlights only; bounded cache; rate-limited route."""
+(fallback) the page's own characters; signed highlights only; bounded cache; rate-limited route;
+pages drawn within a pixel size and a time limit."""
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from attacks import costly_page_pdf
 from conftest_server import FakeAssistant, highlight_pixels, make_settings
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -16,6 +20,7 @@ from assistant.service import DocumentLayout
 from inkoopwijzer.errors import BadRequestError
 from inkoopwijzer.settings import REPO_ROOT
 from inkoopwijzer.types import Answer, Citation, TextBox
+from ui.pagedraw import MAX_HEIGHT_PX, PAGE_WIDTH_PX, PageDrawer
 from ui.pages import PageText, PageViews, pages_of, pages_router, recorded_rects, search_rects
 from ui.server import create_app
 
@@ -229,13 +234,17 @@ def test_a_page_shown_before_comes_from_the_cache_before_anything_is_opened(tmp_
         return call
 
     monkeypatch.setattr(pages, "page_count", counted("page_count", pages.page_count))
-    monkeypatch.setattr(pages, "render_png", counted("render_png", pages.render_png))
-    views = PageViews(tmp_path, lambda d: _layout(), file_of)
-    first = views.png(SALLAND, 3, None)
-    assert opened == [f"file of {SALLAND}", "page_count", "render_png"]
-    opened.clear()
-    assert views.png(SALLAND, 3, None) == first
-    assert opened == [], "a cached page opens neither the document list nor the PDF"
+    drawer = PageDrawer(timeout_s=30, memory_mb=1024)
+    monkeypatch.setattr(drawer, "draw", counted("draw", drawer.draw))
+    views = PageViews(tmp_path, lambda d: _layout(), file_of, drawer=drawer)
+    try:
+        first = views.png(SALLAND, 3, None)
+        assert opened == [f"file of {SALLAND}", "page_count", "draw"]
+        opened.clear()
+        assert views.png(SALLAND, 3, None) == first
+        assert opened == [], "a cached page opens neither the document list nor the PDF"
+    finally:
+        drawer.close()
     app = FastAPI()
     app.include_router(pages_router(PageViews(tmp_path, _unknown, file_of)))
     assert TestClient(app).get("/api/documents/onbekend.pdf/pages/1.png").status_code == 404
@@ -243,3 +252,67 @@ def test_a_page_shown_before_comes_from_the_cache_before_anything_is_opened(tmp_
 
 def _unknown(document: str) -> DocumentLayout:
     raise BadRequestError(f"No document named {document!r} in the index.")
+
+
+def _drawing_children() -> list[int]:
+    """Process ids of this process's page-drawing children that still run."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if not proc.name.isdigit() or b"ui.pagedraw" not in (proc / "cmdline").read_bytes():
+                continue
+            state, ppid = (proc / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+        except OSError:
+            continue
+        if int(ppid) == os.getpid() and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+def test_a_page_that_takes_too_long_to_draw_is_refused_and_not_drawn_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = costly_page_pdf(tmp_path / "zwaar.pdf")  # 100 KB that PDFium takes seconds to draw (4 s here)
+    drawer = PageDrawer(timeout_s=0.5, memory_mb=1024)
+    draws: list[str] = []
+    draw = drawer.draw
+    monkeypatch.setattr(drawer, "draw", lambda path, page, rects: draws.append(path.name) or draw(path, page, rects))
+    files = {"zwaar.pdf": slow, SALLAND: PDF}
+    views = PageViews(tmp_path, lambda d: _layout(), files.get, drawer=drawer)
+    app = FastAPI()
+    app.include_router(pages_router(views))
+    client = TestClient(app)
+    others = set(_drawing_children())  # of earlier tests' page views
+    try:
+        refused = client.get("/api/documents/zwaar.pdf/pages/1.png")
+        assert refused.status_code == 422
+        assert "INKOOPWIJZER_PAGE_RENDER_TIMEOUT_S" in refused.json()["detail"] and "open the PDF" in refused.json()["detail"]
+        assert set(_drawing_children()) <= others  # the child drawing it was stopped, not left to finish
+        assert client.get("/api/documents/zwaar.pdf/pages/1.png").status_code == 422
+        assert draws == ["zwaar.pdf"]  # refused again without drawing it again
+        assert client.get(f"/api/documents/{SALLAND}/pages/3.png").status_code == 200  # a fresh child draws on
+        assert len(set(_drawing_children()) - others) == 1
+    finally:
+        drawer.close()
+
+
+def test_pages_of_any_size_and_rotation_are_drawn_within_the_pixel_limits(tmp_path: Path) -> None:
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "maten.pdf"
+    pdf = canvas.Canvas(str(path))
+    # (size as shown, rotation): a 5 m strip stored standing and turned to lie, A4 stored lying and turned
+    # to stand, a 5 m square, a 5 m strip, A4 (reportlab stores the page turned back from the size given)
+    sizes = [((14400, 100), 90), ((595, 842), 270), ((14400, 14400), 0), ((14400, 100), 0), ((595, 842), 0)]
+    for size, rotation in sizes:
+        pdf.setPageSize(size)
+        pdf.setPageRotation(rotation)
+        pdf.drawString(10, 10, "tekst")
+        pdf.showPage()
+    pdf.save()
+    views = PageViews(tmp_path, lambda d: _layout(), lambda d: path)
+    drawn = [Image.open(io.BytesIO(views.png("maten.pdf", n, None))).size for n in range(1, len(sizes) + 1)]
+    assert all(w <= PAGE_WIDTH_PX and h <= MAX_HEIGHT_PX for w, h in drawn), drawn
+    assert drawn[0] == drawn[3] and drawn[0][0] == PAGE_WIDTH_PX  # as shown: lying
+    assert drawn[1] == drawn[4] and drawn[1][0] == PAGE_WIDTH_PX  # as shown: standing
