@@ -119,7 +119,9 @@ def _page_chars(textpage: Any, page_no: int) -> list[_Char]:
             continue
         ch = "-" if code == 2 else chr(code)  # pdfium reports a line-end hyphen as U+0002
         if ch != " " and not ch.isprintable():
-            continue
+            ch = normalize_chars(ch)[0]  # a symbol-font bullet (U+F0B7) is printable once normalised
+            if not ch.strip() or not ch.isprintable():
+                continue
         pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
         pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
         adv = loose.right if pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(loose)) else right.value

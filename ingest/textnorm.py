@@ -2,7 +2,8 @@
 
 - `normalize_chars`: ligatures (U+FB00–FB06) and other compatibility characters (full-width
   forms, odd spaces) by NFKC; soft hyphens and zero-width characters removed; the Unicode
-  hyphens U+2010/U+2011 become '-'. Each output character keeps the index of the character it
+  hyphens U+2010/U+2011 become '-'; the bullets of the Symbol and Wingdings fonts, which a PDF
+  without a Unicode map for them reports in the private use area (U+F0B7), become bullets. Each output character keeps the index of the character it
   came from, so positions on the page survive.
 - `Hyphenation.join`: two lines rejoined at a line-end hyphen. The hyphen goes where it was only
   a line break ("contracteer-/procedure" → "contracteerprocedure") and stays where the word is
@@ -24,6 +25,9 @@ __all__ = ["Hyphenation", "normalize_chars", "normalize_text"]
 
 _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\x02"}
 _HYPHENS = {"\u2010": "-", "\u2011": "-"}
+# symbol-font bullets as pdfium reports them (U+F000 + the font's code): Symbol's bullet,
+# Wingdings' small square, arrowhead, check mark, disc and square
+_SYMBOL_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf0fc": "✓", "\uf06c": "●", "\uf06e": "■"}
 _SPACES = {"\u00a0", "\u2007", "\u202f", "\u2002", "\u2003", "\u2004", "\u2005", "\u2006", "\u2008", "\u2009", "\u200a"}
 
 
@@ -41,6 +45,8 @@ def normalize_chars(text: str) -> tuple[str, list[int]]:
             continue
         if ch in _HYPHENS:
             rep = _HYPHENS[ch]
+        elif ch in _SYMBOL_BULLETS:
+            rep = _SYMBOL_BULLETS[ch]
         elif ch in _SPACES:
             rep = " "
         elif _compat(ch):
