@@ -22,6 +22,7 @@ from typing import Any
 from inkoopwijzer.errors import IngestError
 
 from .blocks import Block, CharBox, RawDocument
+from .pdfshapes import Shapes, page_shapes
 from .textnorm import Hyphenation, normalize_chars
 
 _BULLETS = {"•", "●", "▪", "■", "◦", "‣", "-", "–", "*", "o", "", "➢", "✓"}
@@ -140,6 +141,26 @@ def _page_chars(textpage: Any, page_no: int) -> list[_Char]:
         for piece in norm:
             chars.append(_Char(piece, left.value, bottom.value, right.value, top.value, oy.value, size, bold, ox.value, adv))
     return chars
+
+
+def _drawn_bullets(chars: list[_Char], marks: list[tuple[float, float, float, float]]) -> list[_Char]:
+    """A bullet for each mark drawn where a list item's bullet goes: just left of a line's first
+    word, about the height of its small letters, no bigger than a letter and over no text."""
+    ink = [c for c in chars if not c.ch.isspace()]
+    out: list[_Char] = []
+    for x0, y0, x1, y1 in marks:
+        mid = (y0 + y1) / 2
+        if any(c.x0 < x1 and x0 < c.x1 and c.y0 < y1 and y0 < c.y1 for c in ink):
+            continue
+        line = [c for c in ink if c.base <= mid <= c.base + 0.7 * c.size]
+        after = [c for c in line if x1 <= c.x0 <= x1 + 2.5 * c.size]
+        if not after:
+            continue
+        first = min(after, key=lambda c: c.x0)
+        if max(x1 - x0, y1 - y0) > 0.6 * first.size or any(x0 - first.size <= c.x1 <= x0 for c in line):
+            continue  # a shape among words, not before them
+        out.append(_Char("•", x0, y0, x1, y1, first.base, first.size, False, x0, x1))
+    return out
 
 
 def _runs(chars: list[_Char]) -> list[list[_Char]]:
@@ -280,11 +301,12 @@ def _lines(chars: list[_Char], page_no: int) -> list[_Line]:
 # page layout ---------------------------------------------------------------------
 
 
-def _gutter(lines: list[_Line], width: float) -> float | None:
+def _gutter(lines: list[_Line], width: float, shapes: Shapes | None = None) -> float | None:
     """The x of the gap between two text columns, or None for a one-column page.
 
     Two columns: most lines stop before one x in the middle of the page or start after it, there
-    are many on either side, and the left ones fill their column (a table's first column does not)."""
+    are many on either side, and the left ones fill their column (a table's first column does not),
+    and no rules cross the gap (a table's row borders do)."""
     if len(lines) < 16:
         return None
 
@@ -304,9 +326,17 @@ def _gutter(lines: list[_Line], width: float) -> float | None:
         margin = min(c.x for c in left)
         edge = max(c.x1 for c in left)
         filled = [c for c in left if c.x1 - margin >= 0.6 * (edge - margin)]
-        if len(filled) >= 0.5 * len(left) and not _rows_in_step(lines, g):
-            return (edge + min(c.x for c in right)) / 2
+        gap = (edge + min(c.x for c in right)) / 2
+        if len(filled) >= 0.5 * len(left) and not _rows_in_step(lines, g) and not _ruled_across(lines, gap, shapes):
+            return gap
     return None
+
+
+def _ruled_across(lines: list[_Line], x: float, shapes: Shapes | None) -> bool:
+    """Whether two or more rules cross x among the lines (a table, not two columns)."""
+    if shapes is None or not lines:
+        return False
+    return shapes.rules_across(x, min(ln.y for ln in lines), max(ln.y + ln.size for ln in lines)) >= 2
 
 
 def _rows_in_step(lines: list[_Line], g: float) -> bool:
@@ -327,18 +357,18 @@ def _rows_in_step(lines: list[_Line], g: float) -> bool:
     return len(left & right) >= 0.6 * min(len(left), len(right))
 
 
-def _document_gutter(pages: list[list[_Line]], widths: list[float]) -> list[float | None]:
+def _document_gutter(pages: list[list[_Line]], widths: list[float], shapes: list[Shapes]) -> list[float | None]:
     """Each page's column gutter. A page of a document set in two columns (most pages found so)
     takes the document's gutter when no line crosses it and text stands on both sides, even when
     the page alone does not tell (a title page, a page of short lines)."""
-    found = [_gutter(lines, w) for lines, w in zip(pages, widths, strict=True)]
+    found = [_gutter(lines, w, s) for lines, w, s in zip(pages, widths, shapes, strict=True)]
     known = [g for g in found if g is not None]
     if len(known) < max(2, 0.5 * len(pages)):
         return found
     usual = statistics.median(known)
     out: list[float | None] = []
-    for lines, g in zip(pages, found, strict=True):
-        if g is None and lines:
+    for lines, g, drawn in zip(pages, found, shapes, strict=True):
+        if g is None and lines and not _ruled_across(lines, usual, drawn):
             crossing = sum(1 for ln in lines if any(c.x < usual < c.x1 for c in ln.cells))
             both = any(c.x1 <= usual for ln in lines for c in ln.cells) and any(c.x >= usual for ln in lines for c in ln.cells)
             if both and crossing <= 0.15 * len(lines) and not _rows_in_step(lines, usual):
@@ -396,8 +426,11 @@ def _is_margin_noise(line: _Line, height: float) -> bool:
 class _PageBuilder:
     """Turns the lines of one page into blocks."""
 
-    def __init__(self, page_no: int, body_size: float, margin_x: float, hyphenation: Hyphenation, ocr: bool) -> None:
+    def __init__(
+        self, page_no: int, body_size: float, margin_x: float, hyphenation: Hyphenation, ocr: bool, shapes: Shapes | None = None
+    ) -> None:
         self.page_no = page_no
+        self.shapes = shapes or Shapes()
         self.body_size = body_size
         self.margin_x = margin_x
         self.hyph = hyphenation
@@ -517,7 +550,10 @@ class _PageBuilder:
 
     def _add_table_line(self, line: _Line) -> None:
         gap = (self._row_y - line.y) if self._table_rows else 999.0
-        new_row = not self._table_rows or gap > line.size * 1.6
+        # a border drawn between this line and the last one (below the last's descenders, above
+        # this one's letters) starts a row as a wide gap does
+        ruled = any(self.shapes.rule_between(line.y + 0.5 * line.size, self._row_y - 0.25 * line.size, c.x) for c in line.cells)
+        new_row = not self._table_rows or gap > line.size * 1.6 or ruled
         header_line = not self._table_rows and all(c.bold for c in line.cells)
         if header_line and (not self._table_header or not new_row):
             if not self._table_header:
@@ -636,6 +672,7 @@ def load_pdf(
     pdf = _open(path, max_pages)
     try:
         page_lines: list[list[_Line]] = []
+        shapes: list[Shapes] = []
         sizes: list[tuple[float, float]] = []
         ocr_pages: list[int] = []
         try:
@@ -645,6 +682,8 @@ def load_pdf(
                 sizes.append((width, height))
                 textpage = page.get_textpage()
                 chars = _page_chars(textpage, page_no)
+                shapes.append(page_shapes(page))
+                chars += _drawn_bullets(chars, shapes[-1].marks)
                 if not any(not c.ch.isspace() for c in chars) and ocr and ocr_module.has_images(page):
                     if on_ocr_page is not None:
                         on_ocr_page(page_no)
@@ -688,9 +727,9 @@ def load_pdf(
     hyphenation = Hyphenation(ln.text for lines in kept for ln in lines)
     blocks: list[Block] = []
     last_heading = ""
-    gutters = _document_gutter(kept, [w for w, _ in sizes])
-    for page_no, (lines, gutter) in enumerate(zip(kept, gutters, strict=True), start=1):
-        builder = _PageBuilder(page_no, body_size, margin_x, hyphenation, page_no in ocr_pages)
+    gutters = _document_gutter(kept, [w for w, _ in sizes], shapes)
+    for page_no, (lines, gutter, drawn) in enumerate(zip(kept, gutters, shapes, strict=True), start=1):
+        builder = _PageBuilder(page_no, body_size, margin_x, hyphenation, page_no in ocr_pages, drawn)
         builder.last_heading = last_heading
         for line, new_column in _reading_order(lines, gutter):
             builder.add(line, new_column)

@@ -55,3 +55,65 @@ def test_a_bullet_of_a_symbol_font_opens_a_list_item(tmp_path: Path) -> None:
 
     blocks = _pdf(tmp_path, draw, lambda b: b.replace(b"<2022>", b"<F0B7>"))
     assert [(b.kind, b.text) for b in blocks[1:]] == [("list", t) for t in ITEMS]
+
+
+def test_a_bullet_drawn_as_a_disc_opens_a_list_item(tmp_path: Path) -> None:
+    # Chromium draws a list's bullets as small filled discs, not as a character
+    def draw(c: Any) -> None:
+        _intro(c)
+        c.setFont("Helvetica", 11)
+        for i, item in enumerate(ITEMS):
+            y = 745 - 14.25 * i
+            c.circle(79.0, y + 3.2, 1.5, stroke=0, fill=1)
+            c.drawString(90, y, item)
+
+    blocks = _pdf(tmp_path, draw)
+    assert [(b.kind, b.text) for b in blocks[1:]] == [("list", t) for t in ITEMS]
+
+
+INTRO = [
+    "Lees in dit hoofdstuk welke data belangrijk zijn. Zodat we met elkaar op tijd",
+    "de afspraken voor het nieuwe jaar rond hebben. Ook de data van eerdere jaren",
+    "staan hier, zodat u kunt zien wat er veranderde en wanneer dat gebeurde; de",
+    "planning kan in de loop van het jaar nog wijzigen, kijk daarom ook op de site.",
+]
+ROWS = [
+    ("1 april 2026", ["Publicatie inkoopbeleid", "Medisch Specialistische Zorg"]),
+    ("1 juni 2026", ["Zorgaanbieders zonder overeenkomst", "kunnen zich tot deze datum", "aanmelden."]),
+    ("1 september 2026", ["Overeenkomst 2027 op te vragen", "via ons contactformulier"]),
+]
+
+
+def _ruled_table(
+    c: Any, rows: list[tuple[str, list[str]]], top: float, third: list[str] | None = None, intro: list[str] = INTRO
+) -> None:
+    """A table set tight, as LibreOffice sets Word's 'Table Grid': a row's first line 13.3 pt below
+    the last one's, a cell's lines 12.8 pt apart, a border between the rows."""
+    c.setFont("Helvetica", 11)
+    for i, text in enumerate(intro):  # the page's text stands at the margin, as the table's first column
+        c.drawString(90, top + 40 + 14.7 * (len(intro) - i), text)
+    y = top
+    for i, (first, lines) in enumerate(rows):
+        c.line(84, y + 10.5, 517, y + 10.5)
+        c.drawString(90, y, first)
+        for j, text in enumerate(lines):
+            c.drawString(200 if third else 306, y - 12.8 * j, text)
+        if third:
+            c.drawString(345, y, third[i])
+        y -= 12.8 * (len(lines) - 1) + 13.3
+    c.line(84, y + 10.5, 517, y + 10.5)
+
+
+def test_a_border_between_rows_of_a_tight_table_starts_a_row(tmp_path: Path) -> None:
+    blocks = _pdf(tmp_path, lambda c: _ruled_table(c, ROWS, 700))
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [[first, " ".join(lines)] for first, lines in ROWS]
+
+
+def test_a_ruled_table_with_a_narrow_last_column_is_no_two_column_page(tmp_path: Path) -> None:
+    # a table of contents: numbers, titles wrapped in a narrow column, page numbers; the gap before
+    # the page numbers looks like a gutter between two text columns, but the row borders cross it
+    rows = [(f"{n}.{k}", [f"Wijzigingen in paragraaf {n}.{k}"]) for n in range(1, 5) for k in range(1, 4)]
+    pages = [str(3 + i // 2) for i in range(len(rows))]
+    intro = ["Zorginkoopbeleid medisch-specialistische", "zorg 2027, versie 1.1 van 1 juni 2026"] * 3
+    blocks = _pdf(tmp_path, lambda c: _ruled_table(c, rows, 580, third=pages, intro=intro))
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [[n, " ".join(t), p] for (n, t), p in zip(rows, pages, strict=True)]
