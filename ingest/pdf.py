@@ -431,6 +431,7 @@ class _PageBuilder:
     ) -> None:
         self.page_no = page_no
         self.shapes = shapes or Shapes()
+        self.pitch: float | None = None  # the document's line spacing in its body text (`_line_pitch`)
         self.body_size = body_size
         self.margin_x = margin_x
         self.hyph = hyphenation
@@ -500,6 +501,11 @@ class _PageBuilder:
         if re.match(r"^[•●▪■◦‣➢✓]\s", line.text):
             return "list"
         return "para"
+
+    def _spaced(self, prev: _Line, line: _Line, gap: float) -> bool:
+        """Whether two lines of body text stand further apart than the document's lines do."""
+        body = abs(prev.size - self.body_size) < 0.6 and abs(line.size - self.body_size) < 0.6
+        return body and self.pitch is not None and gap > self.pitch + max(2.0, 0.2 * self.body_size)
 
     # tables ---------------------------------------------------------------
     def _in_table_columns(self, line: _Line) -> bool:
@@ -595,6 +601,8 @@ class _PageBuilder:
         gap = (self._last_y - line.y) if self._last_y is not None else 999.0
         prev = self._para[-1] if self._para else None
         close = prev is not None and 0 <= gap <= max(prev.size, line.size) * 1.75 and abs(line.size - prev.size) < 0.6
+        if close and prev is not None and self._spaced(prev, line, gap):
+            close = False  # space between paragraphs, if less than a blank line
         same_block = close and (
             (kind == self._para_kind and kind in ("heading", "statement"))
             or (kind == "para" and self._para_kind in ("para", "list"))
@@ -728,9 +736,11 @@ def load_pdf(
     blocks: list[Block] = []
     last_heading = ""
     gutters = _document_gutter(kept, [w for w, _ in sizes], shapes)
+    pitch = _line_pitch([_reading_order(lines, g) for lines, g in zip(kept, gutters, strict=True)], body_size)
     for page_no, (lines, gutter, drawn) in enumerate(zip(kept, gutters, shapes, strict=True), start=1):
         builder = _PageBuilder(page_no, body_size, margin_x, hyphenation, page_no in ocr_pages, drawn)
         builder.last_heading = last_heading
+        builder.pitch = pitch
         for line, new_column in _reading_order(lines, gutter):
             builder.add(line, new_column)
         page_blocks = builder.finish()
@@ -744,6 +754,20 @@ def load_pdf(
         ocr_pages=ocr_pages,
         hyphenation=hyphenation,
     )
+
+
+def _line_pitch(pages: list[list[tuple[_Line, bool]]], body_size: float) -> float | None:
+    """The usual distance between the baselines of two lines of body text that follow each other
+    in a column (to the half point); None when too few lines tell."""
+    gaps: Counter[float] = Counter()
+    for lines in pages:
+        for (a, _), (b, new_column) in zip(lines, lines[1:], strict=False):
+            if not new_column and abs(a.size - body_size) < 0.6 and abs(b.size - body_size) < 0.6:
+                if 0.9 * body_size <= a.y - b.y <= 2.5 * body_size:
+                    gaps[round((a.y - b.y) * 2) / 2] += 1
+    if sum(gaps.values()) < 20:
+        return None
+    return gaps.most_common(1)[0][0]
 
 
 def _join_across_pages(before: list[Block], page_blocks: list[Block]) -> list[Block]:

@@ -117,3 +117,22 @@ def test_a_ruled_table_with_a_narrow_last_column_is_no_two_column_page(tmp_path:
     intro = ["Zorginkoopbeleid medisch-specialistische", "zorg 2027, versie 1.1 van 1 juni 2026"] * 3
     blocks = _pdf(tmp_path, lambda c: _ruled_table(c, rows, 580, third=pages, intro=intro))
     assert [b.cells for b in blocks if b.kind == "table_row"] == [[n, " ".join(t), p] for (n, t), p in zip(rows, pages, strict=True)]
+
+
+def test_paragraphs_set_with_space_between_them_stay_apart(tmp_path: Path) -> None:
+    # a brochure's paragraphs: lines 12.5 pt apart, 5 pt more between paragraphs (less than 1.75 lines)
+    words = "De zorgaanbieder levert zorg die voldoet aan de eisen van het kwaliteitskader".split()
+    paras = [[" ".join(words[(p + i) % 5 :]) for i in range(8)] for p in range(3)]
+    paras = [[*lines[:-1], f"{lines[-1]}."] for lines in paras]
+
+    def draw(c: Any) -> None:
+        c.setFont("Times-Roman", 10)
+        y = 780.0
+        for lines in paras:
+            for text in lines:
+                c.drawString(51, y, text)
+                y -= 12.5
+            y -= 5.0
+
+    blocks = _pdf(tmp_path, draw)
+    assert [(b.kind, b.text) for b in blocks] == [("para", " ".join(lines)) for lines in paras]
