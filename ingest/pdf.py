@@ -718,8 +718,7 @@ def load_pdf(
     body = [ln for lines in page_lines for ln in lines]
     plain_sizes = [round(ln.size * 2) / 2 for ln in body if not ln.bold]
     body_size = statistics.mode(plain_sizes) if plain_sizes else 10.0
-    xs = [round(ln.x, 1) for ln in body if abs(ln.size - body_size) < 0.6]
-    margin_x = statistics.mode(xs) if xs else 0.0
+    margin_x = _left_margin(Counter(round(ln.x, 1) for ln in body if abs(ln.size - body_size) < 0.6))
 
     kept: list[list[_Line]] = []
     dropped: dict[str, None] = {}
@@ -754,6 +753,16 @@ def load_pdf(
         ocr_pages=ocr_pages,
         hyphenation=hyphenation,
     )
+
+
+def _left_margin(starts: Counter[float]) -> float:
+    """Where the body text starts: the leftmost x at which many lines of body size start (a third
+    as many as at the commonest), so that a document mostly of indented list items still has
+    its margin left of them."""
+    if not starts:
+        return 0.0
+    most = max(starts.values())
+    return min(x for x, n in starts.items() if n >= most / 3)
 
 
 def _line_pitch(pages: list[list[tuple[_Line, bool]]], body_size: float) -> float | None:

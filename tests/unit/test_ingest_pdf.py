@@ -136,3 +136,25 @@ def test_paragraphs_set_with_space_between_them_stay_apart(tmp_path: Path) -> No
 
     blocks = _pdf(tmp_path, draw)
     assert [(b.kind, b.text) for b in blocks] == [("para", " ".join(lines)) for lines in paras]
+
+
+def test_a_list_item_runs_on_over_lines_at_its_indent_when_lists_are_most_of_the_text(tmp_path: Path) -> None:
+    # the body text starts at 57 pt, list items (bullet 76, text 87) are most of the lines: a line
+    # at the items' indent continues the item, even when it opens with a bracket or a capital
+    items = [
+        ["De tekst van hoofdstuk 4.2 is herschreven. Er zullen uitgangspunten", "gelden voor het inkopen op basis van netto inkoopprijzen", "(NIP)."],
+        ["Het aanvragen van een zorgovereenkomst gaat via het formulier op de", "website in plaats van per e-mail aan Contractbeheer", "(hoofdstuk 5.3)."],
+        ["Bij het voorbehoud is toegevoegd dat de zorgverzekeraar onderdelen", "mag uitsluiten van de overeenkomst met de", "Zorgaanbieder."],
+    ]
+
+    def draw(c: Any) -> None:
+        c.setFont("Helvetica", 10.5)
+        c.drawString(57, 780, "In het zorginkoopbeleid 2027 zijn de volgende zaken gewijzigd:")
+        y = 760.0
+        for item in items * 2:
+            c.circle(77.3, y + 3.4, 1.5, stroke=0, fill=1)
+            for text in item:
+                c.drawString(87, y, text)
+                y -= 14.25
+    blocks = _pdf(tmp_path, draw)
+    assert [(b.kind, b.text) for b in blocks[1:]] == [("list", " ".join(item)) for item in items * 2]
