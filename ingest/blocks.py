@@ -48,3 +48,6 @@ class RawDocument:
     running: list[str] = field(default_factory=list)  # running headers and footers that were dropped
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR
     hyphenation: object | None = None  # the document's `textnorm.Hyphenation`, for joins made later
+    # the statements that open paragraphs are not set apart by their type (a PDF without bold
+    # statements): `text.mark_statements` tells them by their text once broken sentences are mended
+    statements_by_text: bool = False

@@ -752,7 +752,14 @@ def load_pdf(
         running=list(dropped)[:20],
         ocr_pages=ocr_pages,
         hyphenation=hyphenation,
+        statements_by_text=_bold_statements(blocks) < 3,
     )
+
+
+def _bold_statements(blocks: list[Block]) -> int:
+    """How many one-line bold sentences open a paragraph: a document that sets its statements so
+    has a good many; one with none or a stray bold line has its statements told by their text."""
+    return sum(1 for b in blocks if b.kind == "statement" and b.text.rstrip().endswith("."))
 
 
 def _left_margin(starts: Counter[float]) -> float:

@@ -19,14 +19,15 @@ from .metadata import find_metadata
 from .pdf import load_pdf
 from .safety import check_archive
 from .structure import drop_toc, join_broken_sentences, place_blocks_with_boxes
-from .text import load_docx, load_html, load_text
+from .text import load_docx, load_html, load_text, mark_statements
 from .textnorm import Hyphenation
 
 # Bumped when parsing the same file gives different passages (2: a sentence broken over two
 # blocks is mended; 3: PDFs read by pypdfium2 with character boxes, ligatures and line-end
-# hyphens mended, two-column pages, OCR of scans, metadata from the registries).
+# hyphens mended, two-column pages, OCR of scans, metadata from the registries; 4: PDFs' symbol-font
+# and drawn bullets, ruled table rows, paragraph spacing, statements told by their text where none is bold).
 # An index parsed by an older parser is parsed again from its source files.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 SUPPORTED = {".pdf", ".txt", ".md", ".markdown", ".docx", ".html", ".htm"}
 
@@ -101,6 +102,8 @@ def parse_file(
     raw = _load(path, max_pages, on_ocr_page, ocr_page_timeout_s)
     hyphenation = raw.hyphenation if isinstance(raw.hyphenation, Hyphenation) else Hyphenation(b.text for b in raw.blocks)
     blocks = join_broken_sentences(drop_toc(raw.blocks), hyphenation)
+    if raw.statements_by_text:
+        mark_statements(blocks)
     text, placed, boxes = place_blocks_with_boxes(blocks)
     if len(text.strip()) < 20:
         raise IngestError(f"{path.name}: no usable text found.", "empty")

@@ -174,7 +174,7 @@ def _classify(paras: list[str], hyph: Hyphenation | None = None) -> list[Block]:
                     blocks.append(Block("heading", line, level=1))
                 else:
                     blocks.append(Block("para", " ".join(line.split())))
-    _mark_statements(blocks)
+    mark_statements(blocks)
     return blocks
 
 
@@ -209,8 +209,10 @@ def _looks_like_title(line: str) -> bool:
     )
 
 
-def _mark_statements(blocks: list[Block]) -> None:
-    """The one-line statement that opens a paragraph (Zilveren Kruis style)."""
+def mark_statements(blocks: list[Block]) -> None:
+    """The one-line statement that opens a paragraph (Zilveren Kruis style), told by its text: one
+    short sentence before a longer paragraph or a list. (A PDF that sets its statements bold is
+    read by their weight instead: `ingest.pdf`.)"""
     for i, b in enumerate(blocks[:-1]):
         nxt = blocks[i + 1]
         if (
@@ -270,7 +272,7 @@ def load_docx(path: Path) -> RawDocument:
             blocks.append(Block("para", text))
     if not blocks:
         raise IngestError(f"{path.name}: no text found.", "empty")
-    _mark_statements(blocks)
+    mark_statements(blocks)
     title = (document.core_properties.title or "").strip()
     return RawDocument(blocks=blocks, file_meta={"title": title} if title else {})
 
@@ -308,5 +310,5 @@ def load_html(path: Path) -> RawDocument:
                 header = b.text
             else:
                 b.table_header = header
-    _mark_statements(blocks)
+    mark_statements(blocks)
     return RawDocument(blocks=blocks, file_meta={"title": title} if title else {})

@@ -158,3 +158,26 @@ def test_a_list_item_runs_on_over_lines_at_its_indent_when_lists_are_most_of_the
                 y -= 14.25
     blocks = _pdf(tmp_path, draw)
     assert [(b.kind, b.text) for b in blocks[1:]] == [("list", " ".join(item)) for item in items * 2]
+
+
+def test_statements_not_set_bold_are_told_by_their_text_as_in_a_docx(tmp_path: Path) -> None:
+    from ingest.pipeline import parse_file
+
+    statement = "Wij kopen de acute zorg vanaf 2027 regionaal in."
+    body = [
+        "Vanaf 2027 werken wij stapsgewijs toe naar het aanwijzen van voorkeursaanbieders",
+        "voor acute zorg in elke regio. Dit doen we samen met de andere zorgverzekeraars en",
+        "de zorgaanbieders in de regio, zodat de zorg toegankelijk blijft voor iedereen.",
+    ]
+
+    def draw(c: Any) -> None:
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(57, 780, "Acute zorg")
+        c.setFont("Helvetica", 10)
+        c.drawString(57, 755, statement)
+        for i, text in enumerate(body):
+            c.drawString(57, 735 - 13 * i, text)
+
+    _pdf(tmp_path, draw)
+    chunks = parse_file(tmp_path / "doc.pdf").chunks
+    assert chunks and all(ch.section == f"Acute zorg › {statement}" for ch in chunks)
