@@ -735,12 +735,23 @@ def load_pdf(
     blocks: list[Block] = []
     last_heading = ""
     gutters = _document_gutter(kept, [w for w, _ in sizes], shapes)
-    pitch = _line_pitch([_reading_order(lines, g) for lines, g in zip(kept, gutters, strict=True)], body_size)
-    for page_no, (lines, gutter, drawn) in enumerate(zip(kept, gutters, shapes, strict=True), start=1):
+    ordered = [_reading_order(lines, g) for lines, g in zip(kept, gutters, strict=True)]
+    pitch = _line_pitch(ordered, body_size)
+    # the second column's text has its own margin
+    right_margin = _left_margin(
+        Counter(
+            round(ln.x, 1)
+            for lines, g in zip(ordered, gutters, strict=True)
+            for ln, _ in lines
+            if g is not None and ln.x >= g and abs(ln.size - body_size) < 0.6
+        )
+    )
+    for page_no, (lines, gutter, drawn) in enumerate(zip(ordered, gutters, shapes, strict=True), start=1):
         builder = _PageBuilder(page_no, body_size, margin_x, hyphenation, page_no in ocr_pages, drawn)
         builder.last_heading = last_heading
         builder.pitch = pitch
-        for line, new_column in _reading_order(lines, gutter):
+        for line, new_column in lines:
+            builder.margin_x = right_margin if gutter is not None and line.x >= gutter else margin_x
             builder.add(line, new_column)
         page_blocks = builder.finish()
         last_heading = builder.last_heading

@@ -181,3 +181,30 @@ def test_statements_not_set_bold_are_told_by_their_text_as_in_a_docx(tmp_path: P
     _pdf(tmp_path, draw)
     chunks = parse_file(tmp_path / "doc.pdf").chunks
     assert chunks and all(ch.section == f"Acute zorg › {statement}" for ch in chunks)
+
+
+def test_a_paragraph_after_a_list_in_the_second_column_starts_at_that_columns_margin(tmp_path: Path) -> None:
+    # a two-column brochure (Times 10 on 12.5): the left column full of text, in the right one a
+    # list (bullet at the column's edge, text indented) and then a paragraph at the column's edge
+    left = "Zorgaanbieders die werken met kwetsbare patiënten en"
+    items = ["U bent ingeschreven bij de Kamer van Koophandel.", "U voldoet aan de vereisten van de Wtza."]
+    after = "Bent u voor ons een nieuwe aanbieder? Dan vragen we"
+
+    def draw(c: Any) -> None:
+        c.setFont("Times-Roman", 10)
+        for i in range(40):
+            c.drawString(51, 780 - 12.5 * i, left)
+        y = 780.0
+        for _ in range(4):
+            c.drawString(312.6, y, left)
+            y -= 17.5
+        for item in items:
+            c.drawString(312.6, y, "•")
+            c.drawString(322.6, y, item)
+            y -= 14.5
+        c.drawString(312.6, y, after)
+        c.drawString(312.6, y - 12.5, "u aan te geven voor welke zorg u dat wilt.")
+
+    blocks = _pdf(tmp_path, draw)
+    assert [b.text for b in blocks if b.kind == "list"] == items
+    assert blocks[-1].kind == "para" and blocks[-1].text.startswith(after)
