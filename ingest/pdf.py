@@ -741,16 +741,16 @@ def load_pdf(
     right_margin = _left_margin(
         Counter(
             round(ln.x, 1)
-            for lines, g in zip(ordered, gutters, strict=True)
-            for ln, _ in lines
+            for in_order, g in zip(ordered, gutters, strict=True)
+            for ln, _ in in_order
             if g is not None and ln.x >= g and abs(ln.size - body_size) < 0.6
         )
     )
-    for page_no, (lines, gutter, drawn) in enumerate(zip(ordered, gutters, shapes, strict=True), start=1):
+    for page_no, (in_order, gutter, drawn) in enumerate(zip(ordered, gutters, shapes, strict=True), start=1):
         builder = _PageBuilder(page_no, body_size, margin_x, hyphenation, page_no in ocr_pages, drawn)
         builder.last_heading = last_heading
         builder.pitch = pitch
-        for line, new_column in lines:
+        for line, new_column in in_order:
             builder.margin_x = right_margin if gutter is not None and line.x >= gutter else margin_x
             builder.add(line, new_column)
         page_blocks = builder.finish()
