@@ -228,6 +228,27 @@ def _justified(cells: list[list[_Char]]) -> list[list[_Char]]:
     return [joined]
 
 
+def _wide_gap_joined(
+    cells: list[list[_Char]], neighbours: list[tuple[float, float, list[list[_Char]]]], base: float, size: float, right: float
+) -> list[list[_Char]]:
+    """A justified line whose one word gap grew wide (a long word pushed to the next line) is one
+    cell, not a table row: it runs to the text's right edge, and the lines just above and below it,
+    one cell each, run across the gap."""
+    words = [i for i, c in enumerate(cells) if "".join(ch.ch for ch in c).strip() not in _BULLETS]
+    if len(words) != 2 or words[1] != len(cells) - 1:
+        return cells
+    first, second = cells[words[0]], cells[words[1]]
+    near = [cs for b, s, cs in neighbours if abs(b - base) <= 1.6 * max(s, size)]
+    if not near or _start(second) - first[-1].x1 > 3 * size or second[-1].x1 < right - 1.5:
+        return cells
+    for cs in near:
+        if len(cs) != 1 or _start(cs[0]) > _start(first) + 1.0 or cs[0][-1].x1 < _start(second) + size:
+            return cells
+    prev = first[-1]
+    space = _Char(" ", prev.x1, prev.y0, second[0].x0, prev.y1, prev.base, prev.size, prev.bold)
+    return [*cells[: words[0]], [*first, space, *second]]
+
+
 def _start(cell: list[_Char]) -> float:
     first = next((c for c in cell if not c.ch.isspace()), cell[0])
     return first.ox if first.ox >= 0 else first.x0
@@ -285,11 +306,14 @@ def _lines(chars: list[_Char], page_no: int) -> list[_Line]:
             cells.append(list(r))
         grouped.append((base, size, _justified(cells)))
     out: list[_Line] = []
+    right = max((c.x1 for c in chars if not c.ch.isspace()), default=0.0)  # the text's right edge
     for i, (base, size, cells) in enumerate(grouped):
         # a column start that the lines just above and below both have a cell at (not their first)
         above = {round(_start(c)) for c in grouped[i - 1][2][1:]} if i > 0 else set()
         below = {round(_start(c)) for c in grouped[i + 1][2][1:]} if i + 1 < len(grouped) else set()
         starts = [float(x) for x in above & below]
+        near = [grouped[j] for j in (i - 1, i + 1) if 0 <= j < len(grouped)]
+        cells = _wide_gap_joined(cells, near, base, size, right)
         cells = [part for cell in cells for part in _split_at_columns(cell, starts)]
         line = _Line(base, size, [_cell(c, page_no) for c in cells])
         line.cells = [c for c in line.cells if c.text]

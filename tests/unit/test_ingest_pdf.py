@@ -208,3 +208,25 @@ def test_a_paragraph_after_a_list_in_the_second_column_starts_at_that_columns_ma
     blocks = _pdf(tmp_path, draw)
     assert [b.text for b in blocks if b.kind == "list"] == items
     assert blocks[-1].kind == "para" and blocks[-1].text.startswith(after)
+
+
+def test_a_justified_line_with_one_wide_word_gap_is_no_table_row(tmp_path: Path) -> None:
+    # justified text: a long word that did not fit pushed the rest apart, leaving one gap of an em
+    lines = [
+        "Uw laboratorium werkt volgens de huidige informatiestandaarden (e-Lab).",
+        "Uw (ziekenhuis)laboratorium voert gestructureerd Diagnostisch Toetsoverleg",
+        "(DTO's) uit en levert spiegelinformatie naar huisartsen en aanvragers.",
+    ]
+
+    def draw(c: Any) -> None:
+        c.setFont("Helvetica", 10.5)
+        right = 87 + c.stringWidth(lines[1], "Helvetica", 10.5) + 11
+        c.drawString(87, 700, lines[0])
+        c.drawString(87, 685.75, "Uw")
+        c.drawRightString(right, 685.75, lines[1][3:])
+        c.drawString(87, 671.5, lines[2])
+        c.drawRightString(right, 657.25, "Tot slot nog een regel die tot de rechterkantlijn loopt.")
+
+    blocks = _pdf(tmp_path, draw)
+    assert [b.kind for b in blocks] == ["para"]
+    assert blocks[0].text.startswith(" ".join(lines))
