@@ -455,7 +455,7 @@ class _PageBuilder:
     ) -> None:
         self.page_no = page_no
         self.shapes = shapes or Shapes()
-        self.pitch: float | None = None  # the document's line spacing in its body text (`_line_pitch`)
+        self.pitches: dict[float, float] = {}  # the document's line spacing per type size (`_line_pitches`)
         self.body_size = body_size
         self.margin_x = margin_x
         self.hyph = hyphenation
@@ -526,10 +526,14 @@ class _PageBuilder:
             return "list"
         return "para"
 
-    def _spaced(self, prev: _Line, line: _Line, gap: float) -> bool:
-        """Whether two lines of body text stand further apart than the document's lines do."""
-        body = abs(prev.size - self.body_size) < 0.6 and abs(line.size - self.body_size) < 0.6
-        return body and self.pitch is not None and gap > self.pitch + max(2.0, 0.2 * self.body_size)
+    def _spaced(self, prev: _Line, line: _Line, gap: float, kind: str) -> bool:
+        """Whether two lines of body text, or of headings, stand further apart than the document's
+        lines of their size do: space between paragraphs, or between two headings."""
+        body = abs(line.size - self.body_size) < 0.6
+        pitch = self.pitches.get(_size_key(line.size)) if abs(prev.size - line.size) < 0.3 else None
+        if not body and kind != "heading":
+            return False
+        return pitch is not None and gap > pitch + max(2.0, 0.2 * line.size)
 
     # tables ---------------------------------------------------------------
     def _in_table_columns(self, line: _Line) -> bool:
@@ -625,7 +629,7 @@ class _PageBuilder:
         gap = (self._last_y - line.y) if self._last_y is not None else 999.0
         prev = self._para[-1] if self._para else None
         close = prev is not None and 0 <= gap <= max(prev.size, line.size) * 1.75 and abs(line.size - prev.size) < 0.6
-        if close and prev is not None and self._spaced(prev, line, gap):
+        if close and prev is not None and self._spaced(prev, line, gap, kind):
             close = False  # space between paragraphs, if less than a blank line
         same_block = close and (
             (kind == self._para_kind and kind in ("heading", "statement"))
@@ -760,7 +764,7 @@ def load_pdf(
     last_heading = ""
     gutters = _document_gutter(kept, [w for w, _ in sizes], shapes)
     ordered = [_reading_order(lines, g) for lines, g in zip(kept, gutters, strict=True)]
-    pitch = _line_pitch(ordered, body_size)
+    pitches = _line_pitches(ordered, body_size)
     # the second column's text has its own margin
     right_margin = _left_margin(
         Counter(
@@ -773,7 +777,7 @@ def load_pdf(
     for page_no, (in_order, gutter, drawn) in enumerate(zip(ordered, gutters, shapes, strict=True), start=1):
         builder = _PageBuilder(page_no, body_size, margin_x, hyphenation, page_no in ocr_pages, drawn)
         builder.last_heading = last_heading
-        builder.pitch = pitch
+        builder.pitches = pitches
         for line, new_column in in_order:
             builder.margin_x = right_margin if gutter is not None and line.x >= gutter else margin_x
             builder.add(line, new_column)
@@ -807,18 +811,27 @@ def _left_margin(starts: Counter[float]) -> float:
     return min(x for x, n in starts.items() if n >= most / 3)
 
 
-def _line_pitch(pages: list[list[tuple[_Line, bool]]], body_size: float) -> float | None:
-    """The usual distance between the baselines of two lines of body text that follow each other
-    in a column (to the half point); None when too few lines tell."""
-    gaps: Counter[float] = Counter()
+def _size_key(size: float) -> float:
+    return round(size * 2) / 2
+
+
+def _line_pitches(pages: list[list[tuple[_Line, bool]]], body_size: float) -> dict[float, float]:
+    """For each type size, the distance between the baselines of two lines of it that follow each
+    other in a column (to the half point): for the body text the commonest (at least 20 lines
+    tell), for other sizes (headings wrapped over lines) the smallest that occurs twice."""
+    gaps: dict[float, Counter[float]] = {}
     for lines in pages:
         for (a, _), (b, new_column) in zip(lines, lines[1:], strict=False):
-            if not new_column and abs(a.size - body_size) < 0.6 and abs(b.size - body_size) < 0.6:
-                if 0.9 * body_size <= a.y - b.y <= 2.5 * body_size:
-                    gaps[round((a.y - b.y) * 2) / 2] += 1
-    if sum(gaps.values()) < 20:
-        return None
-    return gaps.most_common(1)[0][0]
+            if not new_column and abs(a.size - b.size) < 0.3 and 0.9 * a.size <= a.y - b.y <= 2.5 * a.size:
+                gaps.setdefault(_size_key(a.size), Counter())[round((a.y - b.y) * 2) / 2] += 1
+    out: dict[float, float] = {}
+    for size, seen in gaps.items():
+        if abs(size - body_size) < 0.6:
+            if sum(seen.values()) >= 20:
+                out[size] = seen.most_common(1)[0][0]
+        elif twice := [gap for gap, n in seen.items() if n >= 2]:
+            out[size] = min(twice)
+    return out
 
 
 def _join_across_pages(before: list[Block], page_blocks: list[Block]) -> list[Block]:

@@ -230,3 +230,33 @@ def test_a_justified_line_with_one_wide_word_gap_is_no_table_row(tmp_path: Path)
     blocks = _pdf(tmp_path, draw)
     assert [b.kind for b in blocks] == ["para"]
     assert blocks[0].text.startswith(" ".join(lines))
+
+
+def test_two_headings_further_apart_than_a_wrapped_headings_lines_stay_two(tmp_path: Path) -> None:
+    # a heading wrapped over three lines 14.5 pt apart, then two headings 20.5 pt apart (under 1.75 lines)
+    wrapped = ["Bijlage 2: Kwaliteitsvoorwaarden voor", "specifieke zorg, onderwerpen of", "behandelingen"]
+    body = "Lees in deze bijlage welke voorwaarden gelden voor de zorg die u levert."
+
+    def draw(c: Any) -> None:
+        y = 780.0
+        c.setFont("Times-Bold", 12)
+        for text in wrapped:
+            c.drawString(51, y, text)
+            y -= 14.5
+        c.setFont("Times-Roman", 10)
+        c.drawString(51, y - 4, body)
+        y -= 30
+        c.setFont("Times-Bold", 12)
+        c.drawString(51, y, "Bijlage 3: Onze inkoopvoorwaarden")
+        c.drawString(51, y - 20.5, "Algemene zorginkoopvoorwaarden")
+        c.setFont("Times-Roman", 10)
+        c.drawString(51, y - 38, body)
+
+    blocks = _pdf(tmp_path, draw)
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", " ".join(wrapped)),
+        ("para", body),
+        ("heading", "Bijlage 3: Onze inkoopvoorwaarden"),
+        ("heading", "Algemene zorginkoopvoorwaarden"),
+        ("para", body),
+    ]
