@@ -211,10 +211,12 @@ def _cell(run_chars: list[_Char], page_no: int) -> _Cell:
     return _Cell(round(x, 2), ink[-1].x1, "".join(text), bold, boxes)
 
 
-def _justified(cells: list[list[_Char]]) -> list[list[_Char]]:
+def _justified(cells: list[list[_Char]], right: float = math.inf) -> list[list[_Char]]:
     """A justified line whose word gaps grew wide is one cell, not a table row: single words with
-    equal gaps between them."""
-    if len(cells) < 3 or any(" " in "".join(c.ch for c in cell).strip() for cell in cells):
+    equal gaps between them, or (some gaps under the width of a cell gap) runs of words with
+    equal gaps between them that fill the line to the text's right edge."""
+    words = not any(" " in "".join(c.ch for c in cell).strip() for cell in cells)
+    if len(cells) < 3 or not (words or cells[-1][-1].x1 >= right - 1.5):
         return cells
     gaps = [b[0].x0 - a[-1].x1 for a, b in zip(cells, cells[1:], strict=False)]
     mean = sum(gaps) / len(gaps)
@@ -282,6 +284,7 @@ def _split_at_columns(cell: list[_Char], starts: list[float]) -> list[list[_Char
 def _lines(chars: list[_Char], page_no: int) -> list[_Line]:
     """Group runs into lines (same baseline) and a line's runs into cells (by the gaps between them)."""
     runs = sorted(_runs(chars), key=lambda r: (-round(r[0].base, 0), r[0].x0))
+    right = max((c.x1 for c in chars if not c.ch.isspace()), default=0.0)  # the text's right edge
     lines: list[tuple[float, list[list[_Char]]]] = []
     for r in runs:
         base = r[0].base
@@ -304,9 +307,8 @@ def _lines(chars: list[_Char], page_no: int) -> list[_Line]:
                     cells[-1].extend(r)
                     continue
             cells.append(list(r))
-        grouped.append((base, size, _justified(cells)))
+        grouped.append((base, size, _justified(cells, right)))
     out: list[_Line] = []
-    right = max((c.x1 for c in chars if not c.ch.isspace()), default=0.0)  # the text's right edge
     for i, (base, size, cells) in enumerate(grouped):
         # a column start that the lines just above and below both have a cell at (not their first)
         above = {round(_start(c)) for c in grouped[i - 1][2][1:]} if i > 0 else set()

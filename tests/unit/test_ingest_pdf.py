@@ -260,3 +260,24 @@ def test_two_headings_further_apart_than_a_wrapped_headings_lines_stay_two(tmp_p
         ("heading", "Algemene zorginkoopvoorwaarden"),
         ("para", body),
     ]
+
+
+def test_a_justified_heading_with_wide_gaps_between_runs_of_words_is_one_heading(tmp_path: Path) -> None:
+    # Chromium justifies a wrapped heading: some of its word gaps reach a cell gap, others not
+    runs = ["Kwaliteitsvoorwaarden voor", "specifieke", "zorg,", "onderwerpen of"]
+    body = "We kopen deze zorg alleen in als u aan de volgende (landelijke) voorwaarden voldoet."
+
+    def draw(c: Any) -> None:
+        c.setFont("Helvetica-Bold", 13)
+        x = 57.0
+        for run in runs:
+            c.drawString(x, 772, run)
+            x += c.stringWidth(run, "Helvetica-Bold", 13) + 13.5
+        right = x - 13.5
+        c.drawString(57, 755, "behandelingen")
+        c.setFont("Helvetica", 10.5)
+        c.drawString(57, 729, body)
+        c.drawRightString(right, 715, "en ook deze regel loopt tot de rechterkantlijn.")
+
+    blocks = _pdf(tmp_path, draw)
+    assert (blocks[0].kind, blocks[0].text) == ("heading", " ".join([*runs, "behandelingen"]))
