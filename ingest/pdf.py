@@ -214,7 +214,12 @@ def _cell(run_chars: list[_Char], page_no: int) -> _Cell:
 def _justified(cells: list[list[_Char]], right: float = math.inf) -> list[list[_Char]]:
     """A justified line whose word gaps grew wide is one cell, not a table row: single words with
     equal gaps between them, or (some gaps under the width of a cell gap) runs of words with
-    equal gaps between them that fill the line to the text's right edge."""
+    equal gaps between them that fill the line to the text's right edge. A list item's bullet
+    before them stays a cell of its own."""
+    if cells and "".join(c.ch for c in cells[0]).strip() in _BULLETS:
+        tail = cells[1:]
+        rest = _justified(tail, right)
+        return cells if rest is tail else [cells[0], *rest]
     words = not any(" " in "".join(c.ch for c in cell).strip() for cell in cells)
     if len(cells) < 3 or not (words or cells[-1][-1].x1 >= right - 1.5):
         return cells

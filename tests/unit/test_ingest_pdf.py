@@ -281,3 +281,22 @@ def test_a_justified_heading_with_wide_gaps_between_runs_of_words_is_one_heading
 
     blocks = _pdf(tmp_path, draw)
     assert (blocks[0].kind, blocks[0].text) == ("heading", " ".join([*runs, "behandelingen"]))
+
+
+def test_a_justified_list_item_with_its_bullet_is_one_item_not_a_table_row(tmp_path: Path) -> None:
+    # Chromium: a disc, then a justified line whose word gaps grew to 1.5 em (no space characters)
+    words = "De zorgaanbieder beschikt over een geaccrediteerd of gecertificeerd".split()
+    rest = "Veiligheidsmanagementsysteem conform de NEN8009:2018."
+
+    def draw(c: Any) -> None:
+        _intro(c)
+        c.setFont("Helvetica", 10.5)
+        x = 87.0
+        c.circle(77.3, 748.4, 1.5, stroke=0, fill=1)
+        for word in words:
+            c.drawString(x, 745, word)
+            x += c.stringWidth(word, "Helvetica", 10.5) + 15.5
+        c.drawString(87, 730.75, rest)
+
+    blocks = _pdf(tmp_path, draw)
+    assert [(b.kind, b.text) for b in blocks[1:]] == [("list", f"{' '.join(words)} {rest}")]
