@@ -481,19 +481,10 @@ class _PageBuilder:
         return Block(kind=kind, text=text, page=self.page_no, boxes=boxes, ocr=self.ocr, **kw)  # type: ignore[arg-type]
 
     def _join_lines(self, lines: list[_Line]) -> tuple[str, Boxes]:
-        text, boxes = "", []  # type: tuple[str, Boxes]
-        for ln in lines:
-            t, b = ln.text_boxes()
-            if not text:
-                text, boxes = t, list(b)
-                continue
-            kept, sep = self.hyph.join(text, t)
-            text = text[:kept] + sep + t
-            boxes = boxes[:kept] + [None] * len(sep) + list(b)
-        return text, boxes
+        return self._join_parts([ln.text_boxes() for ln in lines])
 
     def _join_parts(self, parts: list[tuple[str, Boxes]]) -> tuple[str, Boxes]:
-        """The lines of one table cell as one text (line-end hyphens mended)."""
+        """Lines (of a paragraph, or of one table cell) as one text (line-end hyphens mended)."""
         text, boxes = "", []  # type: tuple[str, Boxes]
         for t, b in parts:
             if not text:
