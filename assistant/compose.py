@@ -129,3 +129,10 @@ def clarify(lang: str, named: Sequence[str] = ()) -> str:
     if about:
         return f"Wat wilt u weten over {about}? Bijvoorbeeld een deadline, een voorwaarde of een drempelbedrag."
     return "Wat wilt u precies weten, en voor welke zorgverzekeraar en welke zorgsoort?"
+
+
+def read_as(lang: str, pairs: Sequence[tuple[str, str]]) -> str:
+    """Which misspelt names the question was read with ("zilverekruis" as Zilveren Kruis)."""
+    if lang == "en":
+        return "Read as: " + "; ".join(f"“{a}” as {b}" for a, b in pairs) + "."
+    return "Gelezen als: " + "; ".join(f"“{a}” als {b}" for a, b in pairs) + "."

@@ -33,6 +33,7 @@ from .extractive import (
 )
 from .glossary import expand, synonym_groups, translated_terms, translations
 from .lists import ListIndex
+from .names import correct_names
 from .query import (
     FactKind,
     Question,
@@ -40,6 +41,7 @@ from .query import (
     asked_providers,
     asks_difference,
     asks_else,
+    detect_language,
     fact_kind,
     find_care_types,
     refers_back,
@@ -113,6 +115,26 @@ class Engine:
 
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
+        """The answer, with the question (and earlier questions) read with misspelt insurer and care
+        names corrected (`assistant.names`); the answer says how it read them."""
+        fixed = correct_names(question, self._known_word)
+        turns = [
+            t.model_copy(update={"content": correct_names(t.content, self._known_word).text}) if t.role == "user" else t
+            for t in history
+        ]
+        answer = self._answer(fixed.text, turns, user_filters, debug)
+        if fixed.read_as:
+            answer.question = question
+            note = compose.read_as(detect_language(question), fixed.read_as)
+            answer.notices = [note, *answer.notices]
+        return answer
+
+    def _known_word(self, word: str) -> bool:
+        """Whether the passages use the word (a stop word counts as used)."""
+        tokens = self.searcher.keyword.tokenizer(word)
+        return not tokens or any(self.scorer.df.get(t, 0) > 0 for t in tokens)
+
+    def _answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
         t0 = time.perf_counter()
         if (compared := compare_insurers(self, question, history, user_filters, debug)) is not None:
             compared.timings = {"total_ms": _ms(t0)}

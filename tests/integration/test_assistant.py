@@ -264,3 +264,11 @@ def test_a_part_asking_what_else_is_answered_by_another_rule_of_the_same_section
     quoted = " ".join(c.quote for c in answer.citations)
     assert "coördinatiefunctie" in quoted  # another condition of the Korsakov prestatie
     assert "proeftuinen" not in quoted  # "verder" is no topic ("om verder te leren")
+
+
+def test_a_misspelt_insurer_is_answered_for_that_insurer_and_says_so(assistant: Any) -> None:
+    answer = assistant.ask("tot wanneer kan ik me bij zilverekruis aanmelden voor een msz overeenkomst 2027?")
+    assert answer.status == "answered"
+    assert {c.insurer for c in answer.citations} == {"Zilveren Kruis"}
+    assert any("zilverekruis" in n and "Zilveren Kruis" in n for n in answer.notices)
+    assert answer.question.startswith("tot wanneer kan ik me bij zilverekruis")
