@@ -280,8 +280,29 @@ class Engine:
         return Terms.of({t: w for t, w in terms.weights.items() if t not in drop}, terms.concepts)
 
     def _retrieve(self, q: Question, filters: Filters, kq: str, terms: Terms) -> list[Hit]:
-        """The top-k passages (per insurer when the question names none), from hybrid search
-        for the expanded question `kq`, reranked by their best sentence for `terms` (`rerank`)."""
+        """The top-k passages (per insurer when the question names none; per kind of care when it
+        names several: "bij MSZ of bij GRZ?"), from hybrid search for the expanded question `kq`,
+        reranked by their best sentence for `terms` (`rerank`)."""
+        groups = self._care_groups(filters)
+        if len(groups) > 1:
+            hits: dict[str, Hit] = {}
+            for cares in groups:
+                for h in self._retrieve_in(q, filters.model_copy(update={"care_types": cares}), kq, terms):
+                    hits.setdefault(h.chunk.id, h)
+            return sorted(hits.values(), key=lambda h: -h.score)
+        return self._retrieve_in(q, filters, kq, terms)
+
+    def _care_groups(self, filters: Filters) -> list[list[str]]:
+        """The kinds of care the filters name, grouped by the policies they select: GRZ and ELV in
+        one policy are one group, MSZ and GRZ in two policies are two."""
+        by_docs: dict[tuple[str, ...], list[str]] = {}
+        for care in filters.care_types:
+            docs = tuple(sorted(self.searcher.allowed_documents(filters.model_copy(update={"care_types": [care]}))))
+            if docs:
+                by_docs.setdefault(docs, []).append(care)
+        return list(by_docs.values())
+
+    def _retrieve_in(self, q: Question, filters: Filters, kq: str, terms: Terms) -> list[Hit]:
         k = self.settings.top_k
         n = max(k, RERANK_CANDIDATES)
         insurers = filters.insurers
@@ -407,19 +428,23 @@ class Engine:
     def _chosen(self, q: Question, ranked: list[Unit], filters: Filters) -> list[Unit]:
         """The best unit of each insurer that answers — of each of its policies when the
         question names no care type (one insurer's MSZ and GRZ policies may differ) — when it
-        scores at least PER_INSURER_RATIO of the best (a named insurer's best always answers)."""
-        by_policy = not q.care_types
+        scores at least PER_INSURER_RATIO of the best (a named insurer's best always answers).
+        A question that names several kinds of care gets each named kind's policy that answers
+        at all (MIN_SCORE), as a question naming several insurers gets each of them."""
+        several = len(self._care_groups(filters)) > 1
+        by_policy = not q.care_types or several
         best: dict[tuple[str, str], Unit] = {}
         for u in ranked:
             best.setdefault((u.hit.meta.insurer or "?", u.hit.meta.document if by_policy else ""), u)
         top = ranked[0]
         if not filters.insurers:
-            return [u for u in best.values() if u.score >= max(MIN_SCORE, top.score * PER_INSURER_RATIO)]
+            floor = MIN_SCORE if several else max(MIN_SCORE, top.score * PER_INSURER_RATIO)
+            return [u for u in best.values() if u.score >= floor]
         chosen: list[Unit] = []
         for insurer in filters.insurers:
             mine = sorted((u for (i, _), u in best.items() if i == insurer), key=lambda u: -u.score)
             if mine and mine[0].score >= MIN_SCORE:
-                floor = max(MIN_SCORE, mine[0].score * PER_INSURER_RATIO)
+                floor = MIN_SCORE if several else max(MIN_SCORE, mine[0].score * PER_INSURER_RATIO)
                 chosen += [mine[0], *(u for u in mine[1:] if u.score >= floor)]
         return chosen or [top]
 

@@ -88,7 +88,11 @@ class Scope:
             and any(set(q.years) & set(m.years) for m in outdated)
             and not any(set(q.years) & set(m.years) for m in current)
         )
-        if not current or asks_old_year:
+        # a kind of care the question names that only an outdated policy covers ("tussen GRZ en ZG")
+        named_old = any(
+            not any(c in m.care_types for m in current) and any(c in m.care_types for m in outdated) for c in f.care_types
+        )
+        if not current or asks_old_year or named_old:
             f.include_outdated = True
         if asks_old_year and not f.years:
             f.years = [y for y in q.years if any(y in m.years for m in outdated)]

@@ -272,3 +272,17 @@ def test_a_misspelt_insurer_is_answered_for_that_insurer_and_says_so(assistant: 
     assert {c.insurer for c in answer.citations} == {"Zilveren Kruis"}
     assert any("zilverekruis" in n and "Zilveren Kruis" in n for n in answer.notices)
     assert answer.question.startswith("tot wanneer kan ik me bij zilverekruis")
+
+
+def test_a_question_naming_two_kinds_of_care_gets_each_policy(assistant: Any) -> None:
+    # one insurer, two of its policies: each named kind of care answers from its own policy, one line each
+    answer = assistant.ask("Hoe lang loopt een contract bij Zilveren Kruis voor MSZ en voor GRZ?")
+    assert answer.status == "answered"
+    documents = {c.document for c in answer.citations}
+    assert len(documents) == 2
+    lines = [ln for ln in answer.answer.splitlines() if ln.startswith("- ")]
+    assert len(lines) == 2 and all(ln.startswith("- Zilveren Kruis ") for ln in lines)
+    # a kind of care only an outdated policy covers is answered from it, with the notice
+    old = assistant.ask("Tot wanneer meld ik bij Zilveren Kruis een vol omzetplafond, bij GRZ en bij zintuiglijk gehandicaptenzorg?")
+    assert len({c.document for c in old.citations}) == 2
+    assert any("verouderd" in n for n in old.notices)
