@@ -215,7 +215,7 @@ COUNT_PATTERN = re.compile(rf"{_NUMBER.pattern}|\b(één|twee|drie|vier|vijf|zes
 _GENERIC = {
     "wanneer", "hoeveel", "welke", "welk", "wat", "hoe", "moet", "moeten", "kan", "kunnen", "zorgaanbieder",
     "zorgaanbieders", "zorgverzekeraar", "inkoopbeleid", "zorginkoopbeleid", "beleid", "when", "what", "which",
-    "how", "does", "must", "provider", "providers", "insurer", "policy", "deadline", "zorg", "2027", "2026",
+    "how", "does", "must", "provider", "providers", "insurer", "policy", "deadline", "zorg",
     "hallo", "hoi", "hi", "hello", "hey", "dag", "goedemorgen", "goedemiddag", "bedankt", "dank", "thanks",
     "vraag", "vraagje", "question", "help", "info", "informatie", "ok", "oke", "okay",
     # the second word of a question phrase ("hoe vaak", "how often"): the kind of fact, not the topic
@@ -493,7 +493,7 @@ class UnitScorer:
         phrases whose words say one thing (a question word with its synonyms and translations,
         `glossary.synonym_groups`): a sentence covers such a concept with any of its words."""
         generic = self._generic
-        names = {t for n in q.insurers for t in self.tok(n)} | {"zilver", "kruis", "zekerheid", "salland"}
+        names = {t for n in q.insurers for t in self.tok(n)}  # other insurers' names: `strip_names` drops them
         # words no passage contains cannot tell passages apart (e.g. English words over Dutch text)
         # an insurer's abbreviation ("zk") is no topic, though "zk.nl" puts it in the index
         # an English question's function words ("we", "over", "been") are no Dutch topic words

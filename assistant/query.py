@@ -72,9 +72,23 @@ _NL_WORDS = {
 }
 _FOLLOWUP_START = re.compile(
     r"^\s*(en\b|and\b|what about|how about|same\b|idem|ook\b|en hoe|en wat|en bij|en voor|hoe zit het met|geldt dat ook|"
-    r"does that|is that|and for|en als|and if|what if|en voor|voor\s+(zilveren|zorg en|salland|grz|elv|zg|msz))",
+    r"does that|is that|and for|en als|and if|what if|en voor)",
     re.I,
 )
+
+
+@cache
+def _for_named() -> re.Pattern[str]:
+    """"voor <a registered insurer or kind of care>" opening a question ("voor Salland?", "voor ELV
+    ook?"): a follow-up that names what it is about, whatever the registries hold."""
+    cares = [vocab.names_pattern([*c.names, *c.abbreviations]) for c in vocab.care_types()]
+    names = "|".join([*(rx for rx, _ in insurer_aliases()), *cares])
+    return re.compile(rf"^\s*voor\s+(?:{names})", re.I)
+
+
+def follows_up(text: str) -> bool:
+    """Whether the text opens as a follow-up does ("en bij Salland?", "what about ELV?")."""
+    return bool(_FOLLOWUP_START.match(text) or _for_named().match(text))
 
 # words by which a short follow-up points at what was discussed before
 _REFERS_BACK = re.compile(
@@ -457,7 +471,7 @@ def asks_else(text: str) -> bool:
 def is_elliptical(text: str) -> bool:
     """A follow-up that only makes sense with the previous question ("en bij Salland?")."""
     content = re.sub(r"[^\w\s]", " ", strip_names(text)).split()
-    return bool(_FOLLOWUP_START.match(text)) or len(content) <= 2
+    return follows_up(text) or len(content) <= 2
 
 
 # words that are no kind of anything: they never go when a follow-up names another kind

@@ -701,3 +701,12 @@ def test_the_first_sentence_under_a_heading_of_the_question_words_defines_them()
     # a numbered line without a full stop is a heading, wherever the chunker put it
     moved = chunk.model_copy(update={"section": "Bijlage 4 › 1. Eerstelijnsverblijf"})
     assert is_heading(split_units(Hit(chunk=moved, meta=META, score=1.0), 0)[0])
+
+
+def test_every_year_weighs_as_scope_whatever_the_year() -> None:
+    # no year is special: 2027 weighs as little as 2031 does (once a generic word list held "2026" and "2027")
+    texts = [*TEXTS, "In 2031 en 2027 geldt een nieuwe regeling voor de offerte."]
+    scorer = _scorer_over(texts)
+    for year in ("2027", "2031"):
+        terms = scorer.question_terms(understand(f"Welke regeling geldt in {year} voor de offerte?"))
+        assert 0 < terms.weights[year] < scorer.idf(year) / 2

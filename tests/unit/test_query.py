@@ -469,3 +469,14 @@ def test_a_difference_question_has_one_part_per_side() -> None:
     assert asks_difference("Wat is het verschil tussen ELV laag complex en ELV hoog complex?")
     assert split_parts("Wat is het verschil tussen ELV laag complex en ELV hoog complex?") == ["ELV laag complex", "ELV hoog complex"]
     assert not asks_difference("Wat is ELV laag complex?")
+
+
+def test_a_follow_up_opening_with_any_registered_name_is_elliptical() -> None:
+    # not only the insurers and care types of today's documents: the registries decide
+    history = [Turn(role="user", content="Welke minimale omzet geldt voor nieuwe aanbieders bij Zilveren Kruis?")]
+    for text, insurer in (("voor Menzis?", "Menzis"), ("voor De Friesland?", "De Friesland"), ("voor Salland?", "Salland")):
+        q = understand(text, history)
+        assert q.insurers == [insurer] and q.is_followup
+        assert "omzet" in q.query
+    q = understand("voor wijkverpleging?", history)
+    assert q.is_followup and "omzet" in q.query
