@@ -29,7 +29,7 @@ from inkoopwijzer.types import Answer, AnswerTable, Citation, DatedEvent, Filter
 from . import compose
 from .extractive import VALUE_PATTERN
 from .planning import when_label
-from .query import FactKind, Question, fact_kind, insurer_aliases, understand
+from .query import FactKind, Question, care_aliases, fact_kind, insurer_aliases, strip_care, understand
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -71,6 +71,7 @@ class Comparison:
     row_question: str  # the question for one insurer: comparison words and insurer names taken out
     yes_no: bool = False  # "Is de deadline bij Salland later dan bij Zilveren Kruis?": the first named is the subject
     asks_whether: bool = False  # "Verschillen …?", "Is … hetzelfde?": answered yes or no; "Wat zijn de verschillen …?" is not
+    policies: bool = False  # the rows are one insurer's policies of different kinds of care, not insurers
 
 
 def comparison(question: str, named: Sequence[str]) -> Comparison | None:
@@ -300,10 +301,11 @@ def _lead(c: Comparison, rows: list[_Row], language: str, yes_no: bool) -> str:
         return lead + (f"; {labels['not_by']} {_join(missing, language)}" if missing else "")
     if len(valued) == 1:
         return f"{labels['only']} {valued[0].insurer}: {valued[0].value}"
+    per = "_policy" if c.policies else ""
     if c.differ and c.asks_whether:
         values = {r.value.lower() for r in valued}
-        return labels["differ_no"] if len(values) == 1 else labels["differ_yes"]
-    return labels["per"]
+        return labels["differ_no" + per] if len(values) == 1 else labels["differ_yes" + per]
+    return labels["per" + per]
 
 
 def compare(
@@ -316,8 +318,11 @@ def compare(
     insurers: Sequence[str],
     history: Sequence[Turn] = (),
     debug: bool = False,
+    subjects: Sequence[tuple[str, Filters]] = (),
 ) -> Answer:
-    """The comparison's answer: a table with one row per insurer's policy and the same values as text."""
+    """The comparison's answer: a table with one row per insurer's policy and the same values as text.
+    `subjects` (a label and the filters of each row's answer) compare policies instead of insurers:
+    "Zilveren Kruis – GRZ/ELV" and "Zilveren Kruis – ZG"."""
     language = q.language
     labels = _vocab()["labels"][language]
     row_q, kind = _asked(c, language)
@@ -325,8 +330,8 @@ def compare(
     answers: dict[str, Answer] = {}
     token = comparing.set(True)
     try:
-        for insurer in insurers:
-            answers[insurer] = best(row_q, history, filters.model_copy(update={"insurers": [insurer]}), debug)
+        for label, row_filters in subjects or [(i, filters.model_copy(update={"insurers": [i]})) for i in insurers]:
+            answers[label] = best(row_q, history, row_filters, debug)
     finally:
         comparing.reset(token)
     rows = _rows(kind, answers, facts, language, yes_no, row_q)
@@ -352,7 +357,9 @@ def compare(
         for i, cit in enumerate([r.citation, *r.more]):
             citations.append(cit.model_copy(update={"n": n + i}))
             quoted.append(f"“{compose.display_quote(cit.quote)}” [{n + i}]")
-        table_rows.append(TableRow(insurer=r.insurer, title=r.title, document=r.document, cells=[TableCell(value=r.value, citation=n)]))
+        table_rows.append(
+            TableRow(insurer=r.citation.insurer or r.insurer, title=r.title, document=r.document, cells=[TableCell(value=r.value, citation=n)])
+        )
         lines.append(f"- {r.insurer} ({r.title}): {r.value} — " + " … ".join(quoted))
         notices += [x for x in r.notices if x not in notices]
     column = labels["yes_no" if yes_no else kind if kind in labels else "other"]
@@ -370,7 +377,7 @@ def compare(
         citations=citations,
         notices=notices,
         language=language,
-        insurers=list(dict.fromkeys(r.insurer for r in rows if r.citation is not None)),
+        insurers=list(dict.fromkeys(r.citation.insurer or r.insurer for r in rows if r.citation is not None)),
         table=AnswerTable(lead=lead, columns=[column], rows=table_rows),
     )
 
@@ -384,10 +391,11 @@ def compare_insurers(
     q = understand(question, history)
     if engine.scope.problem(q):
         return None  # an insurer, care type or year the documents do not cover: the engine says so
+    from index.facts import load_facts
+
     c = comparison(question, [i for i in q.insurers if i in engine.scope.insurers])
     if c is None:
-        return None
-    from index.facts import load_facts
+        return _compare_policies(engine, question, q, history, user, debug)
 
     filters = engine.scope.filters(q, user)
     if c.insurers:
@@ -398,8 +406,45 @@ def compare_insurers(
     if len(insurers) < 2:
         return None
 
+    return compare(question, q, c, filters, _best(engine), load_facts(engine.searcher.version), insurers, history, debug)
+
+
+def _compare_policies(
+    engine: Engine, question: str, q: Question, history: Sequence[Turn], user: Filters | None, debug: bool
+) -> Answer | None:
+    """A question that compares kinds of care whose policies differ ("Verschilt het tussen GRZ/ELV en
+    ZG …?", "Is de termijn bij MSZ eerder dan bij GRZ?"): one row per insurer's policy of each kind
+    named. None for any other question."""
+    from index.facts import load_facts
+
+    filters = engine.scope.filters(q, user)
+    groups = engine.care_groups(filters)
+    if len(groups) < 2:
+        return None
+    c = comparison(question, ["", ""])  # the comparing words, whatever is compared
+    if c is None or not (c.differ or c.order):
+        return None
+    groups.sort(key=lambda g: min((m.start() for rx, code in care_aliases() if code in g
+                                   for m in [re.search(rx, question, re.I)] if m), default=len(question)))
+    allowed = engine.searcher.allowed_documents(filters)
+    insurers = sorted({engine.searcher.metas[d].insurer or "" for d in allowed} - {""})
+    subjects: list[tuple[str, Filters]] = []
+    for insurer in insurers:
+        for group in groups:
+            row = filters.model_copy(update={"insurers": [insurer], "care_types": group})
+            if engine.searcher.allowed_documents(row):
+                subjects.append((f"{insurer} – {'/'.join(group)}", row))
+    if len(subjects) < 2:
+        return None
+    c.insurers = [label for label, _ in subjects]
+    c.policies = True
+    c.row_question = strip_care(c.row_question)
+    return compare(question, q, c, filters, _best(engine), load_facts(engine.searcher.version), [], history, debug, subjects)
+
+
+def _best(engine: Engine) -> BestAnswer:
     def best(row_question: str, turns: Sequence[Turn], row_filters: Filters, with_passages: bool) -> Answer:
-        # the answerer's best unit for one insurer (re-pointed when the answerer is rebuilt)
+        # the answerer's best unit for one insurer's policy (re-pointed when the answerer is rebuilt)
         return engine.answer(row_question, turns, row_filters, with_passages)
 
-    return compare(question, q, c, filters, best, load_facts(engine.searcher.version), insurers, history, debug)
+    return best

@@ -283,7 +283,7 @@ class Engine:
         """The top-k passages (per insurer when the question names none; per kind of care when it
         names several: "bij MSZ of bij GRZ?"), from hybrid search for the expanded question `kq`,
         reranked by their best sentence for `terms` (`rerank`)."""
-        groups = self._care_groups(filters)
+        groups = self.care_groups(filters)
         if len(groups) > 1:
             hits: dict[str, Hit] = {}
             for cares in groups:
@@ -292,7 +292,7 @@ class Engine:
             return sorted(hits.values(), key=lambda h: -h.score)
         return self._retrieve_in(q, filters, kq, terms)
 
-    def _care_groups(self, filters: Filters) -> list[list[str]]:
+    def care_groups(self, filters: Filters) -> list[list[str]]:
         """The kinds of care the filters name, grouped by the policies they select: GRZ and ELV in
         one policy are one group, MSZ and GRZ in two policies are two."""
         by_docs: dict[tuple[str, ...], list[str]] = {}
@@ -431,7 +431,7 @@ class Engine:
         scores at least PER_INSURER_RATIO of the best (a named insurer's best always answers).
         A question that names several kinds of care gets each named kind's policy that answers
         at all (MIN_SCORE), as a question naming several insurers gets each of them."""
-        several = len(self._care_groups(filters)) > 1
+        several = len(self.care_groups(filters)) > 1
         by_policy = not q.care_types or several
         best: dict[tuple[str, str], Unit] = {}
         for u in ranked:

@@ -105,3 +105,21 @@ def test_comparison_tables_cite_every_insurer(settings: Any, question: str) -> N
         assert n in numbers and answer.citations[n - 1].insurer == r.insurer
         assert f"{r.cells[0].value} — “" in answer.answer and f"[{n}]" in answer.answer  # one line per row, same value
     assert answer.answer.splitlines()[0] == answer.table.lead
+
+
+def test_a_comparison_of_one_insurers_policies_has_a_row_per_policy(settings: Any) -> None:
+    # two kinds of care of one insurer, in two policies (one of them outdated): a row per policy, each
+    # cited from its own policy, never one insurer's rules blended into one row
+    from assistant.service import Assistant
+
+    question = "Verschilt bij Zilveren Kruis tussen GRZ en zintuiglijk gehandicaptenzorg tot wanneer we een vol omzetplafond melden?"
+    answer = Assistant(settings).ask(question)
+    assert answer.status == "answered" and answer.table is not None
+    rows = answer.table.rows
+    assert len(rows) == 2 and {r.insurer for r in rows} == {"Zilveren Kruis"}
+    assert len({r.document for r in rows}) == 2
+    for r in rows:
+        n = r.cells[0].citation
+        assert n is not None and answer.citations[n - 1].document == r.document
+    assert answer.table.lead.endswith("per beleid") or answer.table.lead.startswith("Nee")
+    assert any("verouderd" in n for n in answer.notices)
