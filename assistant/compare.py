@@ -200,8 +200,9 @@ def _key_sentence(quote: str, question: str) -> str:
     return best if len(best) <= 160 else best[:157].rsplit(" ", 1)[0] + " …"
 
 
-def _event_value(c: Citation, facts: Facts, question: str) -> tuple[str, Any] | None:
-    """The dated event a citation states that the question is most about (its words, a deadline first)."""
+def _event_value(c: Citation, facts: Facts, question: str, language: str = "nl") -> tuple[str, Any] | None:
+    """The dated event a citation states that the question is most about (its words, a deadline first),
+    marked as the Planning page marks it when the text left its year out ("(jaar afgeleid)")."""
     want = _content(question)
     scored = []
     for e in _events_in(c, facts):
@@ -213,7 +214,8 @@ def _event_value(c: Citation, facts: Facts, question: str) -> tuple[str, Any] | 
     if not scored:
         return None
     e = max(scored, key=lambda x: x[:3])[3]
-    return when_label(e), e.first_day()
+    label = when_label(e) + (f" {_vocab()['labels'][language]['year_inferred']}" if e.year_inferred else "")
+    return label, e.first_day()
 
 
 def _cell(cits: Sequence[Citation], kind: FactKind, facts: Facts, language: str, question: str) -> tuple[str, Any, Citation]:
@@ -225,7 +227,7 @@ def _cell(cits: Sequence[Citation], kind: FactKind, facts: Facts, language: str,
     for want in order:
         for c in cits:
             if want == "date":
-                found = _event_value(c, facts, question)
+                found = _event_value(c, facts, question, language)
                 if found is not None:
                     return found[0], found[1], c
             else:

@@ -96,3 +96,27 @@ def test_only_a_question_whether_they_differ_is_answered_yes_or_no() -> None:
         answer = compare(question, understand(question), c, Filters(), fake_best([]), facts(), ["A", "B"])
         leads[question] = answer.answer.splitlines()[0]
     assert list(leads.values()) == ["Ja, dat verschilt per verzekeraar", "Per verzekeraar"]
+
+
+def test_a_date_whose_year_the_text_left_out_is_marked_in_its_cell() -> None:
+    inferred = facts()
+    inferred.events[1] = inferred.events[1].model_copy(update={"year_inferred": True})
+    question = "bij wie moet de offerte het eerst binnen zijn?"
+    c = comparison(question, [])
+    assert c is not None
+    answer = compare(question, understand(question), c, Filters(), fake_best([]), inferred, ["A", "B"])
+    assert answer.table is not None
+    values = {r.insurer: r.cells[0].value for r in answer.table.rows}
+    assert values == {"B": "15 september 2026 (jaar afgeleid)", "A": "30 september 2026"}
+
+
+def test_policies_compared_get_per_policy_leads() -> None:
+    question = "verschillen de offertetermijnen van A en B?"
+    c = comparison(question, ["A", "B"])
+    assert c is not None
+    c.policies = True
+    subjects = [("A – MSZ", Filters(insurers=["A"])), ("B – GRZ", Filters(insurers=["B"]))]
+    answer = compare(question, understand(question), c, Filters(), fake_best([]), facts(), [], subjects=subjects)
+    assert answer.answer.splitlines()[0] == "Ja, dat verschilt per beleid"
+    assert answer.table is not None and [r.insurer for r in answer.table.rows] == ["A", "B"]  # the insurer, not the label
+    assert answer.answer.splitlines()[1].startswith("- A – MSZ (Beleid A): ")
