@@ -286,10 +286,12 @@ def _split_at_columns(cell: list[_Char], starts: list[float]) -> list[list[_Char
     return [p for p in parts if p]
 
 
-def _lines(chars: list[_Char], page_no: int) -> list[_Line]:
-    """Group runs into lines (same baseline) and a line's runs into cells (by the gaps between them)."""
+def _lines(chars: list[_Char], page_no: int, gutter: float | None = None) -> list[_Line]:
+    """Group runs into lines (same baseline) and a line's runs into cells (by the gaps between them).
+
+    On a page set in two columns (`gutter`), each column's lines are built apart, so that a
+    justified line is judged against its own column's edge and neighbours."""
     runs = sorted(_runs(chars), key=lambda r: (-round(r[0].base, 0), r[0].x0))
-    right = max((c.x1 for c in chars if not c.ch.isspace()), default=0.0)  # the text's right edge
     lines: list[tuple[float, list[list[_Char]]]] = []
     for r in runs:
         base = r[0].base
@@ -297,6 +299,24 @@ def _lines(chars: list[_Char], page_no: int) -> list[_Line]:
             lines[-1][1].append(r)
         else:
             lines.append((base, [r]))
+    if gutter is None:
+        return _column_lines(lines, page_no)
+    spanning = {i for i, (_, rs) in enumerate(lines) if any(r[0].x0 < gutter < r[-1].x1 for r in rs)}
+    sides: list[list[tuple[float, list[list[_Char]]]]] = [[], []]
+    for i, (base, rs) in enumerate(lines):
+        if i in spanning:
+            sides[0].append((base, rs))  # a line across both columns (a title) stays one line
+            continue
+        for side, part in enumerate(([r for r in rs if r[-1].x1 <= gutter], [r for r in rs if r[-1].x1 > gutter])):
+            if part:
+                sides[side].append((base, part))
+    out = _column_lines(sides[0], page_no) + _column_lines(sides[1], page_no)
+    return sorted(out, key=lambda ln: (-round(ln.y, 0), ln.x))
+
+
+def _column_lines(lines: list[tuple[float, list[list[_Char]]]], page_no: int) -> list[_Line]:
+    """`_lines` for the runs of one column (or of a one-column page), grouped by baseline."""
+    right = max((c.x1 for _, rs in lines for r in rs for c in r if not c.ch.isspace()), default=0.0)  # the text's right edge
     grouped: list[tuple[float, float, list[list[_Char]]]] = []
     for base, rs in lines:
         rs.sort(key=lambda r: r[0].x0)
@@ -706,6 +726,7 @@ def load_pdf(
     pdf = _open(path, max_pages)
     try:
         page_lines: list[list[_Line]] = []
+        page_chars: list[list[_Char]] = []
         shapes: list[Shapes] = []
         sizes: list[tuple[float, float]] = []
         ocr_pages: list[int] = []
@@ -724,6 +745,7 @@ def load_pdf(
                     chars = [_Char(*c) for c in ocr_module.ocr_page(page, page_no, ocr_page_timeout_s or ocr_module.TIMEOUT_S)]
                     if chars:
                         ocr_pages.append(page_no)
+                page_chars.append(chars)
                 page_lines.append(_lines(chars, page_no))
         except IngestError:
             raise
@@ -746,21 +768,26 @@ def load_pdf(
     body_size = statistics.mode(plain_sizes) if plain_sizes else 10.0
     margin_x = _left_margin(Counter(round(ln.x, 1) for ln in body if abs(ln.size - body_size) < 0.6))
 
-    kept: list[list[_Line]] = []
     dropped: dict[str, None] = {}
-    for lines, (_, height) in zip(page_lines, sizes, strict=True):
+
+    def body_lines(lines: list[_Line], height: float) -> list[_Line]:
         page_kept = []
         for ln in lines:
             if (_norm_running(ln.text), round(ln.y)) in running:
                 dropped[ln.text] = None
             elif not _is_margin_noise(ln, height):
                 page_kept.append(ln)
-        kept.append(page_kept)
+        return page_kept
+
+    kept = [body_lines(lines, height) for lines, (_, height) in zip(page_lines, sizes, strict=True)]
+    gutters = _document_gutter(kept, [w for w, _ in sizes], shapes)
+    for i, g in enumerate(gutters):
+        if g is not None:  # a page in two columns: each column's lines built apart
+            kept[i] = body_lines(_lines(page_chars[i], i + 1, g), sizes[i][1])
 
     hyphenation = Hyphenation(ln.text for lines in kept for ln in lines)
     blocks: list[Block] = []
     last_heading = ""
-    gutters = _document_gutter(kept, [w for w, _ in sizes], shapes)
     ordered = [_reading_order(lines, g) for lines, g in zip(kept, gutters, strict=True)]
     pitches = _line_pitches(ordered, body_size)
     # the second column's text has its own margin

@@ -300,3 +300,29 @@ def test_a_justified_list_item_with_its_bullet_is_one_item_not_a_table_row(tmp_p
 
     blocks = _pdf(tmp_path, draw)
     assert [(b.kind, b.text) for b in blocks[1:]] == [("list", f"{' '.join(words)} {rest}")]
+
+
+def test_a_justified_line_of_the_left_column_beside_a_line_of_the_right_one_is_no_table_row(tmp_path: Path) -> None:
+    # a two-column brochure: a justified line of four words spread to the left column's edge,
+    # with a line of the right column on the same baseline (the gap to it is no word gap)
+    line = "Zorgaanbieders die werken met kwetsbare patiënten en"
+    words = ["NZa", "budgetbekostiging", "spoedeisende", "hulp"]
+
+    def draw(c: Any) -> None:
+        c.setFont("Times-Roman", 10)
+        edge = 51 + c.stringWidth(line, "Times-Roman", 10)
+        gap = (edge - 51 - sum(c.stringWidth(w, "Times-Roman", 10) for w in words)) / 3
+        for i in range(30):
+            y = 780 - 12.5 * i
+            c.drawString(312.6, y, line)
+            if i != 10:
+                c.drawString(51, y, line)
+                continue
+            x = 51.0
+            for w in words:
+                c.drawString(x, y, w)
+                x += c.stringWidth(w, "Times-Roman", 10) + gap
+
+    blocks = _pdf(tmp_path, draw)
+    assert [b.kind for b in blocks] == ["para", "para"]
+    assert " ".join(words) + " " + line in blocks[0].text
