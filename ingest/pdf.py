@@ -474,8 +474,63 @@ def _is_margin_noise(line: _Line, height: float) -> bool:
 # lines → blocks ------------------------------------------------------------------
 
 
+@dataclass
+class _Table:
+    """A table being read: the x of each column, its header and rows (each cell its lines' text
+    and boxes), the page each row starts on."""
+
+    cols: list[float]
+    ends: list[float] = field(default_factory=list)  # the right end of the text seen in each column
+    header: list[list[tuple[str, Boxes]]] = field(default_factory=list)
+    header_lines: list[str] = field(default_factory=list)
+    header_page: int = 0
+    rows: list[list[list[tuple[str, Boxes]]]] = field(default_factory=list)
+    row_pages: list[int] = field(default_factory=list)
+    row_y: float = 0.0
+    ruled: bool = False  # a border was seen between two of its rows
+    last: _Line | None = None  # its last line
+    repeated: int = 0  # how many lines of its header were drawn again (after a break) and skipped
+    open_row: bool = False  # a break cut its last row, which goes on after it
+
+    def __post_init__(self) -> None:
+        self.ends = list(self.cols)
+
+    def col(self, x: float) -> int:
+        return min(range(len(self.cols)), key=lambda i: abs(self.cols[i] - x))
+
+    def fits(self, line: _Line, dx: float = 0.0) -> bool:
+        """Every cell starts at a column of the table, or inside one (a nested list in a cell);
+        `dx`: how far the table moved (to the next column or page)."""
+        first = self.cols[0] + dx
+        return all(abs(c.x - first) <= 2.0 or c.x > first + 2.0 for c in line.cells) and (
+            len(line.cells) == 1
+            or all(any(abs(c.x - col - dx) <= 2.0 for col in self.cols) or c.x > first + 2.0 for c in line.cells)
+        )
+
+    def shift(self, dx: float) -> None:
+        self.cols = [x + dx for x in self.cols]
+        self.ends = [x + dx for x in self.ends]
+
+    def add_columns(self, line: _Line) -> None:
+        """A column that first shows below the table's first row (its cells in that row were
+        empty): a cell that starts right of all the text seen in the column left of it and ends
+        before the next column starts."""
+        for c in line.cells:
+            if any(abs(c.x - x) <= 2.0 for x in self.cols) or c.x < self.cols[0]:
+                continue
+            left = max(i for i, x in enumerate(self.cols) if x < c.x)
+            if c.x <= self.ends[left] + 2.0 or (left + 1 < len(self.cols) and c.x1 >= self.cols[left + 1] - 2.0):
+                continue  # inside that column, or reaching into the next (set flush right)
+            at = left + 1
+            self.cols.insert(at, c.x)
+            self.ends.insert(at, c.x)
+            for cells in (self.header, *self.rows):
+                if cells:
+                    cells.insert(at, [])
+
+
 class _PageBuilder:
-    """Turns the lines of one page into blocks."""
+    """Turns the lines of a document's pages into blocks (`start_page` before each page's lines)."""
 
     def __init__(
         self, page_no: int, body_size: float, margin_x: float, hyphenation: Hyphenation, ocr: bool, shapes: Shapes | None = None
@@ -490,15 +545,23 @@ class _PageBuilder:
         self.blocks: list[Block] = []
         self._para: list[_Line] = []
         self._para_kind = "para"
-        self._table_cols: list[float] = []
-        self._table_rows: list[list[list[tuple[str, Boxes]]]] = []
-        self._table_header: list[list[tuple[str, Boxes]]] = []
-        self._row_y = 0.0
+        self._para_page = page_no
+        self._table: _Table | None = None
         self._last_y: float | None = None
+        self._col_right = 0.0  # the right end of the body text in the current column
+        self._after_break = False  # the last line stood before a column or page break
+        self._para_open = False  # ... and ended a paragraph that may go on after it
+        self._inherit: tuple[str, str, list[list[tuple[str, Boxes]]]] | None = None  # a broken table's header, caption
         self.last_heading = ""
 
-    def _block(self, kind: str, text: str, boxes: Boxes, **kw: Any) -> Block:
-        return Block(kind=kind, text=text, page=self.page_no, boxes=boxes, ocr=self.ocr, **kw)  # type: ignore[arg-type]
+    def start_page(self, page_no: int, ocr: bool, shapes: Shapes) -> None:
+        if not self._after_break and (self._para or self._table is not None):
+            self._break()
+        self.page_no, self.ocr, self.shapes = page_no, ocr, shapes
+
+    def _block(self, kind: str, text: str, boxes: Boxes, page: int | None = None, **kw: Any) -> Block:
+        page = self.page_no if page is None else page
+        return Block(kind=kind, text=text, page=page, boxes=boxes, ocr=self.ocr, **kw)  # type: ignore[arg-type]
 
     def _join_lines(self, lines: list[_Line]) -> tuple[str, Boxes]:
         return self._join_parts([ln.text_boxes() for ln in lines])
@@ -515,6 +578,51 @@ class _PageBuilder:
             boxes = boxes[:kept] + [None] * len(sep) + list(b)
         return text, boxes
 
+    # breaks ---------------------------------------------------------------
+    def _break(self) -> None:
+        """A column or page break. A paragraph whose last line fills the column and ends without
+        closing punctuation may go on in the next column; a table may go on too."""
+        last = self._para[-1] if self._para else None
+        self._para_open = (
+            last is not None
+            and self._para_kind == "para"
+            and last.x1 >= self._col_right - 2.0
+            and not re.search(r"[.:;!?]$", last.text.rstrip())
+        )
+        if not self._para_open:
+            self._flush_para()
+        t = self._table
+        if t is not None and t.last is not None:
+            ln = t.last
+            # a ruled table whose last row has no border below it: the break cut that row
+            t.open_row = t.ruled and not any(self.shapes.rule_between(ln.y - 2.0 * ln.size, ln.y, c.x) for c in ln.cells)
+        self._after_break = True
+        self._last_y = None
+        self._col_right = 0.0
+
+    def _after_break_line(self, line: _Line, table_line: bool) -> None:
+        """The first line after a break: does the paragraph or the table before it go on?"""
+        self._after_break = False
+        if self._para_open:
+            self._para_open = False
+            at_margin = abs(line.x - self.margin_x) <= 1.0 and abs(line.size - self._para[-1].size) < 0.6
+            if table_line or not at_margin or self._line_kind(line) != "para":
+                self._flush_para()
+            else:
+                self._last_y = line.y + self.pitches.get(_size_key(line.size), line.size * 1.2)  # as if adjacent
+        t = self._table
+        if t is None:
+            return
+        dx = line.x - t.cols[0]
+        if table_line and len(line.cells) >= 2 and t.fits(line, dx):
+            t.shift(dx)
+            t.row_y = line.y + 2 * line.size  # the break is no gap between rows
+            return
+        header = (t.header, "\t".join(self._join_parts(p)[0] for p in t.header), self.last_heading)
+        self._flush_table()
+        if table_line:
+            self._inherit = (header[1], header[2], header[0])
+
     # paragraphs -----------------------------------------------------------
     def _flush_para(self) -> None:
         if not self._para:
@@ -530,7 +638,7 @@ class _PageBuilder:
         if kind == "heading":
             level = 1 if first.size >= self.body_size * 1.6 else 2
             self.last_heading = text
-        self.blocks.append(self._block(kind, text, boxes, level=level))
+        self.blocks.append(self._block(kind, text, boxes, page=self._para_page, level=level))
         self._para = []
 
     def _line_kind(self, line: _Line) -> str:
@@ -539,10 +647,18 @@ class _PageBuilder:
         if line.bold and len(line.cells) == 1:
             return "statement"
         if len(line.cells) >= 2 and (line.cells[0].text in _BULLETS or _ENUM.match(line.cells[0].text)):
-            return "list"
+            return "para" if self._numbered_row(line) else "list"
         if re.match(r"^[•●▪■◦‣➢✓]\s", line.text):
             return "list"
         return "para"
+
+    def _numbered_row(self, line: _Line) -> bool:
+        """A numbered row of a ruled table, not a numbered list item: a border runs just above
+        the line across the number and the text, which stands well apart from the number."""
+        first, second = line.cells[0], line.cells[1]
+        if not _ENUM.match(first.text) or second.x - first.x1 < 1.5 * line.size:
+            return False
+        return all(self.shapes.rule_between(line.y + 0.5 * line.size, line.y + 2.2 * line.size, x) for x in (first.x, second.x))
 
     def _spaced(self, prev: _Line, line: _Line, gap: float, kind: str) -> bool:
         """Whether two lines of body text, or of headings, stand further apart than the document's
@@ -555,23 +671,25 @@ class _PageBuilder:
 
     # tables ---------------------------------------------------------------
     def _in_table_columns(self, line: _Line) -> bool:
-        """Every cell starts at a column of the table, or inside one (a nested list in a cell)."""
-        if not self._table_cols:
-            return False
-        first = self._table_cols[0]
-        return all(abs(c.x - first) <= 2.0 or c.x > first + 2.0 for c in line.cells) and (
-            len(line.cells) == 1 or all(any(abs(c.x - col) <= 2.0 for col in self._table_cols) or c.x > first + 2.0 for c in line.cells)
-        )
+        return self._table is not None and self._table.fits(line)
 
-    def _col(self, x: float) -> int:
-        return min(range(len(self._table_cols)), key=lambda i: abs(self._table_cols[i] - x))
+    def _first_cell_line(self, line: _Line) -> bool:
+        """A line of the table's first cell alone (the other cells of the row have fewer lines),
+        at the margin where the table's first column starts: it stays inside that column, close
+        below the table's last line, with no border between."""
+        t = self._table
+        if t is None or len(t.cols) < 2 or len(line.cells) != 1 or abs(line.x - t.cols[0]) > 2.0 or line.x1 >= t.cols[1] - 1.0:
+            return False
+        return 0 < t.row_y - line.y <= 1.6 * line.size and not self.shapes.rule_between(line.y, t.row_y, line.x)
 
     def _flush_table(self) -> None:
-        if not self._table_rows:
-            self._table_cols, self._table_header = [], []
+        t, self._table = self._table, None
+        if t is None or not t.rows:
             return
-        head = [self._join_parts(parts) for parts in self._table_header]
-        header = "\t".join(t for t, _ in head)
+        inherit, self._inherit = self._inherit, None
+        head = [self._join_parts(parts) for parts in t.header]
+        header = "\t".join(tx for tx, _ in head)
+        caption = self.last_heading
         if header.strip():
             text, boxes = _tab_join(head)
             self.blocks.append(
@@ -579,13 +697,16 @@ class _PageBuilder:
                     "table_row",
                     text,
                     boxes,
+                    page=t.header_page,
                     table_header=header,
-                    table_caption=self.last_heading,
+                    table_caption=caption,
                     is_header_row=True,
-                    cells=[t for t, _ in head],
+                    cells=[tx for tx, _ in head],
                 )
             )
-        for row in self._table_rows:
+        elif inherit is not None:  # a table broken over a page or column keeps its header and caption
+            header, caption = inherit[0], inherit[1]
+        for row, page in zip(t.rows, t.row_pages, strict=True):
             cells = [self._join_parts(parts) for parts in row]
             text, boxes = _tab_join(cells)
             self.blocks.append(
@@ -593,57 +714,80 @@ class _PageBuilder:
                     "table_row",
                     text,
                     boxes,
+                    page=page,
                     table_header=header,
-                    table_caption=self.last_heading,
-                    cells=[t for t, _ in cells],
+                    table_caption=caption,
+                    cells=[tx for tx, _ in cells],
                 )
             )
-        self._table_cols, self._table_rows, self._table_header = [], [], []
 
     def _add_table_line(self, line: _Line) -> None:
-        gap = (self._row_y - line.y) if self._table_rows else 999.0
+        t = self._table
+        assert t is not None
+        if t.header and line.bold and t.repeated < len(t.header_lines) and line.text == t.header_lines[t.repeated]:
+            t.repeated += 1  # the header drawn again (after a break, or where the renderer split the table)
+            return
+        t.repeated = 0
+        t.add_columns(line)
+        gap = (t.row_y - line.y) if t.rows else 999.0
         # a border drawn between this line and the last one (below the last's descenders, above
         # this one's letters) starts a row as a wide gap does
-        ruled = any(self.shapes.rule_between(line.y + 0.5 * line.size, self._row_y - 0.25 * line.size, c.x) for c in line.cells)
-        new_row = not self._table_rows or gap > line.size * 1.6 or ruled
-        header_line = not self._table_rows and all(c.bold for c in line.cells)
-        if header_line and (not self._table_header or not new_row):
-            if not self._table_header:
-                self._table_header = [[] for _ in self._table_cols]
+        ruled = any(self.shapes.rule_between(line.y + 0.5 * line.size, t.row_y - 0.25 * line.size, c.x) for c in line.cells)
+        if ruled and t.rows:
+            t.ruled = True
+        new_row = not t.rows or gap > line.size * 1.6 or ruled
+        if t.open_row:
+            new_row, t.open_row = not t.rows, False  # the row the break cut goes on
+        header_line = not t.rows and all(c.bold for c in line.cells)
+        if header_line and (not t.header or not new_row):
+            if not t.header:
+                t.header = [[] for _ in t.cols]
+                t.header_page = self.page_no
             for c in line.cells:
-                self._table_header[self._col(c.x)].append((c.text, c.boxes))
-            self._row_y = line.y
-            return
-        if new_row:
-            self._table_rows.append([[] for _ in self._table_cols])
-        row = self._table_rows[-1]
+                t.header[t.col(c.x)].append((c.text, c.boxes))
+            t.header_lines.append(line.text)
+        else:
+            if new_row:
+                t.rows.append([[] for _ in t.cols])
+                t.row_pages.append(self.page_no)
+            row = t.rows[-1]
+            for c in line.cells:
+                row[t.col(c.x)].append((c.text, c.boxes))
         for c in line.cells:
-            row[self._col(c.x)].append((c.text, c.boxes))
-        self._row_y = line.y
+            i = t.col(c.x)
+            t.ends[i] = max(t.ends[i], c.x1)
+        t.row_y = line.y
+        t.last = line
 
     # driver ---------------------------------------------------------------
     def add(self, line: _Line, new_column: bool = False) -> None:
-        if new_column:
-            self._flush_para()
-            self._flush_table()
-            self._last_y = None
+        if new_column and not self._after_break and (self._para or self._table is not None):
+            self._break()
         kind = self._line_kind(line)
-        if len(line.cells) >= 3 or (kind == "list" and self._table_cols and abs(line.x - self.margin_x) > 1.0):
+        if len(line.cells) >= 3 or (kind == "list" and self._table is not None and abs(line.x - self.margin_x) > 1.0):
             line = _without_bullets(line)  # a list inside a table cell: its text, not its markers
             kind = "para" if len(line.cells) >= 2 else kind
-        if len(line.cells) >= 2 and kind != "list":
-            if not self._in_table_columns(line) or not any(abs(line.x - col) <= 2.0 for col in self._table_cols):
+        table_line = len(line.cells) >= 2 and kind != "list"
+        if self._after_break:
+            self._after_break_line(line, table_line)
+        if abs(line.size - self.body_size) < 0.6:
+            self._col_right = max(self._col_right, line.x1)
+        if table_line:
+            t = self._table
+            if t is None or not t.fits(line) or not any(abs(line.x - col) <= 2.0 for col in t.cols):
                 self._flush_para()
                 self._flush_table()
-                self._table_cols = [c.x for c in line.cells]
+                self._table = _Table([c.x for c in line.cells])
             self._add_table_line(line)
             self._last_y = line.y
             return
-        if self._table_cols and kind != "heading" and self._in_table_columns(line) and abs(line.x - self.margin_x) > 1.0:
-            self._add_table_line(line)
-            self._last_y = line.y
-            return
+        if self._table is not None and kind != "heading" and self._table.fits(line):
+            if abs(line.x - self.margin_x) > 1.0 or self._first_cell_line(line):
+                self._add_table_line(line)
+                self._last_y = line.y
+                return
         self._flush_table()
+        self._inherit = None
         gap = (self._last_y - line.y) if self._last_y is not None else 999.0
         prev = self._para[-1] if self._para else None
         close = prev is not None and 0 <= gap <= max(prev.size, line.size) * 1.75 and abs(line.size - prev.size) < 0.6
@@ -662,6 +806,7 @@ class _PageBuilder:
         if not same_block:
             self._flush_para()
             self._para_kind = kind
+            self._para_page = self.page_no
         self._para.append(line)
         self._last_y = line.y
 
@@ -786,8 +931,6 @@ def load_pdf(
             kept[i] = body_lines(_lines(page_chars[i], i + 1, g), sizes[i][1])
 
     hyphenation = Hyphenation(ln.text for lines in kept for ln in lines)
-    blocks: list[Block] = []
-    last_heading = ""
     ordered = [_reading_order(lines, g) for lines, g in zip(kept, gutters, strict=True)]
     pitches = _line_pitches(ordered, body_size)
     # the second column's text has its own margin
@@ -799,16 +942,14 @@ def load_pdf(
             if g is not None and ln.x >= g and abs(ln.size - body_size) < 0.6
         )
     )
+    builder = _PageBuilder(1, body_size, margin_x, hyphenation, False)
+    builder.pitches = pitches
     for page_no, (in_order, gutter, drawn) in enumerate(zip(ordered, gutters, shapes, strict=True), start=1):
-        builder = _PageBuilder(page_no, body_size, margin_x, hyphenation, page_no in ocr_pages, drawn)
-        builder.last_heading = last_heading
-        builder.pitches = pitches
+        builder.start_page(page_no, page_no in ocr_pages, drawn)
         for line, new_column in in_order:
             builder.margin_x = right_margin if gutter is not None and line.x >= gutter else margin_x
             builder.add(line, new_column)
-        page_blocks = builder.finish()
-        last_heading = builder.last_heading
-        blocks.extend(_join_across_pages(blocks, page_blocks))
+    blocks = builder.finish()
     return RawDocument(
         blocks=blocks,
         pages=len(page_lines),
@@ -857,20 +998,3 @@ def _line_pitches(pages: list[list[tuple[_Line, bool]]], body_size: float) -> di
         elif twice := [gap for gap, n in seen.items() if n >= 2]:
             out[size] = min(twice)
     return out
-
-
-def _join_across_pages(before: list[Block], page_blocks: list[Block]) -> list[Block]:
-    """A table that runs over a page break keeps its header and caption on the next page.
-
-    (A paragraph broken by the page break is mended for every format alike, in
-    `structure.join_broken_sentences`.)"""
-    if not before or not page_blocks:
-        return page_blocks
-    last, first = before[-1], page_blocks[0]
-    if last.kind == "table_row" and first.kind == "table_row" and not first.table_header:
-        for b in page_blocks:
-            if b.kind != "table_row":
-                break
-            b.table_header = last.table_header
-            b.table_caption = last.table_caption
-    return page_blocks

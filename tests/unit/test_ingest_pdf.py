@@ -324,5 +324,120 @@ def test_a_justified_line_of_the_left_column_beside_a_line_of_the_right_one_is_n
                 x += c.stringWidth(w, "Times-Roman", 10) + gap
 
     blocks = _pdf(tmp_path, draw)
-    assert [b.kind for b in blocks] == ["para", "para"]
+    assert {b.kind for b in blocks} == {"para"}
     assert " ".join(words) + " " + line in blocks[0].text
+
+
+def test_numbered_rows_of_a_ruled_table_are_table_rows_not_list_items(tmp_path: Path) -> None:
+    # a table whose first column numbers the rows: a border above each row, the text a column away
+    rows = [
+        ("1.", ["Er heeft afstemming plaatsgevonden over", "het aanbod in de regio."]),
+        ("2.", ["Ambulante zorg vervangt geheel of", "gedeeltelijk een opname met verblijf."]),
+        ("3.", ["U heeft een specifiek triageprotocol."]),
+    ]
+    blocks = _pdf(tmp_path, lambda c: _ruled_table(c, rows, 700))
+    assert not [b for b in blocks if b.kind == "list"]
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [[n, " ".join(t)] for n, t in rows]
+
+
+def _grid(c: Any, x: list[float], rows: list[list[list[str]]], top: float, bold_first: bool = False, close: bool = True) -> float:
+    """A ruled table (Times 8.5 on 10, a border above each row, and below the last if `close`):
+    `rows` of cells of lines, the columns at `x`. Returns the y below it."""
+    y = top
+    for r, row in enumerate(rows):
+        c.line(x[0] - 6, y + 9, x[-1] + 80, y + 9)
+        c.setFont("Times-Bold" if bold_first and r == 0 else "Times-Roman", 8.5)
+        for col, lines in zip(x, row, strict=False):
+            for j, text in enumerate(lines):
+                c.drawString(col, y - 10 * j, text)
+        y -= 10 * max(len(cell) for cell in row) + 6
+    if close:
+        c.line(x[0] - 6, y + 9, x[-1] + 80, y + 9)
+    return y
+
+
+def test_a_column_first_filled_below_the_tables_first_row_is_a_column(tmp_path: Path) -> None:
+    # the header names two columns, the third is empty in the first rows: its text is no part of
+    # the second column's
+    rows = [
+        [["Vraag"], ["GRZ"], [""]],
+        [["Eerste vraag"], ["Bent u", "ingeschreven?"], [""]],
+        [["Tweede vraag"], ["Heeft u een", "klachtenregeling?"], ["Heeft u een", "regeling?"]],
+    ]
+    blocks = _pdf(tmp_path, lambda c: (_intro(c), _grid(c, [72, 200, 330], rows, 700, bold_first=True)))
+    table = [b.cells for b in blocks if b.kind == "table_row"]
+    assert table == [
+        ["Vraag", "GRZ", ""],
+        ["Eerste vraag", "Bent u ingeschreven?", ""],
+        ["Tweede vraag", "Heeft u een klachtenregeling?", "Heeft u een regeling?"],
+    ]
+
+
+def test_a_line_of_a_tables_first_cell_alone_at_the_margin_stays_in_its_row(tmp_path: Path) -> None:
+    # the table's first column starts at the text's margin; a row whose first cell has a line more
+    rows = [
+        [["Onderwerp"], ["Toelichting"]],
+        [["Bent u ingeschreven in het", "register van de Kamer van", "Koophandel?"], ["Ja, met een", "uittreksel."]],
+        [["Voldoet u aan de Wtza?"], ["Ja."]],
+    ]
+
+    def draw(c: Any) -> None:
+        c.setFont("Times-Roman", 8.5)
+        for i in range(6):
+            c.drawString(72, 780 - 10 * i, "De tekst van de pagina staat aan dezelfde kantlijn als de tabel.")
+        _grid(c, [72, 200], rows, 700, bold_first=True)
+
+    blocks = _pdf(tmp_path, draw)
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [[" ".join(a), " ".join(b)] for a, b in rows]
+
+
+FILLER = "Zorgaanbieders die werken met kwetsbare patiënten en"
+
+
+def _column_text(c: Any, x: float, top: float, n: int) -> None:
+    c.setFont("Times-Roman", 10)
+    for i in range(n):
+        c.drawString(x, top - 12.5 * i, FILLER)
+
+
+def test_a_table_cut_by_a_column_break_goes_on_in_the_next_column(tmp_path: Path) -> None:
+    # a brochure: a ruled table at the foot of the left column, its last row cut (no border below
+    # it); the right column draws the header again and then the rest of that row
+    header = [["Vraag"], ["GRZ"]]
+    before = [header, [["1. Bent u ingeschreven?"], ["Ja, bij de Kamer"]], [["2. Heeft u een"], ["Ja, een"]]]
+    after = [header, [["klachtenregeling?"], ["regeling."]], [["3. Levert u zelf?"], ["Ja."]]]
+
+    def draw(c: Any) -> None:
+        _column_text(c, 51, 780, 22)
+        _grid(c, [57, 170], before, 780 - 12.5 * 22, bold_first=True, close=False)
+        y = _grid(c, [318, 431], after, 780, bold_first=True)
+        _column_text(c, 312.6, y - 10, 14)
+
+    blocks = _pdf(tmp_path, draw)
+    rows = [b for b in blocks if b.kind == "table_row"]
+    assert [b.cells for b in rows] == [
+        ["Vraag", "GRZ"],
+        ["1. Bent u ingeschreven?", "Ja, bij de Kamer"],
+        ["2. Heeft u een klachtenregeling?", "Ja, een regeling."],
+        ["3. Levert u zelf?", "Ja."],
+    ]
+    assert {b.table_header for b in rows} == {"Vraag\tGRZ"}
+
+
+def test_a_paragraph_cut_by_a_column_break_goes_on_though_the_next_column_opens_with_a_number(tmp_path: Path) -> None:
+    # justified text: the left column's last line fills the column and ends without punctuation
+    words = "Zie hiervoor ook het beleid coördinatiefuncties".split()
+
+    def draw(c: Any) -> None:
+        _column_text(c, 51, 780, 29)
+        edge = 51 + c.stringWidth(FILLER, "Times-Roman", 10)
+        gap = (edge - 51 - sum(c.stringWidth(w, "Times-Roman", 10) for w in words)) / (len(words) - 1)
+        x = 51.0
+        for w in words:
+            c.drawString(x, 780 - 12.5 * 29, w)
+            x += c.stringWidth(w, "Times-Roman", 10) + gap
+        c.drawString(312.6, 780, "2027-2028. Daar staat hoe de bedden vindbaar worden.")
+        _column_text(c, 312.6, 780 - 17.5, 20)
+
+    blocks = _pdf(tmp_path, draw)
+    assert any(" ".join(words) + " 2027-2028. Daar staat" in b.text for b in blocks)
