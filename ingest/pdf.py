@@ -729,7 +729,7 @@ class _PageBuilder:
             return
         t.repeated = 0
         t.add_columns(line)
-        gap = (t.row_y - line.y) if t.rows else 999.0
+        gap = (t.row_y - line.y) if t.rows or t.header else 999.0
         # a border drawn between this line and the last one (below the last's descenders, above
         # this one's letters) starts a row as a wide gap does
         ruled = any(self.shapes.rule_between(line.y + 0.5 * line.size, t.row_y - 0.25 * line.size, c.x) for c in line.cells)
@@ -738,6 +738,8 @@ class _PageBuilder:
         new_row = not t.rows or gap > line.size * 1.6 or ruled
         if t.open_row:
             new_row, t.open_row = not t.rows, False  # the row the break cut goes on
+        elif t.header and not t.rows and all(c.bold for c in line.cells):
+            new_row = gap > line.size * 1.6 or ruled  # a header of more lines
         header_line = not t.rows and all(c.bold for c in line.cells)
         if header_line and (not t.header or not new_row):
             if not t.header:

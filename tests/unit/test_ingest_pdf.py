@@ -441,3 +441,15 @@ def test_a_paragraph_cut_by_a_column_break_goes_on_though_the_next_column_opens_
 
     blocks = _pdf(tmp_path, draw)
     assert any(" ".join(words) + " 2027-2028. Daar staat" in b.text for b in blocks)
+
+
+def test_a_header_cell_of_two_lines_is_one_header_cell(tmp_path: Path) -> None:
+    rows = [
+        [["Uiterste datum"], ["Inkoopactiviteit", "medisch-specialistische zorg"]],
+        [["1 april 2026"], ["Publicatie van het", "zorginkoopbeleid"]],
+        [["1 juni 2026"], ["Aanmelden"]],
+    ]
+    blocks = _pdf(tmp_path, lambda c: (_intro(c), _grid(c, [72, 200], rows, 700, bold_first=True)))
+    table = [b for b in blocks if b.kind == "table_row"]
+    assert [b.cells for b in table] == [[" ".join(a), " ".join(b)] for a, b in rows]
+    assert table[0].is_header_row and table[1].table_header == "Uiterste datum\tInkoopactiviteit medisch-specialistische zorg"
