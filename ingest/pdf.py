@@ -5,7 +5,7 @@ reading order (top to bottom; a page set in two columns left column first), head
 weight), list items, and tables as rows of cells with the table's header row. What it drops:
 running headers and footers (lines that repeat across pages), page numbers. A page without a text
 layer is read by OCR (`ingest.ocr`). Line-end hyphens are mended with the document's own words
-(`ingest.textnorm`).
+(`ingest.textnorm`). Tables are assembled from the lines in `ingest.pdftables`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from inkoopwijzer.errors import IngestError
 
 from .blocks import Block, CharBox, RawDocument
 from .pdfshapes import Shapes, page_shapes
+from .pdftables import ENUM, Table, numbered_row, tab_join
 from .textnorm import Hyphenation, normalize_chars
 
 _BULLETS = {"•", "●", "▪", "■", "◦", "‣", "-", "–", "*", "o", "", "➢", "✓"}
-_ENUM = re.compile(r"^(\d{1,2}|[a-zA-Z]|[ivx]{1,4})[.)]$")
 _PAGE_NO = re.compile(r"^(pagina|page|blz\.?)?\s*\d{1,4}(\s*(van|of|/)\s*\d{1,4})?$", re.I)
 
 Boxes = list[CharBox | None]
@@ -474,61 +474,6 @@ def _is_margin_noise(line: _Line, height: float) -> bool:
 # lines → blocks ------------------------------------------------------------------
 
 
-@dataclass
-class _Table:
-    """A table being read: the x of each column, its header and rows (each cell its lines' text
-    and boxes), the page each row starts on."""
-
-    cols: list[float]
-    ends: list[float] = field(default_factory=list)  # the right end of the text seen in each column
-    header: list[list[tuple[str, Boxes]]] = field(default_factory=list)
-    header_lines: list[str] = field(default_factory=list)
-    header_page: int = 0
-    rows: list[list[list[tuple[str, Boxes]]]] = field(default_factory=list)
-    row_pages: list[int] = field(default_factory=list)
-    row_y: float = 0.0
-    ruled: bool = False  # a border was seen between two of its rows
-    last: _Line | None = None  # its last line
-    repeated: int = 0  # how many lines of its header were drawn again (after a break) and skipped
-    open_row: bool = False  # a break cut its last row, which goes on after it
-
-    def __post_init__(self) -> None:
-        self.ends = list(self.cols)
-
-    def col(self, x: float) -> int:
-        return min(range(len(self.cols)), key=lambda i: abs(self.cols[i] - x))
-
-    def fits(self, line: _Line, dx: float = 0.0) -> bool:
-        """Every cell starts at a column of the table, or inside one (a nested list in a cell);
-        `dx`: how far the table moved (to the next column or page)."""
-        first = self.cols[0] + dx
-        return all(abs(c.x - first) <= 2.0 or c.x > first + 2.0 for c in line.cells) and (
-            len(line.cells) == 1
-            or all(any(abs(c.x - col - dx) <= 2.0 for col in self.cols) or c.x > first + 2.0 for c in line.cells)
-        )
-
-    def shift(self, dx: float) -> None:
-        self.cols = [x + dx for x in self.cols]
-        self.ends = [x + dx for x in self.ends]
-
-    def add_columns(self, line: _Line) -> None:
-        """A column that first shows below the table's first row (its cells in that row were
-        empty): a cell that starts right of all the text seen in the column left of it and ends
-        before the next column starts."""
-        for c in line.cells:
-            if any(abs(c.x - x) <= 2.0 for x in self.cols) or c.x < self.cols[0]:
-                continue
-            left = max(i for i, x in enumerate(self.cols) if x < c.x)
-            if c.x <= self.ends[left] + 2.0 or (left + 1 < len(self.cols) and c.x1 >= self.cols[left + 1] - 2.0):
-                continue  # inside that column, or reaching into the next (set flush right)
-            at = left + 1
-            self.cols.insert(at, c.x)
-            self.ends.insert(at, c.x)
-            for cells in (self.header, *self.rows):
-                if cells:
-                    cells.insert(at, [])
-
-
 class _PageBuilder:
     """Turns the lines of a document's pages into blocks (`start_page` before each page's lines)."""
 
@@ -546,7 +491,7 @@ class _PageBuilder:
         self._para: list[_Line] = []
         self._para_kind = "para"
         self._para_page = page_no
-        self._table: _Table | None = None
+        self._table: Table | None = None
         self._last_y: float | None = None
         self._col_right = 0.0  # the right end of the body text in the current column
         self._after_break = False  # the last line stood before a column or page break
@@ -592,10 +537,8 @@ class _PageBuilder:
         if not self._para_open:
             self._flush_para()
         t = self._table
-        if t is not None and t.last is not None:
-            ln = t.last
-            # a ruled table whose last row has no border below it: the break cut that row
-            t.open_row = t.ruled and not any(self.shapes.rule_between(ln.y - 2.0 * ln.size, ln.y, c.x) for c in ln.cells)
+        if t is not None:
+            t.cut(self.shapes)
         self._after_break = True
         self._last_y = None
         self._col_right = 0.0
@@ -646,19 +589,11 @@ class _PageBuilder:
             return "heading"
         if line.bold and len(line.cells) == 1:
             return "statement"
-        if len(line.cells) >= 2 and (line.cells[0].text in _BULLETS or _ENUM.match(line.cells[0].text)):
-            return "para" if self._numbered_row(line) else "list"
+        if len(line.cells) >= 2 and (line.cells[0].text in _BULLETS or ENUM.match(line.cells[0].text)):
+            return "para" if numbered_row(line, self.shapes) else "list"
         if re.match(r"^[•●▪■◦‣➢✓]\s", line.text):
             return "list"
         return "para"
-
-    def _numbered_row(self, line: _Line) -> bool:
-        """A numbered row of a ruled table, not a numbered list item: a border runs just above
-        the line across the number and the text, which stands well apart from the number."""
-        first, second = line.cells[0], line.cells[1]
-        if not _ENUM.match(first.text) or second.x - first.x1 < 1.5 * line.size:
-            return False
-        return all(self.shapes.rule_between(line.y + 0.5 * line.size, line.y + 2.2 * line.size, x) for x in (first.x, second.x))
 
     def _spaced(self, prev: _Line, line: _Line, gap: float, kind: str) -> bool:
         """Whether two lines of body text, or of headings, stand further apart than the document's
@@ -670,18 +605,6 @@ class _PageBuilder:
         return pitch is not None and gap > pitch + max(2.0, 0.2 * line.size)
 
     # tables ---------------------------------------------------------------
-    def _in_table_columns(self, line: _Line) -> bool:
-        return self._table is not None and self._table.fits(line)
-
-    def _first_cell_line(self, line: _Line) -> bool:
-        """A line of the table's first cell alone (the other cells of the row have fewer lines),
-        at the margin where the table's first column starts: it stays inside that column, close
-        below the table's last line, with no border between."""
-        t = self._table
-        if t is None or len(t.cols) < 2 or len(line.cells) != 1 or abs(line.x - t.cols[0]) > 2.0 or line.x1 >= t.cols[1] - 1.0:
-            return False
-        return 0 < t.row_y - line.y <= 1.6 * line.size and not self.shapes.rule_between(line.y, t.row_y, line.x)
-
     def _flush_table(self) -> None:
         t, self._table = self._table, None
         if t is None or not t.rows:
@@ -691,7 +614,7 @@ class _PageBuilder:
         header = "\t".join(tx for tx, _ in head)
         caption = self.last_heading
         if header.strip():
-            text, boxes = _tab_join(head)
+            text, boxes = tab_join(head)
             self.blocks.append(
                 self._block(
                     "table_row",
@@ -708,7 +631,7 @@ class _PageBuilder:
             header, caption = inherit[0], inherit[1]
         for row, page in zip(t.rows, t.row_pages, strict=True):
             cells = [self._join_parts(parts) for parts in row]
-            text, boxes = _tab_join(cells)
+            text, boxes = tab_join(cells)
             self.blocks.append(
                 self._block(
                     "table_row",
@@ -720,46 +643,6 @@ class _PageBuilder:
                     cells=[tx for tx, _ in cells],
                 )
             )
-
-    def _add_table_line(self, line: _Line) -> None:
-        t = self._table
-        assert t is not None
-        if t.header and line.bold and t.repeated < len(t.header_lines) and line.text == t.header_lines[t.repeated]:
-            t.repeated += 1  # the header drawn again (after a break, or where the renderer split the table)
-            return
-        t.repeated = 0
-        t.add_columns(line)
-        gap = (t.row_y - line.y) if t.rows or t.header else 999.0
-        # a border drawn between this line and the last one (below the last's descenders, above
-        # this one's letters) starts a row as a wide gap does
-        ruled = any(self.shapes.rule_between(line.y + 0.5 * line.size, t.row_y - 0.25 * line.size, c.x) for c in line.cells)
-        if ruled and t.rows:
-            t.ruled = True
-        new_row = not t.rows or gap > line.size * 1.6 or ruled
-        if t.open_row:
-            new_row, t.open_row = not t.rows, False  # the row the break cut goes on
-        elif t.header and not t.rows and all(c.bold for c in line.cells):
-            new_row = gap > line.size * 1.6 or ruled  # a header of more lines
-        header_line = not t.rows and all(c.bold for c in line.cells)
-        if header_line and (not t.header or not new_row):
-            if not t.header:
-                t.header = [[] for _ in t.cols]
-                t.header_page = self.page_no
-            for c in line.cells:
-                t.header[t.col(c.x)].append((c.text, c.boxes))
-            t.header_lines.append(line.text)
-        else:
-            if new_row:
-                t.rows.append([[] for _ in t.cols])
-                t.row_pages.append(self.page_no)
-            row = t.rows[-1]
-            for c in line.cells:
-                row[t.col(c.x)].append((c.text, c.boxes))
-        for c in line.cells:
-            i = t.col(c.x)
-            t.ends[i] = max(t.ends[i], c.x1)
-        t.row_y = line.y
-        t.last = line
 
     # driver ---------------------------------------------------------------
     def add(self, line: _Line, new_column: bool = False) -> None:
@@ -779,13 +662,14 @@ class _PageBuilder:
             if t is None or not t.fits(line) or not any(abs(line.x - col) <= 2.0 for col in t.cols):
                 self._flush_para()
                 self._flush_table()
-                self._table = _Table([c.x for c in line.cells])
-            self._add_table_line(line)
+                t = self._table = Table([c.x for c in line.cells])
+            t.add_line(line, self.shapes, self.page_no)
             self._last_y = line.y
             return
-        if self._table is not None and kind != "heading" and self._table.fits(line):
-            if abs(line.x - self.margin_x) > 1.0 or self._first_cell_line(line):
-                self._add_table_line(line)
+        t = self._table
+        if t is not None and kind != "heading" and t.fits(line):
+            if abs(line.x - self.margin_x) > 1.0 or t.first_cell_line(line, self.shapes):
+                t.add_line(line, self.shapes, self.page_no)
                 self._last_y = line.y
                 return
         self._flush_table()
@@ -821,19 +705,6 @@ class _PageBuilder:
 def _without_bullets(line: _Line) -> _Line:
     cells = [c for i, c in enumerate(line.cells) if not (c.text in _BULLETS and i + 1 < len(line.cells))]
     return _Line(line.y, line.size, cells)
-
-
-def _tab_join(cells: list[tuple[str, Boxes]]) -> tuple[str, Boxes]:
-    """Cells joined by tabs, empty cells kept (their place in the row matters)."""
-    text: list[str] = []
-    boxes: Boxes = []
-    for i, (t, b) in enumerate(cells):
-        if i:
-            text.append("\t")
-            boxes.append(None)
-        text.append(t)
-        boxes.extend(b)
-    return "".join(text), boxes
 
 
 # the document --------------------------------------------------------------------
