@@ -96,6 +96,7 @@ class Table:
         """A line of the table: to the header, to the last row, or a new row."""
         if self.header and line.bold and self.repeated < len(self.header_lines) and line.text == self.header_lines[self.repeated]:
             self.repeated += 1  # the header drawn again (after a break, or where the renderer split the table)
+            self.row_y = line.y
             return
         self.repeated = 0
         self.add_columns(line)

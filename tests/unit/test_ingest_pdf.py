@@ -453,3 +453,24 @@ def test_a_header_cell_of_two_lines_is_one_header_cell(tmp_path: Path) -> None:
     table = [b for b in blocks if b.kind == "table_row"]
     assert [b.cells for b in table] == [[" ".join(a), " ".join(b)] for a, b in rows]
     assert table[0].is_header_row and table[1].table_header == "Uiterste datum\tInkoopactiviteit medisch-specialistische zorg"
+
+
+def test_a_header_drawn_again_after_a_column_break_with_a_first_cell_line_alone_is_skipped(tmp_path: Path) -> None:
+    # the table stands at the column's margin; its header's first cell has a line more than the
+    # others, which after the break stands alone at the margin (no statement, and the table goes on)
+    header = [["Beleid", "medisch-specialistische", "zorg"], ["Algemeen", "beleid"]]
+    before = [header, [["Ambities (hoofdstuk 3)"], ["Informatie"]]]
+    after = [header, [["Planning (hoofdstuk 6)"], ["De planning"]], [["Vragen (hoofdstuk 7)"], ["Contact"]]]
+
+    def draw(c: Any) -> None:
+        _column_text(c, 51, 780, 24)
+        _grid(c, [51, 170], before, 780 - 12.5 * 24, bold_first=True)
+        y = _grid(c, [312.6, 431], after, 780, bold_first=True)
+        _column_text(c, 312.6, y - 10, 14)
+
+    blocks = _pdf(tmp_path, draw)
+    assert not [b for b in blocks if b.kind == "statement"]
+    rows = [b for b in blocks if b.kind == "table_row"]
+    head = "Beleid medisch-specialistische zorg\tAlgemeen beleid"
+    assert [b.text for b in rows] == [head, "Ambities (hoofdstuk 3)\tInformatie", "Planning (hoofdstuk 6)\tDe planning", "Vragen (hoofdstuk 7)\tContact"]
+    assert {b.table_header for b in rows} == {head}
