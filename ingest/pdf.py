@@ -23,7 +23,7 @@ from inkoopwijzer.errors import IngestError
 
 from .blocks import Block, CharBox, RawDocument
 from .pdfshapes import Shapes, page_shapes
-from .pdftables import ENUM, Table, numbered_row, tab_join
+from .pdftables import ENUM, Table, numbered_row, sentence_row, tab_join
 from .textnorm import Hyphenation, normalize_chars
 
 _BULLETS = {"•", "●", "▪", "■", "◦", "‣", "-", "–", "*", "o", "", "➢", "✓"}
@@ -613,6 +613,9 @@ class _PageBuilder:
         head = [self._join_parts(parts) for parts in t.header]
         header = "\t".join(tx for tx, _ in head)
         caption = self.last_heading
+        rows, pages = t.rows, t.row_pages
+        if header.strip() and sentence_row([tx for tx, _ in head]):
+            rows, pages, header = [t.header, *t.rows], [t.header_page, *t.row_pages], ""
         if header.strip():
             text, boxes = tab_join(head)
             self.blocks.append(
@@ -629,7 +632,7 @@ class _PageBuilder:
             )
         elif inherit is not None:  # a table broken over a page or column keeps its header and caption
             header, caption = inherit[0], inherit[1]
-        for row, page in zip(t.rows, t.row_pages, strict=True):
+        for row, page in zip(rows, pages, strict=True):
             cells = [self._join_parts(parts) for parts in row]
             text, boxes = tab_join(cells)
             self.blocks.append(

@@ -18,7 +18,7 @@ from .pdfshapes import Shapes
 if TYPE_CHECKING:
     from .pdf import Boxes, _Line
 
-__all__ = ["ENUM", "Table", "numbered_row", "tab_join"]
+__all__ = ["ENUM", "Table", "numbered_row", "sentence_row", "tab_join"]
 
 ENUM = re.compile(r"^(\d{1,2}|[a-zA-Z]|[ivx]{1,4})[.)]$")  # a list item's or a row's number: 1. a) iv.
 
@@ -140,6 +140,13 @@ def numbered_row(line: _Line, shapes: Shapes) -> bool:
     if not ENUM.match(first.text) or second.x - first.x1 < 1.5 * line.size:
         return False
     return all(shapes.rule_between(line.y + 0.5 * line.size, line.y + 2.2 * line.size, x) for x in (first.x, second.x))
+
+
+def sentence_row(cells: list[str]) -> bool:
+    """Whether a table's bold first row holds sentences (a cell of more than twelve words, or of
+    four or more ending in a full stop or question mark): a row set bold, not a header whose
+    cells name the columns."""
+    return any(len(c.split()) > 12 or (len(c.split()) >= 4 and c.rstrip()[-1:] in ".?!") for c in cells)
 
 
 def tab_join(cells: list[tuple[str, Boxes]]) -> tuple[str, Boxes]:
