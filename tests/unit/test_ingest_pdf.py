@@ -474,3 +474,16 @@ def test_a_header_drawn_again_after_a_column_break_with_a_first_cell_line_alone_
     head = "Beleid medisch-specialistische zorg\tAlgemeen beleid"
     assert [b.text for b in rows] == [head, "Ambities (hoofdstuk 3)\tInformatie", "Planning (hoofdstuk 6)\tDe planning", "Vragen (hoofdstuk 7)\tContact"]
     assert {b.table_header for b in rows} == {head}
+
+
+def test_a_bold_first_row_of_sentences_is_a_row_not_the_header(tmp_path: Path) -> None:
+    # a table without a header row whose first row the renderer set bold: its cells are sentences,
+    # not names of the columns, and do not head the other rows
+    rows = [
+        [["Tarief"], ["Grote zorgaanbieders krijgen op basis van", "hun categorie een tariefvoorstel."]],
+        [["Volume"], ["We stellen een omzetplafond vast."]],
+    ]
+    blocks = _pdf(tmp_path, lambda c: (_intro(c), _grid(c, [72, 200], rows, 700, bold_first=True)))
+    table = [b for b in blocks if b.kind == "table_row"]
+    assert [b.cells for b in table] == [[" ".join(a), " ".join(b)] for a, b in rows]
+    assert not any(b.is_header_row or b.table_header for b in table)
