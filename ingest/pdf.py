@@ -491,6 +491,7 @@ class _PageBuilder:
         self._para: list[_Line] = []
         self._para_kind = "para"
         self._para_page = page_no
+        self._para_margin = margin_x  # the margin of the column the paragraph started in
         self._table: Table | None = None
         self._last_y: float | None = None
         self._col_right = 0.0  # the right end of the body text in the current column
@@ -525,12 +526,12 @@ class _PageBuilder:
 
     # breaks ---------------------------------------------------------------
     def _break(self) -> None:
-        """A column or page break. A paragraph whose last line fills the column and ends without
-        closing punctuation may go on in the next column; a table may go on too."""
+        """A column or page break. A paragraph or list item whose last line fills the column and
+        ends without closing punctuation may go on in the next column; a table may go on too."""
         last = self._para[-1] if self._para else None
         self._para_open = (
             last is not None
-            and self._para_kind == "para"
+            and self._para_kind in ("para", "list")
             and last.x1 >= self._col_right - 2.0
             and not re.search(r"[.:;!?]$", last.text.rstrip())
         )
@@ -548,8 +549,12 @@ class _PageBuilder:
         self._after_break = False
         if self._para_open:
             self._para_open = False
-            at_margin = abs(line.x - self.margin_x) <= 1.0 and abs(line.size - self._para[-1].size) < 0.6
-            if table_line or not at_margin or self._line_kind(line) != "para":
+            first = self._para[0]
+            # where the paragraph's lines start, from its column's margin: a list item's at its text
+            indent = self._para[1].x if len(self._para) > 1 else first.cells[-1].x
+            at = self._para_margin if self._para_kind == "para" else indent
+            in_step = abs((line.x - self.margin_x) - (at - self._para_margin)) <= 1.0
+            if table_line or not in_step or abs(line.size - first.size) >= 0.6 or self._line_kind(line) != "para":
                 self._flush_para()
             else:
                 self._last_y = line.y + self.pitches.get(_size_key(line.size), line.size * 1.2)  # as if adjacent
@@ -696,6 +701,7 @@ class _PageBuilder:
             self._flush_para()
             self._para_kind = kind
             self._para_page = self.page_no
+            self._para_margin = self.margin_x
         self._para.append(line)
         self._last_y = line.y
 

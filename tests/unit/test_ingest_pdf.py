@@ -487,3 +487,31 @@ def test_a_bold_first_row_of_sentences_is_a_row_not_the_header(tmp_path: Path) -
     table = [b for b in blocks if b.kind == "table_row"]
     assert [b.cells for b in table] == [[" ".join(a), " ".join(b)] for a, b in rows]
     assert not any(b.is_header_row or b.table_header for b in table)
+
+
+def _spread(c: Any, words: list[str], x0: float, x1: float, y: float) -> None:
+    """A justified line: the words spread from x0 to x1 (Times 10)."""
+    gap = (x1 - x0 - sum(c.stringWidth(w, "Times-Roman", 10) for w in words)) / (len(words) - 1)
+    x = x0
+    for w in words:
+        c.drawString(x, y, w)
+        x += c.stringWidth(w, "Times-Roman", 10) + gap
+
+
+def test_a_list_item_cut_by_a_column_break_goes_on_at_its_indent_and_ends_at_the_margin(tmp_path: Path) -> None:
+    # the item's last line in the left column fills it; the right column goes on at the item's
+    # indent and then a paragraph starts at the margin (a little further down)
+    def draw(c: Any) -> None:
+        _column_text(c, 51, 780, 27)
+        edge = 51 + c.stringWidth(FILLER, "Times-Roman", 10)
+        c.drawString(51, 780 - 12.5 * 27, "•")
+        _spread(c, "er zorg voor dragen dat de wachttijden".split(), 61, edge, 780 - 12.5 * 27)
+        _spread(c, "inzichtelijk zijn, zodat onze verzekerden".split(), 61, edge, 780 - 12.5 * 28)
+        c.drawString(322.6, 780, "een keuze maken voor een zorgaanbieder.")
+        c.drawString(312.6, 780 - 14.5, "Vanuit onze zorgplicht monitoren wij de wachttijden.")
+        _column_text(c, 312.6, 780 - 27, 20)
+
+    blocks = _pdf(tmp_path, draw)
+    item = [b for b in blocks if b.kind == "list"]
+    assert [b.text for b in item] == ["er zorg voor dragen dat de wachttijden inzichtelijk zijn, zodat onze verzekerden een keuze maken voor een zorgaanbieder."]
+    assert any(b.kind == "para" and b.text.startswith("Vanuit onze zorgplicht") for b in blocks)
