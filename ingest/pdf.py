@@ -497,7 +497,7 @@ class _PageBuilder:
         self._col_right = 0.0  # the right end of the body text in the current column
         self._after_break = False  # the last line stood before a column or page break
         self._para_open = False  # ... and ended a paragraph that may go on after it
-        self._inherit: tuple[str, str, list[list[tuple[str, Boxes]]]] | None = None  # a broken table's header, caption
+        self._inherit: tuple[str, str] | None = None  # the header and caption of a table a break ended
         self.last_heading = ""
 
     def start_page(self, page_no: int, ocr: bool, shapes: Shapes) -> None:
@@ -566,10 +566,10 @@ class _PageBuilder:
             t.shift(dx)
             t.row_y = line.y + 2 * line.size  # the break is no gap between rows
             return
-        header = (t.header, "\t".join(self._join_parts(p)[0] for p in t.header), self.last_heading)
+        inherit = ("\t".join(self._join_parts(p)[0] for p in t.header), self.last_heading)
         self._flush_table()
         if table_line:
-            self._inherit = (header[1], header[2], header[0])
+            self._inherit = inherit
 
     # paragraphs -----------------------------------------------------------
     def _flush_para(self) -> None:
@@ -636,7 +636,7 @@ class _PageBuilder:
                 )
             )
         elif inherit is not None:  # a table broken over a page or column keeps its header and caption
-            header, caption = inherit[0], inherit[1]
+            header, caption = inherit
         for row, page in zip(rows, pages, strict=True):
             cells = [self._join_parts(parts) for parts in row]
             text, boxes = tab_join(cells)
