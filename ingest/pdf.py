@@ -227,6 +227,9 @@ def _justified(cells: list[list[_Char]], right: float = math.inf) -> list[list[_
     mean = sum(gaps) / len(gaps)
     if max(gaps) - min(gaps) > 0.15 * mean:
         return cells
+    size = max(c.size for c in cells[0])
+    if mean > 2.5 * size and cells[-1][-1].x1 < right - 1.5:
+        return cells  # gaps of several ems that stop short of the edge: a table's header row
     joined = list(cells[0])
     for cell in cells[1:]:
         prev = joined[-1]

@@ -515,3 +515,22 @@ def test_a_list_item_cut_by_a_column_break_goes_on_at_its_indent_and_ends_at_the
     item = [b for b in blocks if b.kind == "list"]
     assert [b.text for b in item] == ["er zorg voor dragen dat de wachttijden inzichtelijk zijn, zodat onze verzekerden een keuze maken voor een zorgaanbieder."]
     assert any(b.kind == "para" and b.text.startswith("Vanuit onze zorgplicht") for b in blocks)
+
+
+def test_a_header_row_of_single_words_far_apart_is_no_justified_line(tmp_path: Path) -> None:
+    # a narrow three-column table: its header's one-word cells stand about equally far apart
+    rows = [
+        [["Type", "zorgaanbieder"], ["GRZ"], ["ELV"]],
+        [["Reguliere", "zorgaanbieder"], ["Omzet kleiner dan", "€ 1.000.000"], ["Omzet kleiner dan", "€ 150.000"]],
+    ]
+
+    def draw(c: Any) -> None:
+        c.setFont("Times-Roman", 10)
+        c.drawString(51, 300, FILLER + " en nog wat meer woorden")
+        _grid(c, [51, 132, 213], rows, 270, bold_first=True)
+
+    blocks = _pdf(tmp_path, draw)
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [
+        ["Type zorgaanbieder", "GRZ", "ELV"],
+        ["Reguliere zorgaanbieder", "Omzet kleiner dan € 1.000.000", "Omzet kleiner dan € 150.000"],
+    ]
