@@ -660,6 +660,9 @@ class _PageBuilder:
         if new_column and not self._after_break and (self._para or self._table is not None):
             self._break()
         kind = self._line_kind(line)
+        t = self._table
+        if kind == "list" and t is not None and t.in_row(line):
+            kind = "para"  # a row's line whose first cell's line opens with a number ("7)" of "(hoofdstuk 7)")
         if len(line.cells) >= 3 or (kind == "list" and self._table is not None and abs(line.x - self.margin_x) > 1.0):
             line = _without_bullets(line)  # a list inside a table cell: its text, not its markers
             kind = "para" if len(line.cells) >= 2 else kind

@@ -84,6 +84,15 @@ class Table:
         if ln is not None:
             self.open_row = self.ruled and not any(shapes.rule_between(ln.y - 2.0 * ln.size, ln.y, c.x) for c in ln.cells)
 
+    def in_row(self, line: _Line) -> bool:
+        """A line of two or more cells, each at a column of the table, close below its last line:
+        the row goes on, whatever its first cell's text looks like."""
+        return (
+            len(line.cells) >= 2
+            and all(any(abs(c.x - x) <= 2.0 for x in self.cols) for c in line.cells)
+            and 0 < self.row_y - line.y <= 1.6 * line.size
+        )
+
     def first_cell_line(self, line: _Line, shapes: Shapes) -> bool:
         """A line of the table's first cell alone (the other cells of the row have fewer lines),
         at the margin where the table's first column starts: it stays inside that column, close
