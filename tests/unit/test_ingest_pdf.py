@@ -534,3 +534,15 @@ def test_a_header_row_of_single_words_far_apart_is_no_justified_line(tmp_path: P
         ["Type zorgaanbieder", "GRZ", "ELV"],
         ["Reguliere zorgaanbieder", "Omzet kleiner dan € 1.000.000", "Omzet kleiner dan € 150.000"],
     ]
+
+
+def test_a_rows_line_whose_first_cell_opens_with_a_number_stays_in_the_row(tmp_path: Path) -> None:
+    # a first cell wrapped before "7)": its second line looks like a numbered list item's start
+    rows = [
+        [["Onderdeel"], ["Thema's"]],
+        [["Vragen stellen (hoofdstuk", "7)"], ["Acute zorg, arbeidsmarkt", "en ouderen"]],
+        [["Planning (hoofdstuk 6)"], ["Samenwerking"]],
+    ]
+    blocks = _pdf(tmp_path, lambda c: (_intro(c), _grid(c, [72, 200], rows, 700, bold_first=True)))
+    assert not [b for b in blocks if b.kind == "list"]
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [[" ".join(a), " ".join(b)] for a, b in rows]
