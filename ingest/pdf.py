@@ -5,7 +5,7 @@ reading order (top to bottom; a page set in two columns left column first), head
 weight), list items, and tables as rows of cells with the table's header row. What it drops:
 running headers and footers (lines that repeat across pages), page numbers. A page without a text
 layer is read by OCR (`ingest.ocr`). Line-end hyphens are mended with the document's own words
-(`ingest.textnorm`).
+(`ingest.textnorm`). Tables are assembled from the lines in `ingest.pdftables`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from inkoopwijzer.errors import IngestError
 
 from .blocks import Block, CharBox, RawDocument
 from .pdfshapes import Shapes, page_shapes
+from .pdftables import ENUM, Table, numbered_row, sentence_row, tab_join
 from .textnorm import Hyphenation, normalize_chars
 
 _BULLETS = {"•", "●", "▪", "■", "◦", "‣", "-", "–", "*", "o", "", "➢", "✓"}
-_ENUM = re.compile(r"^(\d{1,2}|[a-zA-Z]|[ivx]{1,4})[.)]$")
 _PAGE_NO = re.compile(r"^(pagina|page|blz\.?)?\s*\d{1,4}(\s*(van|of|/)\s*\d{1,4})?$", re.I)
 
 Boxes = list[CharBox | None]
@@ -227,6 +227,9 @@ def _justified(cells: list[list[_Char]], right: float = math.inf) -> list[list[_
     mean = sum(gaps) / len(gaps)
     if max(gaps) - min(gaps) > 0.15 * mean:
         return cells
+    size = max(c.size for c in cells[0])
+    if mean > 2.5 * size and cells[-1][-1].x1 < right - 1.5:
+        return cells  # gaps of several ems that stop short of the edge: a table's header row
     joined = list(cells[0])
     for cell in cells[1:]:
         prev = joined[-1]
@@ -286,10 +289,12 @@ def _split_at_columns(cell: list[_Char], starts: list[float]) -> list[list[_Char
     return [p for p in parts if p]
 
 
-def _lines(chars: list[_Char], page_no: int) -> list[_Line]:
-    """Group runs into lines (same baseline) and a line's runs into cells (by the gaps between them)."""
+def _lines(chars: list[_Char], page_no: int, gutter: float | None = None) -> list[_Line]:
+    """Group runs into lines (same baseline) and a line's runs into cells (by the gaps between them).
+
+    On a page set in two columns (`gutter`), each column's lines are built apart, so that a
+    justified line is judged against its own column's edge and neighbours."""
     runs = sorted(_runs(chars), key=lambda r: (-round(r[0].base, 0), r[0].x0))
-    right = max((c.x1 for c in chars if not c.ch.isspace()), default=0.0)  # the text's right edge
     lines: list[tuple[float, list[list[_Char]]]] = []
     for r in runs:
         base = r[0].base
@@ -297,6 +302,24 @@ def _lines(chars: list[_Char], page_no: int) -> list[_Line]:
             lines[-1][1].append(r)
         else:
             lines.append((base, [r]))
+    if gutter is None:
+        return _column_lines(lines, page_no)
+    spanning = {i for i, (_, rs) in enumerate(lines) if any(r[0].x0 < gutter < r[-1].x1 for r in rs)}
+    sides: list[list[tuple[float, list[list[_Char]]]]] = [[], []]
+    for i, (base, rs) in enumerate(lines):
+        if i in spanning:
+            sides[0].append((base, rs))  # a line across both columns (a title) stays one line
+            continue
+        for side, part in enumerate(([r for r in rs if r[-1].x1 <= gutter], [r for r in rs if r[-1].x1 > gutter])):
+            if part:
+                sides[side].append((base, part))
+    out = _column_lines(sides[0], page_no) + _column_lines(sides[1], page_no)
+    return sorted(out, key=lambda ln: (-round(ln.y, 0), ln.x))
+
+
+def _column_lines(lines: list[tuple[float, list[list[_Char]]]], page_no: int) -> list[_Line]:
+    """`_lines` for the runs of one column (or of a one-column page), grouped by baseline."""
+    right = max((c.x1 for _, rs in lines for r in rs for c in r if not c.ch.isspace()), default=0.0)  # the text's right edge
     grouped: list[tuple[float, float, list[list[_Char]]]] = []
     for base, rs in lines:
         rs.sort(key=lambda r: r[0].x0)
@@ -455,7 +478,7 @@ def _is_margin_noise(line: _Line, height: float) -> bool:
 
 
 class _PageBuilder:
-    """Turns the lines of one page into blocks."""
+    """Turns the lines of a document's pages into blocks (`start_page` before each page's lines)."""
 
     def __init__(
         self, page_no: int, body_size: float, margin_x: float, hyphenation: Hyphenation, ocr: bool, shapes: Shapes | None = None
@@ -470,15 +493,24 @@ class _PageBuilder:
         self.blocks: list[Block] = []
         self._para: list[_Line] = []
         self._para_kind = "para"
-        self._table_cols: list[float] = []
-        self._table_rows: list[list[list[tuple[str, Boxes]]]] = []
-        self._table_header: list[list[tuple[str, Boxes]]] = []
-        self._row_y = 0.0
+        self._para_page = page_no
+        self._para_margin = margin_x  # the margin of the column the paragraph started in
+        self._table: Table | None = None
         self._last_y: float | None = None
+        self._col_right = 0.0  # the right end of the body text in the current column
+        self._after_break = False  # the last line stood before a column or page break
+        self._para_open = False  # ... and ended a paragraph that may go on after it
+        self._inherit: tuple[str, str] | None = None  # the header and caption of a table a break ended
         self.last_heading = ""
 
-    def _block(self, kind: str, text: str, boxes: Boxes, **kw: Any) -> Block:
-        return Block(kind=kind, text=text, page=self.page_no, boxes=boxes, ocr=self.ocr, **kw)  # type: ignore[arg-type]
+    def start_page(self, page_no: int, ocr: bool, shapes: Shapes) -> None:
+        if not self._after_break and (self._para or self._table is not None):
+            self._break()
+        self.page_no, self.ocr, self.shapes = page_no, ocr, shapes
+
+    def _block(self, kind: str, text: str, boxes: Boxes, page: int | None = None, **kw: Any) -> Block:
+        page = self.page_no if page is None else page
+        return Block(kind=kind, text=text, page=page, boxes=boxes, ocr=self.ocr, **kw)  # type: ignore[arg-type]
 
     def _join_lines(self, lines: list[_Line]) -> tuple[str, Boxes]:
         return self._join_parts([ln.text_boxes() for ln in lines])
@@ -495,6 +527,53 @@ class _PageBuilder:
             boxes = boxes[:kept] + [None] * len(sep) + list(b)
         return text, boxes
 
+    # breaks ---------------------------------------------------------------
+    def _break(self) -> None:
+        """A column or page break. A paragraph or list item whose last line fills the column and
+        ends without closing punctuation may go on in the next column; a table may go on too."""
+        last = self._para[-1] if self._para else None
+        self._para_open = (
+            last is not None
+            and self._para_kind in ("para", "list")
+            and last.x1 >= self._col_right - 2.0
+            and not re.search(r"[.:;!?]$", last.text.rstrip())
+        )
+        if not self._para_open:
+            self._flush_para()
+        t = self._table
+        if t is not None:
+            t.cut(self.shapes)
+        self._after_break = True
+        self._last_y = None
+        self._col_right = 0.0
+
+    def _after_break_line(self, line: _Line, table_line: bool) -> None:
+        """The first line after a break: does the paragraph or the table before it go on?"""
+        self._after_break = False
+        if self._para_open:
+            self._para_open = False
+            first = self._para[0]
+            # where the paragraph's lines start, from its column's margin: a list item's at its text
+            indent = self._para[1].x if len(self._para) > 1 else first.cells[-1].x
+            at = self._para_margin if self._para_kind == "para" else indent
+            in_step = abs((line.x - self.margin_x) - (at - self._para_margin)) <= 1.0
+            if table_line or not in_step or abs(line.size - first.size) >= 0.6 or self._line_kind(line) != "para":
+                self._flush_para()
+            else:
+                self._last_y = line.y + self.pitches.get(_size_key(line.size), line.size * 1.2)  # as if adjacent
+        t = self._table
+        if t is None:
+            return
+        dx = line.x - t.cols[0]
+        if table_line and len(line.cells) >= 2 and t.fits(line, dx):
+            t.shift(dx)
+            t.row_y = line.y + 2 * line.size  # the break is no gap between rows
+            return
+        inherit = ("\t".join(self._join_parts(p)[0] for p in t.header), self.last_heading)
+        self._flush_table()
+        if table_line:
+            self._inherit = inherit
+
     # paragraphs -----------------------------------------------------------
     def _flush_para(self) -> None:
         if not self._para:
@@ -510,7 +589,7 @@ class _PageBuilder:
         if kind == "heading":
             level = 1 if first.size >= self.body_size * 1.6 else 2
             self.last_heading = text
-        self.blocks.append(self._block(kind, text, boxes, level=level))
+        self.blocks.append(self._block(kind, text, boxes, page=self._para_page, level=level))
         self._para = []
 
     def _line_kind(self, line: _Line) -> str:
@@ -518,8 +597,8 @@ class _PageBuilder:
             return "heading"
         if line.bold and len(line.cells) == 1:
             return "statement"
-        if len(line.cells) >= 2 and (line.cells[0].text in _BULLETS or _ENUM.match(line.cells[0].text)):
-            return "list"
+        if len(line.cells) >= 2 and (line.cells[0].text in _BULLETS or ENUM.match(line.cells[0].text)):
+            return "para" if numbered_row(line, self.shapes) else "list"
         if re.match(r"^[•●▪■◦‣➢✓]\s", line.text):
             return "list"
         return "para"
@@ -534,96 +613,81 @@ class _PageBuilder:
         return pitch is not None and gap > pitch + max(2.0, 0.2 * line.size)
 
     # tables ---------------------------------------------------------------
-    def _in_table_columns(self, line: _Line) -> bool:
-        """Every cell starts at a column of the table, or inside one (a nested list in a cell)."""
-        if not self._table_cols:
-            return False
-        first = self._table_cols[0]
-        return all(abs(c.x - first) <= 2.0 or c.x > first + 2.0 for c in line.cells) and (
-            len(line.cells) == 1 or all(any(abs(c.x - col) <= 2.0 for col in self._table_cols) or c.x > first + 2.0 for c in line.cells)
-        )
-
-    def _col(self, x: float) -> int:
-        return min(range(len(self._table_cols)), key=lambda i: abs(self._table_cols[i] - x))
-
     def _flush_table(self) -> None:
-        if not self._table_rows:
-            self._table_cols, self._table_header = [], []
+        t, self._table = self._table, None
+        if t is None or not t.rows:
             return
-        head = [self._join_parts(parts) for parts in self._table_header]
-        header = "\t".join(t for t, _ in head)
+        inherit, self._inherit = self._inherit, None
+        head = [self._join_parts(parts) for parts in t.header]
+        header = "\t".join(tx for tx, _ in head)
+        caption = self.last_heading
+        rows, pages = t.rows, t.row_pages
+        if header.strip() and sentence_row([tx for tx, _ in head]):
+            rows, pages, header = [t.header, *t.rows], [t.header_page, *t.row_pages], ""
         if header.strip():
-            text, boxes = _tab_join(head)
+            text, boxes = tab_join(head)
             self.blocks.append(
                 self._block(
                     "table_row",
                     text,
                     boxes,
+                    page=t.header_page,
                     table_header=header,
-                    table_caption=self.last_heading,
+                    table_caption=caption,
                     is_header_row=True,
-                    cells=[t for t, _ in head],
+                    cells=[tx for tx, _ in head],
                 )
             )
-        for row in self._table_rows:
+        elif inherit is not None:  # a table broken over a page or column keeps its header and caption
+            header, caption = inherit
+        for row, page in zip(rows, pages, strict=True):
             cells = [self._join_parts(parts) for parts in row]
-            text, boxes = _tab_join(cells)
+            text, boxes = tab_join(cells)
             self.blocks.append(
                 self._block(
                     "table_row",
                     text,
                     boxes,
+                    page=page,
                     table_header=header,
-                    table_caption=self.last_heading,
-                    cells=[t for t, _ in cells],
+                    table_caption=caption,
+                    cells=[tx for tx, _ in cells],
                 )
             )
-        self._table_cols, self._table_rows, self._table_header = [], [], []
-
-    def _add_table_line(self, line: _Line) -> None:
-        gap = (self._row_y - line.y) if self._table_rows else 999.0
-        # a border drawn between this line and the last one (below the last's descenders, above
-        # this one's letters) starts a row as a wide gap does
-        ruled = any(self.shapes.rule_between(line.y + 0.5 * line.size, self._row_y - 0.25 * line.size, c.x) for c in line.cells)
-        new_row = not self._table_rows or gap > line.size * 1.6 or ruled
-        header_line = not self._table_rows and all(c.bold for c in line.cells)
-        if header_line and (not self._table_header or not new_row):
-            if not self._table_header:
-                self._table_header = [[] for _ in self._table_cols]
-            for c in line.cells:
-                self._table_header[self._col(c.x)].append((c.text, c.boxes))
-            self._row_y = line.y
-            return
-        if new_row:
-            self._table_rows.append([[] for _ in self._table_cols])
-        row = self._table_rows[-1]
-        for c in line.cells:
-            row[self._col(c.x)].append((c.text, c.boxes))
-        self._row_y = line.y
 
     # driver ---------------------------------------------------------------
     def add(self, line: _Line, new_column: bool = False) -> None:
-        if new_column:
-            self._flush_para()
-            self._flush_table()
-            self._last_y = None
+        if new_column and not self._after_break and (self._para or self._table is not None):
+            self._break()
         kind = self._line_kind(line)
-        if len(line.cells) >= 3 or (kind == "list" and self._table_cols and abs(line.x - self.margin_x) > 1.0):
+        t = self._table
+        if kind == "list" and t is not None and t.in_row(line):
+            kind = "para"  # a row's line whose first cell's line opens with a number ("7)" of "(hoofdstuk 7)")
+        if len(line.cells) >= 3 or (kind == "list" and self._table is not None and abs(line.x - self.margin_x) > 1.0):
             line = _without_bullets(line)  # a list inside a table cell: its text, not its markers
             kind = "para" if len(line.cells) >= 2 else kind
-        if len(line.cells) >= 2 and kind != "list":
-            if not self._in_table_columns(line) or not any(abs(line.x - col) <= 2.0 for col in self._table_cols):
+        table_line = len(line.cells) >= 2 and kind != "list"
+        if self._after_break:
+            self._after_break_line(line, table_line)
+        if abs(line.size - self.body_size) < 0.6:
+            self._col_right = max(self._col_right, line.x1)
+        if table_line:
+            t = self._table
+            if t is None or not t.fits(line) or not any(abs(line.x - col) <= 2.0 for col in t.cols):
                 self._flush_para()
                 self._flush_table()
-                self._table_cols = [c.x for c in line.cells]
-            self._add_table_line(line)
+                t = self._table = Table([c.x for c in line.cells])
+            t.add_line(line, self.shapes, self.page_no)
             self._last_y = line.y
             return
-        if self._table_cols and kind != "heading" and self._in_table_columns(line) and abs(line.x - self.margin_x) > 1.0:
-            self._add_table_line(line)
-            self._last_y = line.y
-            return
+        t = self._table
+        if t is not None and kind != "heading" and t.fits(line):
+            if abs(line.x - self.margin_x) > 1.0 or t.first_cell_line(line, self.shapes):
+                t.add_line(line, self.shapes, self.page_no)
+                self._last_y = line.y
+                return
         self._flush_table()
+        self._inherit = None
         gap = (self._last_y - line.y) if self._last_y is not None else 999.0
         prev = self._para[-1] if self._para else None
         close = prev is not None and 0 <= gap <= max(prev.size, line.size) * 1.75 and abs(line.size - prev.size) < 0.6
@@ -642,6 +706,8 @@ class _PageBuilder:
         if not same_block:
             self._flush_para()
             self._para_kind = kind
+            self._para_page = self.page_no
+            self._para_margin = self.margin_x
         self._para.append(line)
         self._last_y = line.y
 
@@ -654,19 +720,6 @@ class _PageBuilder:
 def _without_bullets(line: _Line) -> _Line:
     cells = [c for i, c in enumerate(line.cells) if not (c.text in _BULLETS and i + 1 < len(line.cells))]
     return _Line(line.y, line.size, cells)
-
-
-def _tab_join(cells: list[tuple[str, Boxes]]) -> tuple[str, Boxes]:
-    """Cells joined by tabs, empty cells kept (their place in the row matters)."""
-    text: list[str] = []
-    boxes: Boxes = []
-    for i, (t, b) in enumerate(cells):
-        if i:
-            text.append("\t")
-            boxes.append(None)
-        text.append(t)
-        boxes.extend(b)
-    return "".join(text), boxes
 
 
 # the document --------------------------------------------------------------------
@@ -706,6 +759,7 @@ def load_pdf(
     pdf = _open(path, max_pages)
     try:
         page_lines: list[list[_Line]] = []
+        page_chars: list[list[_Char]] = []
         shapes: list[Shapes] = []
         sizes: list[tuple[float, float]] = []
         ocr_pages: list[int] = []
@@ -724,6 +778,7 @@ def load_pdf(
                     chars = [_Char(*c) for c in ocr_module.ocr_page(page, page_no, ocr_page_timeout_s or ocr_module.TIMEOUT_S)]
                     if chars:
                         ocr_pages.append(page_no)
+                page_chars.append(chars)
                 page_lines.append(_lines(chars, page_no))
         except IngestError:
             raise
@@ -746,21 +801,24 @@ def load_pdf(
     body_size = statistics.mode(plain_sizes) if plain_sizes else 10.0
     margin_x = _left_margin(Counter(round(ln.x, 1) for ln in body if abs(ln.size - body_size) < 0.6))
 
-    kept: list[list[_Line]] = []
     dropped: dict[str, None] = {}
-    for lines, (_, height) in zip(page_lines, sizes, strict=True):
+
+    def body_lines(lines: list[_Line], height: float) -> list[_Line]:
         page_kept = []
         for ln in lines:
             if (_norm_running(ln.text), round(ln.y)) in running:
                 dropped[ln.text] = None
             elif not _is_margin_noise(ln, height):
                 page_kept.append(ln)
-        kept.append(page_kept)
+        return page_kept
+
+    kept = [body_lines(lines, height) for lines, (_, height) in zip(page_lines, sizes, strict=True)]
+    gutters = _document_gutter(kept, [w for w, _ in sizes], shapes)
+    for i, g in enumerate(gutters):
+        if g is not None:  # a page in two columns: each column's lines built apart
+            kept[i] = body_lines(_lines(page_chars[i], i + 1, g), sizes[i][1])
 
     hyphenation = Hyphenation(ln.text for lines in kept for ln in lines)
-    blocks: list[Block] = []
-    last_heading = ""
-    gutters = _document_gutter(kept, [w for w, _ in sizes], shapes)
     ordered = [_reading_order(lines, g) for lines, g in zip(kept, gutters, strict=True)]
     pitches = _line_pitches(ordered, body_size)
     # the second column's text has its own margin
@@ -772,16 +830,14 @@ def load_pdf(
             if g is not None and ln.x >= g and abs(ln.size - body_size) < 0.6
         )
     )
+    builder = _PageBuilder(1, body_size, margin_x, hyphenation, False)
+    builder.pitches = pitches
     for page_no, (in_order, gutter, drawn) in enumerate(zip(ordered, gutters, shapes, strict=True), start=1):
-        builder = _PageBuilder(page_no, body_size, margin_x, hyphenation, page_no in ocr_pages, drawn)
-        builder.last_heading = last_heading
-        builder.pitches = pitches
+        builder.start_page(page_no, page_no in ocr_pages, drawn)
         for line, new_column in in_order:
             builder.margin_x = right_margin if gutter is not None and line.x >= gutter else margin_x
             builder.add(line, new_column)
-        page_blocks = builder.finish()
-        last_heading = builder.last_heading
-        blocks.extend(_join_across_pages(blocks, page_blocks))
+    blocks = builder.finish()
     return RawDocument(
         blocks=blocks,
         pages=len(page_lines),
@@ -830,20 +886,3 @@ def _line_pitches(pages: list[list[tuple[_Line, bool]]], body_size: float) -> di
         elif twice := [gap for gap, n in seen.items() if n >= 2]:
             out[size] = min(twice)
     return out
-
-
-def _join_across_pages(before: list[Block], page_blocks: list[Block]) -> list[Block]:
-    """A table that runs over a page break keeps its header and caption on the next page.
-
-    (A paragraph broken by the page break is mended for every format alike, in
-    `structure.join_broken_sentences`.)"""
-    if not before or not page_blocks:
-        return page_blocks
-    last, first = before[-1], page_blocks[0]
-    if last.kind == "table_row" and first.kind == "table_row" and not first.table_header:
-        for b in page_blocks:
-            if b.kind != "table_row":
-                break
-            b.table_header = last.table_header
-            b.table_caption = last.table_caption
-    return page_blocks

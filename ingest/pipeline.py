@@ -25,9 +25,11 @@ from .textnorm import Hyphenation
 # Bumped when parsing the same file gives different passages (2: a sentence broken over two
 # blocks is mended; 3: PDFs read by pypdfium2 with character boxes, ligatures and line-end
 # hyphens mended, two-column pages, OCR of scans, metadata from the registries; 4: PDFs' symbol-font
-# and drawn bullets, ruled table rows, paragraph spacing, statements told by their text where none is bold).
+# and drawn bullets, ruled table rows, paragraph spacing, statements told by their text where none is bold;
+# 5: PDF tables that run over a page or column break, numbered rows of ruled tables, a column's lines
+# built apart on two-column pages).
 # An index parsed by an older parser is parsed again from its source files.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 SUPPORTED = {".pdf", ".txt", ".md", ".markdown", ".docx", ".html", ".htm"}
 

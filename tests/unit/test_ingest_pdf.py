@@ -300,3 +300,249 @@ def test_a_justified_list_item_with_its_bullet_is_one_item_not_a_table_row(tmp_p
 
     blocks = _pdf(tmp_path, draw)
     assert [(b.kind, b.text) for b in blocks[1:]] == [("list", f"{' '.join(words)} {rest}")]
+
+
+def test_a_justified_line_of_the_left_column_beside_a_line_of_the_right_one_is_no_table_row(tmp_path: Path) -> None:
+    # a two-column brochure: a justified line of four words spread to the left column's edge,
+    # with a line of the right column on the same baseline (the gap to it is no word gap)
+    line = "Zorgaanbieders die werken met kwetsbare patiënten en"
+    words = ["NZa", "budgetbekostiging", "spoedeisende", "hulp"]
+
+    def draw(c: Any) -> None:
+        c.setFont("Times-Roman", 10)
+        edge = 51 + c.stringWidth(line, "Times-Roman", 10)
+        gap = (edge - 51 - sum(c.stringWidth(w, "Times-Roman", 10) for w in words)) / 3
+        for i in range(30):
+            y = 780 - 12.5 * i
+            c.drawString(312.6, y, line)
+            if i != 10:
+                c.drawString(51, y, line)
+                continue
+            x = 51.0
+            for w in words:
+                c.drawString(x, y, w)
+                x += c.stringWidth(w, "Times-Roman", 10) + gap
+
+    blocks = _pdf(tmp_path, draw)
+    assert {b.kind for b in blocks} == {"para"}
+    assert " ".join(words) + " " + line in blocks[0].text
+
+
+def test_numbered_rows_of_a_ruled_table_are_table_rows_not_list_items(tmp_path: Path) -> None:
+    # a table whose first column numbers the rows: a border above each row, the text a column away
+    rows = [
+        ("1.", ["Er heeft afstemming plaatsgevonden over", "het aanbod in de regio."]),
+        ("2.", ["Ambulante zorg vervangt geheel of", "gedeeltelijk een opname met verblijf."]),
+        ("3.", ["U heeft een specifiek triageprotocol."]),
+    ]
+    blocks = _pdf(tmp_path, lambda c: _ruled_table(c, rows, 700))
+    assert not [b for b in blocks if b.kind == "list"]
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [[n, " ".join(t)] for n, t in rows]
+
+
+def _grid(c: Any, x: list[float], rows: list[list[list[str]]], top: float, bold_first: bool = False, close: bool = True) -> float:
+    """A ruled table (Times 8.5 on 10, a border above each row, and below the last if `close`):
+    `rows` of cells of lines, the columns at `x`. Returns the y below it."""
+    y = top
+    for r, row in enumerate(rows):
+        c.line(x[0] - 6, y + 9, x[-1] + 80, y + 9)
+        c.setFont("Times-Bold" if bold_first and r == 0 else "Times-Roman", 8.5)
+        for col, lines in zip(x, row, strict=False):
+            for j, text in enumerate(lines):
+                c.drawString(col, y - 10 * j, text)
+        y -= 10 * max(len(cell) for cell in row) + 6
+    if close:
+        c.line(x[0] - 6, y + 9, x[-1] + 80, y + 9)
+    return y
+
+
+def test_a_column_first_filled_below_the_tables_first_row_is_a_column(tmp_path: Path) -> None:
+    # the header names two columns, the third is empty in the first rows: its text is no part of
+    # the second column's
+    rows = [
+        [["Vraag"], ["GRZ"], [""]],
+        [["Eerste vraag"], ["Bent u", "ingeschreven?"], [""]],
+        [["Tweede vraag"], ["Heeft u een", "klachtenregeling?"], ["Heeft u een", "regeling?"]],
+    ]
+    blocks = _pdf(tmp_path, lambda c: (_intro(c), _grid(c, [72, 200, 330], rows, 700, bold_first=True)))
+    table = [b.cells for b in blocks if b.kind == "table_row"]
+    assert table == [
+        ["Vraag", "GRZ", ""],
+        ["Eerste vraag", "Bent u ingeschreven?", ""],
+        ["Tweede vraag", "Heeft u een klachtenregeling?", "Heeft u een regeling?"],
+    ]
+
+
+def test_a_line_of_a_tables_first_cell_alone_at_the_margin_stays_in_its_row(tmp_path: Path) -> None:
+    # the table's first column starts at the text's margin; a row whose first cell has a line more
+    rows = [
+        [["Onderwerp"], ["Toelichting"]],
+        [["Bent u ingeschreven in het", "register van de Kamer van", "Koophandel?"], ["Ja, met een", "uittreksel."]],
+        [["Voldoet u aan de Wtza?"], ["Ja."]],
+    ]
+
+    def draw(c: Any) -> None:
+        c.setFont("Times-Roman", 8.5)
+        for i in range(6):
+            c.drawString(72, 780 - 10 * i, "De tekst van de pagina staat aan dezelfde kantlijn als de tabel.")
+        _grid(c, [72, 200], rows, 700, bold_first=True)
+
+    blocks = _pdf(tmp_path, draw)
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [[" ".join(a), " ".join(b)] for a, b in rows]
+
+
+FILLER = "Zorgaanbieders die werken met kwetsbare patiënten en"
+
+
+def _column_text(c: Any, x: float, top: float, n: int) -> None:
+    c.setFont("Times-Roman", 10)
+    for i in range(n):
+        c.drawString(x, top - 12.5 * i, FILLER)
+
+
+def test_a_table_cut_by_a_column_break_goes_on_in_the_next_column(tmp_path: Path) -> None:
+    # a brochure: a ruled table at the foot of the left column, its last row cut (no border below
+    # it); the right column draws the header again and then the rest of that row
+    header = [["Vraag"], ["GRZ"]]
+    before = [header, [["1. Bent u ingeschreven?"], ["Ja, bij de Kamer"]], [["2. Heeft u een"], ["Ja, een"]]]
+    after = [header, [["klachtenregeling?"], ["regeling."]], [["3. Levert u zelf?"], ["Ja."]]]
+
+    def draw(c: Any) -> None:
+        _column_text(c, 51, 780, 22)
+        _grid(c, [57, 170], before, 780 - 12.5 * 22, bold_first=True, close=False)
+        y = _grid(c, [318, 431], after, 780, bold_first=True)
+        _column_text(c, 312.6, y - 10, 14)
+
+    blocks = _pdf(tmp_path, draw)
+    rows = [b for b in blocks if b.kind == "table_row"]
+    assert [b.cells for b in rows] == [
+        ["Vraag", "GRZ"],
+        ["1. Bent u ingeschreven?", "Ja, bij de Kamer"],
+        ["2. Heeft u een klachtenregeling?", "Ja, een regeling."],
+        ["3. Levert u zelf?", "Ja."],
+    ]
+    assert {b.table_header for b in rows} == {"Vraag\tGRZ"}
+
+
+def test_a_paragraph_cut_by_a_column_break_goes_on_though_the_next_column_opens_with_a_number(tmp_path: Path) -> None:
+    # justified text: the left column's last line fills the column and ends without punctuation
+    words = "Zie hiervoor ook het beleid coördinatiefuncties".split()
+
+    def draw(c: Any) -> None:
+        _column_text(c, 51, 780, 29)
+        edge = 51 + c.stringWidth(FILLER, "Times-Roman", 10)
+        gap = (edge - 51 - sum(c.stringWidth(w, "Times-Roman", 10) for w in words)) / (len(words) - 1)
+        x = 51.0
+        for w in words:
+            c.drawString(x, 780 - 12.5 * 29, w)
+            x += c.stringWidth(w, "Times-Roman", 10) + gap
+        c.drawString(312.6, 780, "2027-2028. Daar staat hoe de bedden vindbaar worden.")
+        _column_text(c, 312.6, 780 - 17.5, 20)
+
+    blocks = _pdf(tmp_path, draw)
+    assert any(" ".join(words) + " 2027-2028. Daar staat" in b.text for b in blocks)
+
+
+def test_a_header_cell_of_two_lines_is_one_header_cell(tmp_path: Path) -> None:
+    rows = [
+        [["Uiterste datum"], ["Inkoopactiviteit", "medisch-specialistische zorg"]],
+        [["1 april 2026"], ["Publicatie van het", "zorginkoopbeleid"]],
+        [["1 juni 2026"], ["Aanmelden"]],
+    ]
+    blocks = _pdf(tmp_path, lambda c: (_intro(c), _grid(c, [72, 200], rows, 700, bold_first=True)))
+    table = [b for b in blocks if b.kind == "table_row"]
+    assert [b.cells for b in table] == [[" ".join(a), " ".join(b)] for a, b in rows]
+    assert table[0].is_header_row and table[1].table_header == "Uiterste datum\tInkoopactiviteit medisch-specialistische zorg"
+
+
+def test_a_header_drawn_again_after_a_column_break_with_a_first_cell_line_alone_is_skipped(tmp_path: Path) -> None:
+    # the table stands at the column's margin; its header's first cell has a line more than the
+    # others, which after the break stands alone at the margin (no statement, and the table goes on)
+    header = [["Beleid", "medisch-specialistische", "zorg"], ["Algemeen", "beleid"]]
+    before = [header, [["Ambities (hoofdstuk 3)"], ["Informatie"]]]
+    after = [header, [["Planning (hoofdstuk 6)"], ["De planning"]], [["Vragen (hoofdstuk 7)"], ["Contact"]]]
+
+    def draw(c: Any) -> None:
+        _column_text(c, 51, 780, 24)
+        _grid(c, [51, 170], before, 780 - 12.5 * 24, bold_first=True)
+        y = _grid(c, [312.6, 431], after, 780, bold_first=True)
+        _column_text(c, 312.6, y - 10, 14)
+
+    blocks = _pdf(tmp_path, draw)
+    assert not [b for b in blocks if b.kind == "statement"]
+    rows = [b for b in blocks if b.kind == "table_row"]
+    head = "Beleid medisch-specialistische zorg\tAlgemeen beleid"
+    assert [b.text for b in rows] == [head, "Ambities (hoofdstuk 3)\tInformatie", "Planning (hoofdstuk 6)\tDe planning", "Vragen (hoofdstuk 7)\tContact"]
+    assert {b.table_header for b in rows} == {head}
+
+
+def test_a_bold_first_row_of_sentences_is_a_row_not_the_header(tmp_path: Path) -> None:
+    # a table without a header row whose first row the renderer set bold: its cells are sentences,
+    # not names of the columns, and do not head the other rows
+    rows = [
+        [["Tarief"], ["Grote zorgaanbieders krijgen op basis van", "hun categorie een tariefvoorstel."]],
+        [["Volume"], ["We stellen een omzetplafond vast."]],
+    ]
+    blocks = _pdf(tmp_path, lambda c: (_intro(c), _grid(c, [72, 200], rows, 700, bold_first=True)))
+    table = [b for b in blocks if b.kind == "table_row"]
+    assert [b.cells for b in table] == [[" ".join(a), " ".join(b)] for a, b in rows]
+    assert not any(b.is_header_row or b.table_header for b in table)
+
+
+def _spread(c: Any, words: list[str], x0: float, x1: float, y: float) -> None:
+    """A justified line: the words spread from x0 to x1 (Times 10)."""
+    gap = (x1 - x0 - sum(c.stringWidth(w, "Times-Roman", 10) for w in words)) / (len(words) - 1)
+    x = x0
+    for w in words:
+        c.drawString(x, y, w)
+        x += c.stringWidth(w, "Times-Roman", 10) + gap
+
+
+def test_a_list_item_cut_by_a_column_break_goes_on_at_its_indent_and_ends_at_the_margin(tmp_path: Path) -> None:
+    # the item's last line in the left column fills it; the right column goes on at the item's
+    # indent and then a paragraph starts at the margin (a little further down)
+    def draw(c: Any) -> None:
+        _column_text(c, 51, 780, 27)
+        edge = 51 + c.stringWidth(FILLER, "Times-Roman", 10)
+        c.drawString(51, 780 - 12.5 * 27, "•")
+        _spread(c, "er zorg voor dragen dat de wachttijden".split(), 61, edge, 780 - 12.5 * 27)
+        _spread(c, "inzichtelijk zijn, zodat onze verzekerden".split(), 61, edge, 780 - 12.5 * 28)
+        c.drawString(322.6, 780, "een keuze maken voor een zorgaanbieder.")
+        c.drawString(312.6, 780 - 14.5, "Vanuit onze zorgplicht monitoren wij de wachttijden.")
+        _column_text(c, 312.6, 780 - 27, 20)
+
+    blocks = _pdf(tmp_path, draw)
+    item = [b for b in blocks if b.kind == "list"]
+    assert [b.text for b in item] == ["er zorg voor dragen dat de wachttijden inzichtelijk zijn, zodat onze verzekerden een keuze maken voor een zorgaanbieder."]
+    assert any(b.kind == "para" and b.text.startswith("Vanuit onze zorgplicht") for b in blocks)
+
+
+def test_a_header_row_of_single_words_far_apart_is_no_justified_line(tmp_path: Path) -> None:
+    # a narrow three-column table: its header's one-word cells stand about equally far apart
+    rows = [
+        [["Type", "zorgaanbieder"], ["GRZ"], ["ELV"]],
+        [["Reguliere", "zorgaanbieder"], ["Omzet kleiner dan", "€ 1.000.000"], ["Omzet kleiner dan", "€ 150.000"]],
+    ]
+
+    def draw(c: Any) -> None:
+        c.setFont("Times-Roman", 10)
+        c.drawString(51, 300, FILLER + " en nog wat meer woorden")
+        _grid(c, [51, 132, 213], rows, 270, bold_first=True)
+
+    blocks = _pdf(tmp_path, draw)
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [
+        ["Type zorgaanbieder", "GRZ", "ELV"],
+        ["Reguliere zorgaanbieder", "Omzet kleiner dan € 1.000.000", "Omzet kleiner dan € 150.000"],
+    ]
+
+
+def test_a_rows_line_whose_first_cell_opens_with_a_number_stays_in_the_row(tmp_path: Path) -> None:
+    # a first cell wrapped before "7)": its second line looks like a numbered list item's start
+    rows = [
+        [["Onderdeel"], ["Thema's"]],
+        [["Vragen stellen (hoofdstuk", "7)"], ["Acute zorg, arbeidsmarkt", "en ouderen"]],
+        [["Planning (hoofdstuk 6)"], ["Samenwerking"]],
+    ]
+    blocks = _pdf(tmp_path, lambda c: (_intro(c), _grid(c, [72, 200], rows, 700, bold_first=True)))
+    assert not [b for b in blocks if b.kind == "list"]
+    assert [b.cells for b in blocks if b.kind == "table_row"] == [[" ".join(a), " ".join(b)] for a, b in rows]
