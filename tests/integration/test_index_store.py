@@ -296,3 +296,35 @@ def test_make_runs_ingest_if_missing_rebuilds_an_older_format(fresh_settings, tm
 
     again = CliRunner().invoke(app, ["ingest", "--if-missing"])
     assert "nothing to do" in again.output and current_version(fresh_settings).name == new.name  # type: ignore[union-attr]
+
+
+def test_the_corpus_parsed_again_after_a_parser_change_equals_a_fresh_ingest(fresh_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An index cut by an older parser and brought up to date by `ensure_index` holds what a fresh
+    ingest of the same files holds: the same passages, documents, facts and keyword index."""
+    import json
+    import shutil
+
+    from index.store import current_version, ensure_index, ingest_paths
+    from inkoopwijzer.settings import Settings
+
+    ingest_paths([fresh_settings.corpus_dir], fresh_settings)
+    old = current_version(fresh_settings)
+    assert old is not None
+    lines = (old.path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+    (old.path / "chunks.jsonl").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # an older cut
+    manifest = json.loads((old.path / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("parser")
+    (old.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert ensure_index(fresh_settings) is not None
+    upgraded = current_version(fresh_settings)
+
+    fresh = Settings(data_dir=tmp_path / "fresh")
+    fresh.cache_dir.mkdir(parents=True)
+    shutil.copy(fresh_settings.cache_dir / "embeddings.sqlite", fresh.cache_dir / "embeddings.sqlite")
+    ingest_paths([fresh.corpus_dir], fresh)
+    new = current_version(fresh)
+    assert upgraded is not None and new is not None
+    for name in ("chunks.jsonl", "documents.json", "facts.json"):
+        assert (upgraded.path / name).read_bytes() == (new.path / name).read_bytes(), name
+    bm25 = sorted(p.relative_to(new.path / "bm25") for p in (new.path / "bm25").rglob("*") if p.is_file())
+    assert bm25 and all((upgraded.path / "bm25" / p).read_bytes() == (new.path / "bm25" / p).read_bytes() for p in bm25)
