@@ -393,11 +393,10 @@ def compare_insurers(
     q = understand(question, history)
     if engine.scope.problem(q):
         return None  # an insurer, care type or year the documents do not cover: the engine says so
-    from index.facts import load_facts
-
     c = comparison(question, [i for i in q.insurers if i in engine.scope.insurers])
     if c is None:
         return _compare_policies(engine, question, q, history, user, debug)
+    from index.facts import load_facts
 
     filters = engine.scope.filters(q, user)
     if c.insurers:
@@ -417,15 +416,15 @@ def _compare_policies(
     """A question that compares kinds of care whose policies differ ("Verschilt het tussen GRZ/ELV en
     ZG …?", "Is de termijn bij MSZ eerder dan bij GRZ?"): one row per insurer's policy of each kind
     named. None for any other question."""
-    from index.facts import load_facts
-
+    c = comparison(question, ["", ""])  # the comparing words, whatever is compared: looked for first, cheaply
+    if c is None or not (c.differ or c.order):
+        return None
     filters = engine.scope.filters(q, user)
     groups = engine.care_groups(filters)
     if len(groups) < 2:
         return None
-    c = comparison(question, ["", ""])  # the comparing words, whatever is compared
-    if c is None or not (c.differ or c.order):
-        return None
+    from index.facts import load_facts
+
     groups.sort(key=lambda g: min((m.start() for rx, code in care_aliases() if code in g
                                    for m in [re.search(rx, question, re.I)] if m), default=len(question)))
     allowed = engine.searcher.allowed_documents(filters)

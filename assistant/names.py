@@ -26,6 +26,8 @@ from rapidfuzz.distance import OSA
 
 from inkoopwijzer import vocab
 
+from .query import care_aliases, insurer_aliases
+
 __all__ = ["Corrected", "correct_names"]
 
 MIN_LETTERS = 6  # a shorter name is an abbreviation: one edit from too many words
@@ -62,8 +64,7 @@ def _names() -> tuple[tuple[str, str], ...]:
 @cache
 def _exact() -> re.Pattern[str]:
     """Any registered name as the question side matches it (so a name written right is left alone)."""
-    parts = [i.question_pattern() for i in vocab.insurers()] + [c.question_pattern() for c in vocab.care_types()]
-    return re.compile("|".join(parts), re.I)
+    return re.compile("|".join(rx for rx, _ in [*insurer_aliases(), *care_aliases()]), re.I)
 
 
 def _budget(name: str) -> int:
