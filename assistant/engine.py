@@ -12,7 +12,16 @@ from typing import Literal
 from index.search import Hit, HybridSearcher
 from index.validity import is_outdated, validity_notice
 from inkoopwijzer.settings import Settings
-from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, RetrievedPassage, Turn
+from inkoopwijzer.types import (
+    Answer,
+    Citation,
+    DocumentMeta,
+    FeatureContribution,
+    Filters,
+    QuoteExplanation,
+    RetrievedPassage,
+    Turn,
+)
 
 from . import compose
 from .abbreviations import abbreviation_groups, find_abbreviations
@@ -33,7 +42,7 @@ from .extractive import (
 )
 from .glossary import expand, synonym_groups, translated_terms, translations
 from .lists import ListIndex
-from .names import correct_names
+from .names import Corrected, correct_names
 from .query import (
     FactKind,
     Question,
@@ -54,6 +63,7 @@ from .rerank import RERANK_CANDIDATES, rerank, top_passages
 from .scope import Scope
 from .spelling import respell
 from .tables import TableIndex
+from .unit_model import UnitModel, load_unit_model
 from .validity import MAX_POLICIES, asks_validity, asks_version, status_line, title_unit
 
 # Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
@@ -98,11 +108,13 @@ class Candidates:
 
 
 class Engine:
-    def __init__(self, searcher: HybridSearcher, settings: Settings) -> None:
+    def __init__(self, searcher: HybridSearcher, settings: Settings, unit_model: UnitModel | None = None) -> None:
+        """`unit_model`: the weights units are scored with (default: the fitted model shipped)."""
         self.searcher = searcher
         self.settings = settings
         df: Counter[str] = Counter(searcher.keyword.doc_freq())
-        self.scorer = UnitScorer(searcher.keyword.tokenizer, df, len(searcher.chunks))
+        model = unit_model or load_unit_model()
+        self.scorer = UnitScorer(searcher.keyword.tokenizer, df, len(searcher.chunks), model)
         self.scope = Scope(searcher)
         self.tables = TableIndex(searcher)
         self.lists = ListIndex(searcher)
@@ -117,17 +129,32 @@ class Engine:
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
         """The answer, with the question (and earlier questions) read with misspelt insurer and care
         names corrected (`assistant.names`); the answer says how it read them."""
-        fixed = correct_names(question, self._known_word)
-        turns = [
-            t.model_copy(update={"content": correct_names(t.content, self._known_word).text}) if t.role == "user" else t
-            for t in history
-        ]
+        fixed, turns = self._corrected(question, history)
         answer = self._answer(fixed.text, turns, user_filters, debug)
         if fixed.read_as:
             answer.question = question
             note = compose.read_as(detect_language(question), fixed.read_as)
             answer.notices = [note, *answer.notices]
         return answer
+
+    def scored_units(self, question: str, history: Sequence[Turn] = ()) -> list[Unit]:
+        """The candidate units of a question as the answerer ranks them, each with its features
+        (`Unit.features`), best first; none when it is answered without them (out of scope,
+        nothing asked…). What `inkoopwijzer tune` fits the unit model on."""
+        fixed, turns = self._corrected(question, history)
+        found = self.candidates(fixed.text, turns, None)
+        if isinstance(found, Answer):
+            return []
+        return best_units(found.units, self.scorer, found.q, found.terms)
+
+    def _corrected(self, question: str, history: Sequence[Turn]) -> tuple[Corrected, list[Turn]]:
+        """The question, and the user's earlier turns, with misspelt insurer and care names corrected."""
+        fixed = correct_names(question, self._known_word)
+        turns = [
+            t.model_copy(update={"content": correct_names(t.content, self._known_word).text}) if t.role == "user" else t
+            for t in history
+        ]
+        return fixed, turns
 
     def _known_word(self, word: str) -> bool:
         """Whether the passages use the word (a stop word counts as used)."""
@@ -150,6 +177,8 @@ class Engine:
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
         if debug:
             answer.retrieved = [_passage(h) for h in c.hits]
+        else:
+            answer.explained = None
         return answer
 
     def candidates(
@@ -378,6 +407,7 @@ class Engine:
         citations: list[Citation] = []
         lines: list[str] = []
         notices: list[str] = []
+        explained: list[QuoteExplanation] = []
         for u in chosen:
             quotes: list[tuple[list[Unit], int]] = []
             parts = [
@@ -389,6 +419,7 @@ class Engine:
                 n = len(citations) + 1
                 citations.append(self._citation(group[0], n, end_unit=group[-1]))
                 quotes.append((group, n))
+                explained += self._explained(group, n)
             # the value is put first only when its sentence answers (the value check): "1 september 2026"
             # from a sentence about new providers is quoted, not announced, for a question about more volume
             leads = q.fact not in REQUIRED_PATTERN or q.fact_inherited or self._states_value(q, [u], terms)
@@ -399,7 +430,27 @@ class Engine:
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
             if note and note not in notices:
                 notices.append(note)
-        return _answered(question, lang, lines, citations, notices, named=bool(filters.insurers))
+        answer = _answered(question, lang, lines, citations, notices, named=bool(filters.insurers))
+        answer.explained = explained
+        return answer
+
+    def _explained(self, group: list[Unit], n: int) -> list[QuoteExplanation]:
+        """Why the quote numbered `n` was chosen: its best-scored unit's feature contributions."""
+        scored = [u for u in group if u.features is not None]
+        if not scored:
+            return []
+        unit = max(scored, key=lambda u: u.score)
+        model = self.scorer.model
+        parts = model.contributions(unit.features or {})
+        return [
+            QuoteExplanation(
+                citation=n,
+                unit=unit.text,
+                score=round(unit.score, 4),
+                model=model.version,
+                contributions=[FeatureContribution(feature=f, value=round(v, 4), contribution=round(c, 4)) for f, v, c in parts],
+            )
+        ]
 
     def _value_checked(self, q: Question, terms: Terms) -> bool:
         """Whether the answer must state a value of the kind asked: a date, an amount… and a number

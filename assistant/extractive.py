@@ -29,6 +29,7 @@ from .query import (
     strip_care,
     strip_names,
 )
+from .unit_model import UnitModel
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
 _MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -382,6 +383,7 @@ class Unit:
     end: int
     text: str
     score: float = 0.0
+    features: dict[str, float] | None = None  # as `best_units` scored it
 
 
 def _around(unit: Unit) -> str:
@@ -454,8 +456,9 @@ class UnitScorer:
     """Scores candidate units for a question: topic overlap (idf-weighted, stemmed),
     the kind of fact asked (a date for a deadline question...), and passage rank."""
 
-    def __init__(self, tokenizer: Tokenizer, doc_freq: Counter[str], n_docs: int) -> None:
+    def __init__(self, tokenizer: Tokenizer, doc_freq: Counter[str], n_docs: int, model: UnitModel | None = None) -> None:
         self.tok = tokenizer
+        self.model = model or HAND_SET
         self.df = doc_freq
         self.n = max(1, n_docs)
         self._generic = set(tokenizer.stems(list(_GENERIC)))  # as the question's words are tokenised
@@ -609,7 +612,8 @@ class UnitScorer:
         rx = FACT_PATTERN.get(fact)
         if rx is None:
             return unit.score
-        return unit.score - (FACT_BONUS if rx.search(unit.text) else -NO_FACT_PENALTY)
+        w = self.model.weights
+        return unit.score - w.get("value_stated" if rx.search(unit.text) else "value_missing", 0.0)
 
     def measured_terms(self, q: Question, terms: Terms) -> set[str]:
         """The terms naming what a value question measures (`query.measured`), with their
@@ -717,37 +721,85 @@ class UnitScorer:
             return None
         return heading
 
-    def score(self, unit: Unit, terms: Terms, fact: FactKind, topic: float | None = None) -> float:
-        s = self.topic(unit, terms) if topic is None else topic
+    def features(self, unit: Unit, terms: Terms, fact: FactKind, topic: float | None = None) -> dict[str, float]:
+        """The unit's features for the question (`FEATURES`: each named, each 0 or 1 unless said);
+        the unit model (`unit_model`) weighs them. `best_units` adds those that need the question's
+        provider and care types."""
+        f = dict.fromkeys(FEATURES, 0.0)
+        f["topic"] = self.topic(unit, terms) if topic is None else topic
         heading = self.defined_by_heading(unit, terms) if fact == "definition" else None
         if fact == "definition" and (heading is not None or self._defines_in_words(unit, terms)):
-            s += DEFINITION_BONUS
+            f["definition"] = 1.0
             if heading is not None:  # the heading it stands under is its subject, as if it said it
                 stated = terms.stated(self._tokens(f"{heading} {unit.text}"))
                 covered = sum(max((terms.weights[t] * stated[t] for t in c if t in stated), default=0.0) for c in terms.concepts)
-                s = max(s, covered / (terms.total or 1.0) + DEFINITION_BONUS)
-        if fact == "change" and _CHANGES_CHAPTER.search(unit.hit.chunk.section.split(" › ")[0]):
-            s += CHANGE_BONUS
-        if fact == "change" and _CHANGE.search(unit.text):
-            s += CHANGE_STATED
-        if fact != "change" and _is_quotation(unit.text) and _CHANGES_CHAPTER.search(unit.hit.chunk.section.split(" › ")[0]):
-            s -= QUOTED_CHANGE_PENALTY  # a rule quoted in the changes chapter was removed or reworded there
+                f["heading_topic"] = max(0.0, covered / (terms.total or 1.0) - f["topic"])
+        chapter = bool(_CHANGES_CHAPTER.search(unit.hit.chunk.section.split(" › ")[0]))
+        if fact == "change":
+            f["changes_chapter"] = float(chapter)
+            f["states_change"] = float(bool(_CHANGE.search(unit.text)))
+        elif chapter and _is_quotation(unit.text):
+            f["quoted_in_changes"] = 1.0  # a rule quoted in the changes chapter was removed or reworded there
         rx = FACT_PATTERN.get(fact)
         if rx is not None:
-            s += FACT_BONUS if rx.search(unit.text) else -NO_FACT_PENALTY
+            stated_value = bool(rx.search(unit.text))
+            f["value_stated" if stated_value else "value_missing"] = 1.0
+            if stated_value and unit.hit.chunk.kind == "table" and "\t" in unit.text:
+                f["table_value"] = 1.0  # planning tables state deadlines most plainly
         if fact == "date" and unit.hit.meta.years and _beyond_policy(unit.text, max(unit.hit.meta.years)):
-            s -= LATE_DATE_PENALTY  # a date after the policy's years rarely answers "wanneer"
-        s += 0.25 / (1 + unit.rank)  # retrieval's opinion
-        s += 0.15 * max(0.0, unit.hit.dense_sim - 0.75) * 4
+            f["late_date"] = 1.0  # a date after the policy's years rarely answers "wanneer"
+        f["retrieval_rank"] = 1 / (1 + unit.rank)  # retrieval's opinion: 1 for the first passage
+        f["dense"] = max(0.0, unit.hit.dense_sim - 0.75) * 4  # the passage's similarity above 0.75, scaled
         n_chars = len(unit.text)
-        if n_chars < 25:
-            s -= 0.2
-        if is_heading(unit):
-            s -= HEADING_PENALTY  # a heading names a topic; the sentences under it answer
-        s -= 0.12 * max(0.0, math.log(max(n_chars, 1) / 160))  # long units match many words by chance
-        if unit.hit.chunk.kind == "table" and "\t" in unit.text and rx is not None and rx.search(unit.text):
-            s += 0.1  # planning tables state deadlines most plainly
-        return s
+        f["short"] = float(n_chars < 25)
+        f["heading"] = float(is_heading(unit))  # a heading names a topic; the sentences under it answer
+        f["length"] = max(0.0, math.log(max(n_chars, 1) / 160))  # long units match many words by chance
+        return f
+
+    def score(self, unit: Unit, terms: Terms, fact: FactKind, topic: float | None = None) -> float:
+        return self.model.score(self.features(unit, terms, fact, topic))
+
+
+# what a sentence introducing a list of what a "welke …?" question asks for adds
+LIST_INTRO_BONUS = 0.3
+
+# what a unit about another kind of provider than the question names loses ("Bij de ZBC zijn medisch
+# specialisten werkzaam met … minimaal 1,2 fte" for a question about a dialysis centre)
+OTHER_PROVIDER_PENALTY = 0.3
+
+# The features a unit is scored on (`UnitScorer.features`, `best_units`), each 0 or 1 unless said:
+FEATURES: tuple[str, ...] = (
+    "topic",  # share of the question's weighted concepts the unit (or, less, its context) states: 0 to 1
+    "definition",  # a definition of a question word, for a "wat is …?" question
+    "heading_topic",  # what the heading it is the first sentence under adds to `topic` (definitions)
+    "changes_chapter",  # in the policy's changes chapter, for a question about what changed
+    "states_change",  # says something changes ("stopt per", "is toegevoegd"), for such a question
+    "quoted_in_changes",  # only a quotation in the changes chapter, for any other question
+    "value_stated",  # states a value of the kind asked (a date for "wanneer")
+    "value_missing",  # states none, where the question asks a kind of value
+    "table_value",  # a table row stating the value asked
+    "late_date",  # a date question, and the unit's dates lie beyond the policy's years
+    "retrieval_rank",  # 1 / (1 + the rank of its passage)
+    "dense",  # the passage's dense similarity above 0.75, times 4
+    "short",  # under 25 characters
+    "heading",  # a heading line
+    "length",  # log(characters / 160) above 0
+    "other_provider",  # names only other kinds of provider than the question
+    "other_care",  # names only other care types of its policy than the question
+    "list_intro",  # introduces a list of what a "welke …?" question asks for
+)
+
+# The weights the answerer had before they were fitted (the constants above): the baseline the
+# fitting script compares with, and what a scorer without a model file uses (unit tests).
+HAND_SET = UnitModel(
+    {
+        "topic": 1.0, "definition": DEFINITION_BONUS, "heading_topic": 1.0, "changes_chapter": CHANGE_BONUS,
+        "states_change": CHANGE_STATED, "quoted_in_changes": -QUOTED_CHANGE_PENALTY, "value_stated": FACT_BONUS,
+        "value_missing": -NO_FACT_PENALTY, "table_value": 0.1, "late_date": -LATE_DATE_PENALTY,
+        "retrieval_rank": 0.25, "dense": 0.15, "short": -0.2, "heading": -HEADING_PENALTY, "length": -0.12,
+        "other_provider": -OTHER_PROVIDER_PENALTY, "other_care": -OTHER_PROVIDER_PENALTY, "list_intro": LIST_INTRO_BONUS,
+    }
+)
 
 
 def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms) -> list[Unit]:
@@ -765,23 +817,18 @@ def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms)
         if topic <= 0:
             continue
         kept.append(u)
-        u.score = scorer.score(u, terms, q.fact, topic)
-        if asked and other_provider(u, asked):
-            u.score -= OTHER_PROVIDER_PENALTY
-        if cares and other_care(u, cares):
-            u.score -= OTHER_PROVIDER_PENALTY
-        if listed is not None and introduces_list(u.text) and listed.stated(scorer.tok(u.text)):
-            u.score += LIST_INTRO_BONUS  # "GRZ wordt gekenmerkt door 5 diagnosegroepen, …:" for "welke diagnosegroepen?"
+        f = scorer.features(u, terms, q.fact, topic)
+        f["other_provider"] = float(bool(asked) and other_provider(u, asked))
+        f["other_care"] = float(bool(cares) and other_care(u, cares))
+        # "GRZ wordt gekenmerkt door 5 diagnosegroepen, …:" for "welke diagnosegroepen?"
+        f["list_intro"] = float(listed is not None and introduces_list(u.text) and bool(listed.stated(scorer.tok(u.text))))
+        u.features = f
+        u.score = scorer.model.score(f)
     return sorted(kept, key=lambda u: (-u.score, u.rank, u.start))
 
 
-# what a sentence introducing a list of what a "welke …?" question asks for adds
-LIST_INTRO_BONUS = 0.3
 
 
-# what a unit about another kind of provider than the question names loses ("Bij de ZBC zijn medisch
-# specialisten werkzaam met … minimaal 1,2 fte" for a question about a dialysis centre)
-OTHER_PROVIDER_PENALTY = 0.3
 
 
 def other_provider(unit: Unit, asked: set[str]) -> bool:

@@ -258,6 +258,10 @@ def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def
         typer.echo("Mogelijk relevant:")
         for c in answer.related:
             typer.echo(f"  - {c.insurer} · {c.title} · p. {c.page}: {' '.join(c.quote.split())[:160]}")
+    for e in answer.explained or []:
+        typer.secho(f"why [{e.citation}]: score {e.score:.3f} ({e.model}) — {' '.join(e.unit.split())[:100]}", bold=True)
+        for f in e.contributions:
+            typer.echo(f"    {f.contribution:+.3f}  {f.feature} = {f.value:g}")
 
 
 @app.command()
@@ -265,7 +269,7 @@ def ask(
     question: str,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     insurer: Annotated[list[str] | None, typer.Option(help="Restrict to an insurer")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Include the retrieved passages")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Include the retrieved passages and why each quote was chosen")] = False,
     mode: Annotated[str | None, typer.Option(help="extractive or llm")] = None,
 ) -> None:
     """Ask one question; prints the answer with its citations."""
@@ -420,6 +424,26 @@ def eval_(
         typer.secho(f"error: no such gold file: {gold}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     raise typer.Exit(cli_eval(gold, out, mode, baseline, gate, split=split, save_as_reference=save_reference))
+
+
+@app.command()
+def tune(
+    out: Annotated[Path | None, typer.Option(help="Model file to write (default: assistant/data/unit_model.json)")] = None,
+) -> None:
+    """Fit the answerer's unit model on the training gold splits (never the gate's) and write it."""
+    from assistant.engine import Engine
+    from assistant.extractive import HAND_SET
+    from evals.tune import MODEL_PATH
+    from evals.tune import tune as fit
+    from index.search import get_searcher
+
+    settings = _settings()
+    try:
+        # candidates are gathered with the hand-set weights, so a re-fit does not depend on the model it replaces
+        engine = Engine(get_searcher(settings), settings, unit_model=HAND_SET)
+        fit(engine, out or MODEL_PATH, log=typer.echo)
+    except (InkoopwijzerError, ValueError) as exc:
+        _fail(exc)
 
 
 @app.command()

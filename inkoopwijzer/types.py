@@ -220,6 +220,25 @@ class RetrievedPassage(BaseModel):
     keyword_rank: int | None = None
 
 
+class FeatureContribution(BaseModel):
+    """One feature of a scored unit: its value and what it added to the score (weight × value)."""
+
+    feature: str
+    value: float
+    contribution: float
+
+
+class QuoteExplanation(BaseModel):
+    """Why a quote was chosen (debug only): its unit's score as the sum of the unit model's
+    feature contributions, largest first."""
+
+    citation: int = Field(description="`Citation.n` of the quote")
+    unit: str = Field(description="The scored sentence, table row or list item the quote is built around")
+    score: float
+    model: str = Field(description="Version of the unit model (assistant/data/unit_model.json)")
+    contributions: list[FeatureContribution] = Field(default_factory=list)
+
+
 AnswerStatus = Literal["answered", "not_found", "clarify", "building"]  # building: no index yet, ask again soon
 
 
@@ -258,6 +277,7 @@ class Answer(BaseModel):
         default_factory=list, description="'Mogelijk relevant' passages when nothing answered"
     )
     retrieved: list[RetrievedPassage] | None = None
+    explained: list[QuoteExplanation] | None = Field(default=None, description="debug only: why each quote was chosen")
     notices: list[str] = Field(default_factory=list)
     mode: str = "extractive"
     language: Literal["nl", "en"] = "nl"

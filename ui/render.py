@@ -313,9 +313,29 @@ def debug_html(answer: Answer) -> str:
         )
     retrieved = "".join(passages) or "<p>Geen opgehaalde passages (alleen zichtbaar met debug).</p>"
     return (
-        f'<div class="iw-debug"><table class="iw-debug-table">{"".join(rows)}</table>'
+        f'<div class="iw-debug"><table class="iw-debug-table">{"".join(rows)}</table>{_explained_html(answer)}'
         f'<p class="iw-sources-title">Opgehaalde passages ({len(answer.retrieved or [])})</p>{retrieved}</div>'
     )
+
+
+def _explained_html(answer: Answer) -> str:
+    """Why each quote was chosen: its unit's score as the unit model's feature contributions."""
+    if not answer.explained:
+        return ""
+    out = []
+    for e in answer.explained:
+        rows = "".join(
+            f"<tr><td><code>{_esc(f.feature)}</code></td><td>{f.value:g}</td><td>{f.contribution:+.3f}</td></tr>"
+            for f in e.contributions
+        )
+        out.append(
+            f'<details class="iw-explained"><summary><strong>[{e.citation}]</strong> score {e.score:.3f} — '
+            f"{_esc(' '.join(e.unit.split())[:120])}</summary><table class='iw-debug-table'>"
+            f"<tr><th>kenmerk</th><th>waarde</th><th>bijdrage</th></tr>{rows}</table>"
+            f"<div class='iw-doc'>model <code>{_esc(e.model)}</code></div></details>"
+        )
+    return f'<p class="iw-sources-title">Waarom deze citaten ({len(answer.explained)})</p>{"".join(out)}'
+
 
 
 def conversation_json(turns: Sequence[dict[str, Any]]) -> str:

@@ -1,0 +1,79 @@
+"""The unit model file and the listwise fit that writes it (`evals.tune`), on small made-up groups."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.extractive import FEATURES, HAND_SET
+from assistant.unit_model import UnitModel, UnitModelError, load_unit_model
+from evals import tune
+
+
+def test_the_shipped_model_weighs_known_features_with_topic_as_unit() -> None:
+    model = load_unit_model()
+    assert model.weights["topic"] == 1.0
+    assert set(model.weights) <= set(FEATURES)
+    assert model.version.startswith("listwise-")
+    assert set(model.info["fitted_on"]).isdisjoint(tune.GATE_SPLITS)  # the gate split is never fitted on
+
+
+def test_a_malformed_model_file_says_how_to_make_it_again(tmp_path: Path) -> None:
+    bad = tmp_path / "m.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(UnitModelError, match="inkoopwijzer tune"):
+        load_unit_model(bad)
+    bad.write_text(json.dumps({"weights": {"topic": 2.0}}), encoding="utf-8")
+    with pytest.raises(UnitModelError, match="topic"):
+        load_unit_model(bad)
+
+
+def test_contributions_explain_the_score_largest_first() -> None:
+    model = UnitModel({"topic": 1.0, "heading": -0.3, "dense": 0.2})
+    features = {"topic": 0.5, "heading": 1.0, "dense": 0.0, "short": 1.0}
+    parts = model.contributions(features)
+    assert [p[0] for p in parts] == ["topic", "heading"]  # what adds nothing is not listed
+    assert sum(p[2] for p in parts) == pytest.approx(model.score(features))
+
+
+def _groups(n: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Questions whose right unit has high topic and the value; a noise feature says nothing."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        x = np.zeros((8, len(FEATURES)))
+        x[:, FEATURES.index("topic")] = rng.uniform(0.2, 0.8, 8)
+        x[:, FEATURES.index("short")] = rng.integers(0, 2, 8)  # noise
+        y = np.zeros(8)
+        right = int(rng.integers(0, 8))
+        y[right] = 1
+        x[right, FEATURES.index("topic")] += 0.3
+        x[:, FEATURES.index("value_missing")] = 1.0
+        x[right, FEATURES.index("value_missing")] = 0.0
+        x[right, FEATURES.index("value_stated")] = 1.0
+        out.append((x, y))
+    return out
+
+
+def test_the_listwise_fit_learns_what_puts_the_right_unit_first_and_is_deterministic() -> None:
+    groups = [tune.Group(f"q{i}", x, y) for i, (x, y) in enumerate(_groups(60))]
+    cols = [i for i, f in enumerate(FEATURES) if f not in tune.FIXED]
+    w = tune.fit_weights(groups, cols, 0.001)
+    weights = dict(zip([FEATURES[c] for c in cols], w, strict=True))
+    assert weights["topic"] > 0 and weights["value_missing"] < 0
+    assert abs(weights["short"]) < abs(weights["value_missing"])
+    assert tune.lead_precision(groups, lambda x: x[:, cols] @ w) > 0.9
+    assert np.array_equal(w, tune.fit_weights(groups, cols, 0.001))
+    # … and the hand-set weights' own fixed weight is kept, its partner's fit added to it
+    assert tune.FIXED["value_stated"][0] == HAND_SET.weights["value_stated"]
+
+
+def test_cross_validation_drops_a_feature_that_does_not_help() -> None:
+    groups = [tune.Group(f"q{i}", x, y) for i, (x, y) in enumerate(_groups(60, seed=1))]
+    cols, lam, cv = tune.select(groups, lambda _: None)
+    kept = {FEATURES[c] for c in cols}
+    assert "topic" in kept and "short" not in kept
+    assert lam in tune.LAMBDAS and cv > 0.9
