@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.extractive import FEATURES, HAND_SET
-from assistant.unit_model import MODEL_FILE
+from assistant.unit_model import MODEL_FILE, UnitModel
 
 from .gate import GATE_SPLITS
 from .gold import GoldQuestion, load_gold
@@ -179,18 +179,8 @@ def _data_hash(paths: Sequence[Path]) -> str:
     return h.hexdigest()[:16]
 
 
-def tune(engine: Engine, out: Path = MODEL_PATH, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Fit the unit model on the training splits and write it to `out`; returns what was written."""
-    paths = [DEFAULT_GOLD[s] for s in TRAINING_SPLITS]
-    questions = [q for p, s in zip(paths, TRAINING_SPLITS, strict=True) for q in load_gold(p, s).questions]
-    groups = collect(engine, questions)
-    if len(groups) < FOLDS * 2:
-        raise ValueError(f"only {len(groups)} training questions have candidates holding evidence; ingest the corpus first")
-    log(f"{len(groups)} questions, {sum(len(g.y) for g in groups)} candidate units")
-    hand = np.array([HAND_SET.weights.get(f, 0.0) for f in FEATURES])
-    hand_lead = lead_precision(groups, lambda x: x @ hand)
-    log(f"hand-set weights: lead precision {hand_lead:.3f} (no fold held out: they were set on these questions)")
-    cols, lam, cv = select(groups, log)
+def model_weights(groups: Sequence[Group], cols: list[int], lam: float) -> dict[str, float]:
+    """The fitted weights in topic units, with the fixed features' weights (`FIXED`)."""
     w = fit_weights(groups, cols, lam)
     topic = w[cols.index(FEATURES.index("topic"))]
     if topic <= 0:
@@ -200,6 +190,26 @@ def tune(engine: Engine, out: Path = MODEL_PATH, log: Callable[[str], None] = pr
         weights[name] = fixed
         if partner in weights:
             weights[partner] = round(weights[partner] + fixed, 4)
+    return weights
+
+
+def training_questions() -> tuple[list[Path], list[GoldQuestion]]:
+    paths = [DEFAULT_GOLD[s] for s in TRAINING_SPLITS]
+    return paths, [q for p, s in zip(paths, TRAINING_SPLITS, strict=True) for q in load_gold(p, s).questions]
+
+
+def tune(engine: Engine, out: Path = MODEL_PATH, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Fit the unit model on the training splits and write it to `out`; returns what was written."""
+    paths, questions = training_questions()
+    groups = collect(engine, questions)
+    if len(groups) < FOLDS * 2:
+        raise ValueError(f"only {len(groups)} training questions have candidates holding evidence; ingest the corpus first")
+    log(f"{len(groups)} questions, {sum(len(g.y) for g in groups)} candidate units")
+    hand = np.array([HAND_SET.weights.get(f, 0.0) for f in FEATURES])
+    hand_lead = lead_precision(groups, lambda x: x @ hand)
+    log(f"hand-set weights: lead precision {hand_lead:.3f} (no fold held out: they were set on these questions)")
+    cols, lam, cv = select(groups, log)
+    weights = model_weights(groups, cols, lam)
     model = {
         "version": f"listwise-{_data_hash(paths)}",
         "weights": weights,
@@ -214,3 +224,41 @@ def tune(engine: Engine, out: Path = MODEL_PATH, log: Callable[[str], None] = pr
     out.write_text(json.dumps(model, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     log(f"wrote {out}: {weights}")
     return model
+
+
+def answers_cross_validated(
+    engine_with: Callable[[UnitModel], Engine], model: dict[str, Any], log: Callable[[str], None] = print
+) -> dict[str, dict[str, float]]:
+    """The whole answers, cross-validated: each fold of the training questions (every FOLDS-th) is
+    answered by a model fitted, with `model`'s features and lambda, on the other folds' questions;
+    the hand-set weights answer every question (on the questions they were set on). Key facts
+    (strict, on the answer text), refusal of unanswerable and false refusals, as `inkoopwijzer eval`
+    scores them."""
+    from .metrics import _key_facts
+
+    _, questions = training_questions()
+    groups = {g.qid: g for g in collect(engine_with(HAND_SET), questions)}
+    cols = [FEATURES.index(f) for f in model["weights"] if f not in FIXED]
+    answered: dict[str, list[tuple[GoldQuestion, Any]]] = {"hand-set": [], "fitted (cross-validated)": []}
+    hand_engine = engine_with(HAND_SET)
+    for fold in range(FOLDS):
+        mine = [q for i, q in enumerate(questions) if i % FOLDS == fold]
+        ids = {q.id for q in mine}
+        weights = model_weights([g for k, g in groups.items() if k not in ids], cols, model["lambda"])
+        engine = engine_with(UnitModel(weights, f"fold-{fold}"))
+        for q in mine:
+            answered["fitted (cross-validated)"].append((q, engine.answer(q.question, q.history, None, False)))
+            answered["hand-set"].append((q, hand_engine.answer(q.question, q.history, None, False)))
+        log(f"fold {fold + 1}/{FOLDS} answered")
+    out: dict[str, dict[str, float]] = {}
+    for name, pairs in answered.items():
+        facts = [bool(_key_facts(q, a.answer)[0]) for q, a in pairs if q.answerable and q.must_contain]
+        unanswerable = [a.status == "not_found" for q, a in pairs if not q.answerable]
+        false = [a.status != "answered" for q, a in pairs if q.answerable]
+        out[name] = {
+            "key_facts": round(float(np.mean(facts)), 4),
+            "refusal_accuracy": round(float(np.mean(unanswerable)), 4),
+            "false_refusal_rate": round(float(np.mean(false)), 4),
+        }
+        log(f"{name}: {out[name]}")
+    return out

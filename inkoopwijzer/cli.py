@@ -429,19 +429,29 @@ def eval_(
 @app.command()
 def tune(
     out: Annotated[Path | None, typer.Option(help="Model file to write (default: assistant/data/unit_model.json)")] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Also answer the training questions with models fitted on the other folds (about 5 minutes)"),
+    ] = False,
 ) -> None:
     """Fit the answerer's unit model on the training gold splits (never the gate's) and write it."""
     from assistant.engine import Engine
     from assistant.extractive import HAND_SET
-    from evals.tune import MODEL_PATH
+    from assistant.unit_model import UnitModel
+    from evals.tune import MODEL_PATH, answers_cross_validated
     from evals.tune import tune as fit
     from index.search import get_searcher
 
     settings = _settings()
+
+    def engine_with(model: UnitModel) -> Engine:
+        return Engine(get_searcher(settings), settings, unit_model=model)
+
     try:
         # candidates are gathered with the hand-set weights, so a re-fit does not depend on the model it replaces
-        engine = Engine(get_searcher(settings), settings, unit_model=HAND_SET)
-        fit(engine, out or MODEL_PATH, log=typer.echo)
+        model = fit(engine_with(HAND_SET), out or MODEL_PATH, log=typer.echo)
+        if check:
+            answers_cross_validated(engine_with, model, log=typer.echo)
     except (InkoopwijzerError, ValueError) as exc:
         _fail(exc)
 

@@ -77,3 +77,26 @@ def test_cross_validation_drops_a_feature_that_does_not_help() -> None:
     kept = {FEATURES[c] for c in cols}
     assert "topic" in kept and "short" not in kept
     assert lam in tune.LAMBDAS and cv > 0.9
+
+
+def test_features_name_what_the_score_adds_up() -> None:
+    from collections import Counter
+
+    from assistant.extractive import Unit, UnitScorer
+    from assistant.query import understand
+    from index.keyword import Tokenizer
+    from index.search import Hit
+    from inkoopwijzer.types import Chunk, DocumentMeta
+
+    text = "U kunt zich tot 1 september 2026 aanmelden als nieuwe zorgaanbieder."
+    tok = Tokenizer()
+    model = UnitModel({"topic": 1.0, "value_stated": 0.5, "retrieval_rank": 0.2})
+    scorer = UnitScorer(tok, Counter(set(tok(text))), 1, model)
+    meta = DocumentMeta(document="a.pdf", doc_id="a", title="Inkoopbeleid", insurer="Salland", content_hash="x")
+    chunk = Chunk(id="c1", document="a.pdf", text=text, start=0, end=len(text))
+    unit = Unit(Hit(chunk=chunk, meta=meta, score=1.0), 1, 0, len(text), text)
+    terms = scorer.question_terms(understand("Wanneer aanmelden?", []))
+    f = scorer.features(unit, terms, "date")
+    assert set(f) == set(FEATURES)
+    assert f["value_stated"] == 1.0 and f["retrieval_rank"] == 0.5 and f["topic"] > 0
+    assert scorer.score(unit, terms, "date") == pytest.approx(f["topic"] + 0.5 + 0.1)
