@@ -19,9 +19,7 @@ from .glossary import expand, synonym_groups
 from .query import (
     FactKind,
     Question,
-    asked_providers,
     asking_part,
-    find_care_types,
     find_providers,
     measured,
     refers_back,
@@ -70,12 +68,6 @@ _REFERENCE_WORDS = ("bijlage", "hoofdstuk", "paragraaf", "tabel", "artikel", "fa
 _NOT_REFERENCE = "".join(f"(?<!{w} )" for w in _REFERENCE_WORDS)
 _NUMBER = re.compile(
     rf"(?<![€\d.,])(?<!€ ){_NOT_REFERENCE}\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)(?!\s*(?:%|{_MONTHS}|euro\b|miljoen\b))", re.I
-)
-# a sentence that says something changes: "stopt per 2027", "is toegevoegd", "niet langer", "vanaf 2027"
-_CHANGE = re.compile(
-    r"\b(stopt|stoppen|vervalt|vervallen|niet langer|niet meer|voortaan|met ingang van|toegevoegd|gewijzigd|"
-    r"verwijderd|aangepast|vervangen|herschreven|nieuw is|is nieuw|(per|vanaf) 20\d\d)\b",
-    re.I,
 )
 
 FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
@@ -170,16 +162,6 @@ def is_heading(unit: Unit) -> bool:
         and not text.endswith((".", "?", "!", ":", ";"))
         and (unit.hit.chunk.section.endswith(text) or _NUMBERED_HEADING.match(text) is not None)
     )
-
-
-# a date sentence whose years all lie after the policy's last year
-LATE_DATE_PENALTY = 0.2
-_YEAR = re.compile(r"\b20\d\d\b")
-
-
-def _beyond_policy(text: str, last_year: int) -> bool:
-    years = [int(y) for y in _YEAR.findall(text)]
-    return bool(years) and min(years) > last_year
 
 
 # the whole value as a sentence states it, for the lead of an answer ("€ 300.000", "85%")
@@ -284,8 +266,6 @@ _KIND_WORDS: dict[str, set[str]] = {
 # what a unit in the policy's changes chapter ("Belangrijkste wijzigingen", "Wijzigingen 2027
 # versus 2026") adds for a question about what changed
 CHANGE_BONUS = 0.3
-# … and what a sentence that says something changes adds ("stopt per 2027", "is toegevoegd"), anywhere
-CHANGE_STATED = 0.25
 # A rule quoted in the changes chapter ("… zijn de volgende punten verwijderd: 'De zorgaanbieder spant zich
 # in…'") is quoted to say it was removed or reworded: it answers only a question about the changes
 QUOTED_CHANGE_PENALTY = 0.4
@@ -723,21 +703,14 @@ class UnitScorer:
 
     def features(self, unit: Unit, terms: Terms, fact: FactKind, topic: float | None = None) -> dict[str, float]:
         """The unit's features for the question (`FEATURES`: each named, each 0 or 1 unless said);
-        the unit model (`unit_model`) weighs them. `best_units` adds those that need the question's
-        provider and care types."""
+        the unit model (`unit_model`) weighs them."""
         f = dict.fromkeys(FEATURES, 0.0)
         f["topic"] = self.topic(unit, terms) if topic is None else topic
-        heading = self.defined_by_heading(unit, terms) if fact == "definition" else None
-        if fact == "definition" and (heading is not None or self._defines_in_words(unit, terms)):
+        if fact == "definition" and self.defines(unit, terms):
             f["definition"] = 1.0
-            if heading is not None:  # the heading it stands under is its subject, as if it said it
-                stated = terms.stated(self._tokens(f"{heading} {unit.text}"))
-                covered = sum(max((terms.weights[t] * stated[t] for t in c if t in stated), default=0.0) for c in terms.concepts)
-                f["heading_topic"] = max(0.0, covered / (terms.total or 1.0) - f["topic"])
         chapter = bool(_CHANGES_CHAPTER.search(unit.hit.chunk.section.split(" › ")[0]))
         if fact == "change":
             f["changes_chapter"] = float(chapter)
-            f["states_change"] = float(bool(_CHANGE.search(unit.text)))
         elif chapter and _is_quotation(unit.text):
             f["quoted_in_changes"] = 1.0  # a rule quoted in the changes chapter was removed or reworded there
         rx = FACT_PATTERN.get(fact)
@@ -746,12 +719,9 @@ class UnitScorer:
             f["value_stated" if stated_value else "value_missing"] = 1.0
             if stated_value and unit.hit.chunk.kind == "table" and "\t" in unit.text:
                 f["table_value"] = 1.0  # planning tables state deadlines most plainly
-        if fact == "date" and unit.hit.meta.years and _beyond_policy(unit.text, max(unit.hit.meta.years)):
-            f["late_date"] = 1.0  # a date after the policy's years rarely answers "wanneer"
         f["retrieval_rank"] = 1 / (1 + unit.rank)  # retrieval's opinion: 1 for the first passage
         f["dense"] = max(0.0, unit.hit.dense_sim - 0.75) * 4  # the passage's similarity above 0.75, scaled
         n_chars = len(unit.text)
-        f["short"] = float(n_chars < 25)
         f["heading"] = float(is_heading(unit))  # a heading names a topic; the sentences under it answer
         f["length"] = max(0.0, math.log(max(n_chars, 1) / 160))  # long units match many words by chance
         return f
@@ -760,57 +730,36 @@ class UnitScorer:
         return self.model.score(self.features(unit, terms, fact, topic))
 
 
-# what a sentence introducing a list of what a "welke …?" question asks for adds
-LIST_INTRO_BONUS = 0.3
-
-# what a unit about another kind of provider than the question names loses ("Bij de ZBC zijn medisch
-# specialisten werkzaam met … minimaal 1,2 fte" for a question about a dialysis centre)
-OTHER_PROVIDER_PENALTY = 0.3
-
 # The features a unit is scored on (`UnitScorer.features`, `best_units`), each 0 or 1 unless said:
 FEATURES: tuple[str, ...] = (
     "topic",  # share of the question's weighted concepts the unit (or, less, its context) states: 0 to 1
     "definition",  # a definition of a question word, for a "wat is …?" question
-    "heading_topic",  # what the heading it is the first sentence under adds to `topic` (definitions)
     "changes_chapter",  # in the policy's changes chapter, for a question about what changed
-    "states_change",  # says something changes ("stopt per", "is toegevoegd"), for such a question
     "quoted_in_changes",  # only a quotation in the changes chapter, for any other question
     "value_stated",  # states a value of the kind asked (a date for "wanneer")
     "value_missing",  # states none, where the question asks a kind of value
     "table_value",  # a table row stating the value asked
-    "late_date",  # a date question, and the unit's dates lie beyond the policy's years
     "retrieval_rank",  # 1 / (1 + the rank of its passage)
     "dense",  # the passage's dense similarity above 0.75, times 4
-    "short",  # under 25 characters
     "heading",  # a heading line
     "length",  # log(characters / 160) above 0
-    "other_provider",  # names only other kinds of provider than the question
-    "other_care",  # names only other care types of its policy than the question
-    "list_intro",  # introduces a list of what a "welke …?" question asks for
 )
 
 # The weights the answerer had before they were fitted (the constants above): the baseline the
 # fitting script compares with, and what a scorer without a model file uses (unit tests).
 HAND_SET = UnitModel(
     {
-        "topic": 1.0, "definition": DEFINITION_BONUS, "heading_topic": 1.0, "changes_chapter": CHANGE_BONUS,
-        "states_change": CHANGE_STATED, "quoted_in_changes": -QUOTED_CHANGE_PENALTY, "value_stated": FACT_BONUS,
-        "value_missing": -NO_FACT_PENALTY, "table_value": 0.1, "late_date": -LATE_DATE_PENALTY,
-        "retrieval_rank": 0.25, "dense": 0.15, "short": -0.2, "heading": -HEADING_PENALTY, "length": -0.12,
-        "other_provider": -OTHER_PROVIDER_PENALTY, "other_care": -OTHER_PROVIDER_PENALTY, "list_intro": LIST_INTRO_BONUS,
+        "topic": 1.0, "definition": DEFINITION_BONUS, "changes_chapter": CHANGE_BONUS,
+        "quoted_in_changes": -QUOTED_CHANGE_PENALTY, "value_stated": FACT_BONUS, "value_missing": -NO_FACT_PENALTY,
+        "table_value": 0.1, "retrieval_rank": 0.25, "dense": 0.15, "heading": -HEADING_PENALTY, "length": -0.12,
     }
 )
 
 
 def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms) -> list[Unit]:
-    """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first;
-    a unit about another kind of provider (`other_provider`) or, in a policy of several care types,
-    another care type (`other_care`) than the question names scores less. A unit that states none
-    of the question's concepts, nor does its context, is left out: a value of the kind asked alone
-    ("25% marktaandeel" for the share of knee and hip patients) answers nothing."""
-    asked = asked_providers(q)
-    listed = Terms.of({t: 1.0 for t in scorer.tok(q.enumerated)}) if q.enumerated else None
-    cares = set(q.care_types)
+    """The units scored for the question's weighted terms (`UnitScorer.question_terms`), best first.
+    A unit that states none of the question's concepts, nor does its context, is left out: a value of
+    the kind asked alone ("25% marktaandeel" for the share of knee and hip patients) answers nothing."""
     kept = []
     for u in units:
         topic = scorer.topic(u, terms)
@@ -818,34 +767,15 @@ def best_units(units: list[Unit], scorer: UnitScorer, q: Question, terms: Terms)
             continue
         kept.append(u)
         f = scorer.features(u, terms, q.fact, topic)
-        f["other_provider"] = float(bool(asked) and other_provider(u, asked))
-        f["other_care"] = float(bool(cares) and other_care(u, cares))
-        # "GRZ wordt gekenmerkt door 5 diagnosegroepen, …:" for "welke diagnosegroepen?"
-        f["list_intro"] = float(listed is not None and introduces_list(u.text) and bool(listed.stated(scorer.tok(u.text))))
         u.features = f
         u.score = scorer.model.score(f)
     return sorted(kept, key=lambda u: (-u.score, u.rank, u.start))
-
-
-
-
 
 
 def other_provider(unit: Unit, asked: set[str]) -> bool:
     """Whether the unit, its section or its table or list context names kinds of provider and none
     of those asked: a rule for ZBC's does not answer a question about dialysis centres."""
     named = set(find_providers(f"{unit.hit.chunk.section} {_around(unit)} {unit.text}"))
-    return bool(named) and not named & asked
-
-
-def other_care(unit: Unit, asked: set[str]) -> bool:
-    """Whether the unit, in a policy of several care types, is about another of them than the
-    question asks: its section, list or table context or text names only others ("Bijlage 2:
-    Financieel beleid GRZ" does not answer a question about ELV)."""
-    covered = set(unit.hit.meta.care_types)
-    if len(covered) < 2 or not covered & asked:
-        return False
-    named = set(find_care_types(f"{unit.hit.chunk.section} {_around(unit)} {unit.text}")) & covered
     return bool(named) and not named & asked
 
 

@@ -164,7 +164,6 @@ class Question:
     fact_inherited: bool = False  # the kind of fact comes from the previous question
     parts: list[str] = field(default_factory=list)  # the sub-questions of a question of several parts
     yes_no: bool = False  # "Is er een vast tarief voor ELV?": asks whether, not how much
-    enumerated: str | None = None  # "Welke diagnosegroepen…?": the plural noun whose list is asked
 
 
 def detect_language(text: str) -> Literal["nl", "en"]:
@@ -271,28 +270,6 @@ def is_yes_no(text: str) -> bool:
     """Whether the question asks whether something holds rather than which value it has."""
     asked = _asking(text) or text
     return bool(_YES_NO.match(asked)) and not re.search(rf"\b{_QUESTION_WORD}", asked, re.I)
-
-
-# "Welke diagnosegroepen …?", "Wat zijn de eisen …?", "Which documents …?", "What requirements …?"
-_ENUMERATES = re.compile(
-    r"(?:^|[.?!]\s+)(?:welke|wat\s+zijn(?:\s+de)?|which|what\s+are(?:\s+the)?|what)\s+(?P<noun>[\w'-]{4,})\b", re.I
-)
-# a Dutch plural: "eisen", "ZBC's", "kamers", "prestaties" (not "omzetgrens", "proces")
-_PLURAL_NL = re.compile(r"(en|'s|[aeiouylr]s)$", re.I)
-
-
-def enumerated(text: str) -> str | None:
-    """The plural noun a question asks the list of ("Welke diagnosegroepen kent de GRZ?":
-    diagnosegroepen), or None for a question about one thing ("Welke omzetgrens …?")."""
-    m = _ENUMERATES.search(_asking(text) or text)
-    if m is None:
-        return None
-    noun = m.group("noun")
-    if noun.lower() in {"zijn", "does", "kinds", "types", "soorten"}:
-        return None
-    if detect_language(text) == "en":
-        return noun if noun.lower().endswith("s") and not noun.lower().endswith("ss") else None
-    return noun if _PLURAL_NL.search(noun) else None
 
 
 def fact_kind(text: str) -> FactKind:
@@ -513,7 +490,6 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         fact=fact_kind(question),
         parts=split_parts(question),
         yes_no=is_yes_no(question),
-        enumerated=enumerated(question),
     )
     prev_users = [t.content for t in history if t.role == "user"]
     if not prev_users:

@@ -195,16 +195,6 @@ def test_the_glossary_knows_common_english_procurement_words() -> None:
     assert "samenloop" in expand("Mogen we MSR tegelijk met ambulante GRZ declareren?")
 
 
-def test_a_change_question_prefers_a_sentence_that_says_something_changes() -> None:
-    texts = [*TEXTS, "Het experiment ambulante GRZ stopt per 2027.", "De ambulante GRZ wordt per traject bekostigd."]
-    scorer = _scorer_over(texts)
-    q = understand("Wat verandert er aan de ambulante GRZ?")
-    assert q.fact == "change"
-    terms = scorer.question_terms(q)
-    stops, finances = _unit(texts[-2]), _unit(texts[-1])
-    assert scorer.score(stops, terms, q.fact) > scorer.score(finances, terms, q.fact)
-
-
 def test_viewing_a_policy_is_asking_when_it_is_published() -> None:
     from assistant.glossary import expand
 
@@ -448,22 +438,6 @@ def test_a_rule_for_another_kind_of_provider_is_recognised() -> None:
     assert not other_provider(_unit("Stuur uw offerte uiterlijk 1 oktober."), {"dialyse"})  # about no kind of provider
 
 
-def test_in_a_policy_of_several_care_types_a_rule_for_another_one_is_recognised() -> None:
-    from assistant.extractive import other_care
-
-    both = META.model_copy(update={"care_types": ["GRZ", "ELV"]})
-    text = "Deze aanpassing van het omzetplafond wordt gedaan boven de 10%."
-    grz = Chunk(id="g1", document="a.pdf", text=text, start=0, end=len(text), section="Bijlage 2: Financieel beleid GRZ")
-    unit = Unit(Hit(chunk=grz, meta=both, score=1.0), 0, 0, len(text), text)
-    assert other_care(unit, {"ELV"}) and not other_care(unit, {"GRZ"})
-    elv = "Bij reguliere ELV-zorgaanbieders vergoeden wij de productie tot 50% boven het omzetplafond."
-    plain = Chunk(id="g2", document="a.pdf", text=elv, start=0, end=len(elv), section="Tarieven en volume")
-    assert not other_care(Unit(Hit(chunk=plain, meta=both, score=1.0), 0, 0, len(elv), elv), {"ELV"})
-    # a policy of one care type: its section's care type says nothing
-    one = META.model_copy(update={"care_types": ["GRZ"]})
-    assert not other_care(Unit(Hit(chunk=grz, meta=one, score=1.0), 0, 0, len(text), text), {"ELV"})
-
-
 def test_a_count_is_no_day_of_a_month_amount_or_percentage() -> None:
     from assistant.extractive import FACT_PATTERN
 
@@ -500,24 +474,6 @@ def test_the_glossary_joins_a_separable_verb_and_knows_disagreement() -> None:
     assert "aanvragen" not in added("Welke vragen stelt ZK aan nieuwe aanbieders?")
     assert "oneens" in added("Wat als ik het niet eens ben met het beleid?")
     assert "geschil" not in added("Wat als ik het niet eens ben met het beleid?")  # its lemma "schil" matched "prijsverschillen"
-
-
-def test_a_sentence_introducing_the_list_a_which_question_asks_for_scores_more() -> None:
-    from assistant.extractive import LIST_INTRO_BONUS, best_units
-
-    intro = "GRZ wordt gekenmerkt door 5 diagnosegroepen, ieder met een eigen zorg- en tijdspad:"
-    other = "Per diagnosegroep gelden eigen tarieven en een eigen zorgpad."
-    scorer = _scorer_over([*TEXTS, intro, other])
-    q = understand("Welke diagnosegroepen kent de GRZ?")
-    terms = scorer.question_terms(q)
-    units = [_unit(intro), _unit(other)]
-    ranked = best_units(units, scorer, q, terms)
-    assert ranked[0].text == intro
-    assert ranked[0].score == pytest.approx(scorer.score(_unit(intro), terms, q.fact) + LIST_INTRO_BONUS)
-    # a question for one thing gives no bonus
-    single = understand("Wat is de diagnosegroep met de meeste trajecten?")
-    plain = best_units([_unit(intro)], scorer, single, scorer.question_terms(single))[0]
-    assert plain.score == pytest.approx(scorer.score(_unit(intro), scorer.question_terms(single), single.fact))
 
 
 def test_a_number_naming_a_part_of_the_text_counts_nothing() -> None:

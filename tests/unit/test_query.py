@@ -366,18 +366,6 @@ def test_a_follow_ups_own_kind_of_provider_replaces_the_earlier_one() -> None:
     assert asked_providers(understand("en bij Salland?", history)) == {"ZBC"}  # names none: the earlier one holds
 
 
-def test_a_question_for_a_list_names_the_plural_noun_it_wants() -> None:
-    from assistant.query import enumerated
-
-    assert enumerated("Welke diagnosegroepen kent de GRZ volgens het inkoopbeleid van ZK?") == "diagnosegroepen"
-    assert enumerated("Wat zijn de eisen voor een ZBC?") == "eisen"
-    assert enumerated("Which documents did a new ZG provider have to submit?") == "documents"
-    assert understand("Welke ZBC's contracteert Salland?").enumerated == "ZBC's"
-    # one thing asked: no list
-    for text in ("Welke omzetgrens hanteert Zorg en Zekerheid?", "Which process applies?", "Wanneer moet de offerte binnen zijn?"):
-        assert enumerated(text) is None, text
-
-
 def test_a_verb_after_asking_a_value_names_nothing_measured() -> None:
     from assistant.query import measured
 

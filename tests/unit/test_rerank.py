@@ -55,15 +55,6 @@ def test_contact_patterns_find_addresses_and_numbers() -> None:
     assert value("web", "Stuur het naar info@salland.nl") is None  # a mail address is no web address
 
 
-def test_a_date_after_the_policys_years_is_recognised() -> None:
-    from assistant.extractive import _beyond_policy
-
-    assert _beyond_policy("Uiterlijk 30 september 2029 stellen wij vast …", 2028)
-    assert not _beyond_policy("12 november 2027: alle contractanten zichtbaar", 2028)
-    assert not _beyond_policy("Uiterlijk 1 oktober 2029 en 1 oktober 2027", 2028)  # one date within
-    assert not _beyond_policy("Uiterlijk 1 september van het lopende jaar", 2028)  # no year at all
-
-
 def test_a_heading_repeated_in_the_text_is_recognised() -> None:
     from assistant.extractive import Unit, is_heading
 

@@ -46,7 +46,7 @@ def _groups(n: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     for _ in range(n):
         x = np.zeros((8, len(FEATURES)))
         x[:, FEATURES.index("topic")] = rng.uniform(0.2, 0.8, 8)
-        x[:, FEATURES.index("short")] = rng.integers(0, 2, 8)  # noise
+        x[:, FEATURES.index("heading")] = rng.integers(0, 2, 8)  # noise
         y = np.zeros(8)
         right = int(rng.integers(0, 8))
         y[right] = 1
@@ -64,7 +64,7 @@ def test_the_listwise_fit_learns_what_puts_the_right_unit_first_and_is_determini
     w = tune.fit_weights(groups, cols, 0.001)
     weights = dict(zip([FEATURES[c] for c in cols], w, strict=True))
     assert weights["topic"] > 0 and weights["value_missing"] < 0
-    assert abs(weights["short"]) < abs(weights["value_missing"])
+    assert abs(weights["heading"]) < abs(weights["value_missing"])
     assert tune.lead_precision(groups, lambda x: x[:, cols] @ w) > 0.9
     assert np.array_equal(w, tune.fit_weights(groups, cols, 0.001))
     # … and the hand-set weights' own fixed weight is kept, its partner's fit added to it
@@ -75,7 +75,7 @@ def test_cross_validation_drops_a_feature_that_does_not_help() -> None:
     groups = [tune.Group(f"q{i}", x, y) for i, (x, y) in enumerate(_groups(60, seed=1))]
     cols, lam, cv = tune.select(groups, lambda _: None)
     kept = {FEATURES[c] for c in cols}
-    assert "topic" in kept and "short" not in kept
+    assert "topic" in kept and "heading" not in kept
     assert lam in tune.LAMBDAS and cv > 0.9
 
 
