@@ -95,7 +95,7 @@ class UploadManager:
         self._ingest = ingest or _default_ingest
         self._wait_s = wait_s
         self._jobs: dict[str, IngestJob] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered by `_failed`
         self._run_lock = threading.Lock()
         self._loaded = False
 
@@ -240,6 +240,13 @@ class UploadManager:
                     (self.dir / f.stored).unlink(missing_ok=True)  # in no index: only fills the disk
             self._save(job)
 
+    def _failed(self, job_id: str, message: str) -> None:
+        """The job and its unfinished files failed, in one step: no reader sees a failed job whose
+        files are still being ingested."""
+        with self._lock:
+            self._set_files(job_id, "failed", message)
+            self._update(job_id, state="failed", error=message, progress=1.0)
+
     def _run(self, job_id: str) -> None:
         with self._run_lock:  # one ingest at a time from this process; the index has its own lock too
             self._update(job_id, state="running", stage="start")
@@ -254,14 +261,11 @@ class UploadManager:
             try:
                 report = self._ingest(paths, self.settings, progress=progress, wait=self._wait_s)
             except InkoopwijzerError as exc:
-                self._update(job_id, state="failed", error=str(exc), progress=1.0)
-                self._set_files(job_id, "failed", str(exc))
+                self._failed(job_id, str(exc))
                 return
             except Exception as exc:  # noqa: BLE001 - a background thread must report, not die silently
                 log.exception("ingest job %s failed", job_id)
-                message = f"Onverwachte fout bij het verwerken ({exc.__class__.__name__})."
-                self._update(job_id, state="failed", error=message, progress=1.0)
-                self._set_files(job_id, "failed", message)
+                self._failed(job_id, f"Onverwachte fout bij het verwerken ({exc.__class__.__name__}).")
                 return
             failed = {Path(f.path).name: f.error for f in report.failed}
             with self._lock:

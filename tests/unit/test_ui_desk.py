@@ -6,6 +6,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 import pytest
@@ -92,6 +93,24 @@ def test_upload_manager_reports_a_busy_index(tmp_path: Path) -> None:
     assert job is not None and job.state == "failed"
     assert job.files[0].status == "failed" and "Er loopt al een ingest" in job.files[0].message
     assert "mislukt" in job_html(job)
+
+
+def test_a_failed_job_is_never_seen_with_files_still_ingesting(tmp_path: Path) -> None:
+    # every state the job is saved in (and so every snapshot a reader can take) is consistent
+    seen: list[tuple[str, list[str]]] = []
+
+    class Recording(UploadManager):
+        def _save(self, job: Any) -> None:
+            seen.append((job.state, [f.status for f in job.files]))
+            super()._save(job)
+
+    def busy(paths: list[Path], settings: object, **_: object) -> object:
+        raise IndexBusyError("Er loopt al een ingest; probeer het later opnieuw.")
+
+    manager = Recording(make_settings(tmp_path), ingest=busy)
+    manager.wait(manager.start([manager.save("a.pdf", io.BytesIO(b"%PDF"))]).id, timeout=10)
+    assert any(state == "failed" for state, _ in seen)
+    assert all(statuses == ["failed"] for state, statuses in seen if state == "failed"), seen
 
 
 def test_upload_names_are_generated(tmp_path: Path) -> None:
