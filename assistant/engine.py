@@ -174,12 +174,12 @@ class Engine:
         c = found
         t1 = time.perf_counter()
         ranked = best_units(c.units, self.scorer, c.q, c.terms)
-        answer = self._compose(question, c.q, ranked, c.units, c.filters, c.terms, self._part_bests(c.q, c.units, c.terms))
+        answer = self._compose(
+            question, c.q, ranked, c.units, c.filters, c.terms, self._part_bests(c.q, c.units, c.terms), explain=debug
+        )
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
         if debug:
             answer.retrieved = [_passage(h) for h in c.hits]
-        else:
-            answer.explained = None
         return answer
 
     def candidates(
@@ -389,6 +389,7 @@ class Engine:
         filters: Filters,
         terms: Terms,
         part_bests: list[dict[str, tuple[Unit, FactKind]]],
+        explain: bool = False,
     ) -> Answer:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
@@ -420,7 +421,8 @@ class Engine:
                 n = len(citations) + 1
                 citations.append(self._citation(group[0], n, end_unit=group[-1]))
                 quotes.append((group, n))
-                explained += self._explained(group, n)
+                if explain:
+                    explained += self._explained(group, n)
             # the value is put first only when its sentence answers (the value check): "1 september 2026"
             # from a sentence about new providers is quoted, not announced, for a question about more volume
             leads = q.fact not in REQUIRED_PATTERN or q.fact_inherited or self._states_value(q, [u], terms)
@@ -432,7 +434,7 @@ class Engine:
             if note and note not in notices:
                 notices.append(note)
         answer = _answered(question, lang, lines, citations, notices, named=bool(filters.insurers))
-        answer.explained = explained
+        answer.explained = explained if explain else None
         return answer
 
     def _explained(self, group: list[Unit], n: int) -> list[QuoteExplanation]:

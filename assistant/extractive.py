@@ -730,7 +730,7 @@ class UnitScorer:
         return self.model.score(self.features(unit, terms, fact, topic))
 
 
-# The features a unit is scored on (`UnitScorer.features`, `best_units`), each 0 or 1 unless said:
+# The features a unit is scored on (`UnitScorer.features`), each 0 or 1 unless said:
 FEATURES: tuple[str, ...] = (
     "topic",  # share of the question's weighted concepts the unit (or, less, its context) states: 0 to 1
     "definition",  # a definition of a question word, for a "wat is …?" question

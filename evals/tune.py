@@ -237,10 +237,10 @@ def answers_cross_validated(
     from .metrics import _key_facts
 
     _, questions = training_questions()
-    groups = {g.qid: g for g in collect(engine_with(HAND_SET), questions)}
+    hand_engine = engine_with(HAND_SET)
+    groups = {g.qid: g for g in collect(hand_engine, questions)}
     cols = [FEATURES.index(f) for f in model["weights"] if f not in FIXED]
     answered: dict[str, list[tuple[GoldQuestion, Any]]] = {"hand-set": [], "fitted (cross-validated)": []}
-    hand_engine = engine_with(HAND_SET)
     for fold in range(FOLDS):
         mine = [q for i, q in enumerate(questions) if i % FOLDS == fold]
         ids = {q.id for q in mine}
