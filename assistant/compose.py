@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from inkoopwijzer import vocab
+
 from .extractive import Unit
 
 
@@ -14,11 +16,6 @@ def display_quote(text: str) -> str:
     return " | ".join(c for c in cells if c)
 
 
-_EN_MONTHS = {
-    "januari": "January", "februari": "February", "maart": "March", "april": "April", "mei": "May",
-    "juni": "June", "juli": "July", "augustus": "August", "september": "September", "oktober": "October",
-    "november": "November", "december": "December",
-}
 _EN_UNITS = {"weken": "weeks", "week": "week", "dagen": "days", "dag": "day", "werkdagen": "working days",
              "maanden": "months", "maand": "month", "jaar": "years", "jaren": "years"}
 
@@ -45,7 +42,8 @@ def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | N
         return None
     value = " ".join(m.group(0).split()).rstrip(".,")
     if lang == "en":
-        for nl, en in {**_EN_MONTHS, **_EN_UNITS, **_EN_WORDS}.items():
+        months = {vocab.month_name(i): vocab.month_name(i, "en") for i in range(1, 13)}
+        for nl, en in {**months, **_EN_UNITS, **_EN_WORDS}.items():
             value = re.sub(rf"(?<!\w){nl}(?!\w)", en, value, flags=re.I)
         value = re.sub(r"\b(one|1|every|per) (week|day|working day|month|year)s\b", r"\1 \2", value)
     return value

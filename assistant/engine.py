@@ -27,7 +27,6 @@ from . import compose
 from .abbreviations import abbreviation_groups, find_abbreviations
 from .compare import compare_insurers
 from .extractive import (
-    COUNT_PATTERN,
     REQUIRED_PATTERN,
     VALUE_KINDS,
     VALUE_PATTERN,
@@ -35,6 +34,7 @@ from .extractive import (
     Unit,
     UnitScorer,
     best_units,
+    count_pattern,
     introduces_list,
     is_heading,
     other_provider,
@@ -428,7 +428,7 @@ class Engine:
             leads = q.fact not in REQUIRED_PATTERN or q.fact_inherited or self._states_value(q, [u], terms)
             value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang) if leads else None
             if q.fact == "count" and checked and self._states_value(q, [u], terms):
-                value = compose.count_value(COUNT_PATTERN, u.text, lang)  # "hoeveel bedden?": "10 bedden"
+                value = compose.count_value(count_pattern(), u.text, lang)  # "hoeveel bedden?": "10 bedden"
             lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quotes, value))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
             if note and note not in notices:
@@ -469,7 +469,7 @@ class Engine:
         and names what the value is of, when the question says ("hoeveel procent tariefafslag")."""
         wanted = self.scorer.measured_terms(q, terms)
         asked = asked_providers(q)  # "een dialysecentrum": not the ZBC rule
-        required = REQUIRED_PATTERN.get(q.fact, COUNT_PATTERN)
+        required = REQUIRED_PATTERN.get(q.fact) or count_pattern()
         return any(
             required.search(u.text)
             and not (asked and other_provider(u, asked))

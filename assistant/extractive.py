@@ -8,12 +8,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 from index.keyword import Tokenizer, lemma
 from index.search import Hit
+from inkoopwijzer import vocab
 
 from .glossary import expand, synonym_groups
 from .query import (
@@ -30,14 +31,20 @@ from .query import (
 from .unit_model import UnitModel
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9'\"(‘“•])|\n+")
-_MONTHS = r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-_DATE = re.compile(
-    rf"\b\d{{1,2}}\s+({_MONTHS})(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,2}}-(20)?\d\d\b|\b({_MONTHS})\s+20\d\d\b"
-    # a date as a time of the year: "eind september", "medio 2027", "het derde kwartaal 2026", "Q3 2026"
-    rf"|\b(begin|eind|medio|half|halverwege|rond)\s+({_MONTHS}|20\d\d)\b"
-    r"|\b(eerste|tweede|derde|vierde|laatste|[1-4]e)\s+kwartaal(\s+van)?\s+20\d\d\b|\bQ[1-4]\s+20\d\d\b",
-    re.I,
-)
+
+
+def _date_pattern() -> str:
+    """A date as a value: "1 september 2026", "15 okt. 2026", "1 September 2026", "30-04-27",
+    "september 2026", and a time of the year ("eind september", "medio 2027", "het derde kwartaal
+    2026", "Q3 2026"). Month names and abbreviations, Dutch and English, from `inkoopwijzer.vocab`."""
+    m = vocab.month_pattern()
+    return (
+        rf"\b\d{{1,2}}\s+{m}(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,2}}-(20)?\d\d\b|\b{m}\s+20\d\d\b"
+        rf"|\b(begin|eind|medio|half|halverwege|rond)\s+({m}|20\d\d)\b"
+        r"|\b(eerste|tweede|derde|vierde|laatste|[1-4]e)\s+kwartaal(\s+van)?\s+20\d\d\b|\bQ[1-4]\s+20\d\d\b"
+    )
+
+
 _AMOUNT = re.compile(r"€\s?\d|\d[\d.,]*\s*(euro|miljoen|mln)\b|\b\d{1,3}(\.\d{3})+\b", re.I)
 _PERCENT = re.compile(r"\d+([.,]\d+)?\s?%|\bprocent\b", re.I)
 _DURATION = re.compile(
@@ -66,22 +73,44 @@ _DESTINATION = re.compile(
 _REFERENCE_WORDS = ("bijlage", "hoofdstuk", "paragraaf", "tabel", "artikel", "fase", "stap", "versie", "figuur", "pagina",
                     "annex", "chapter", "section", "table", "phase", "step", "version", "page")
 _NOT_REFERENCE = "".join(f"(?<!{w} )" for w in _REFERENCE_WORDS)
-_NUMBER = re.compile(
-    rf"(?<![€\d.,])(?<!€ ){_NOT_REFERENCE}\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)(?!\s*(?:%|{_MONTHS}|euro\b|miljoen\b))", re.I
-)
 
-FACT_PATTERN: dict[FactKind, re.Pattern[str]] = {
-    "date": _DATE,
+
+def _number_pattern() -> str:
+    return (
+        rf"(?<![€\d.,])(?<!€ ){_NOT_REFERENCE}\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)"
+        rf"(?!\s*(?:%|{vocab.month_pattern()}|euro\b|miljoen\b))"
+    )
+
+
+class _Patterns(Mapping[FactKind, re.Pattern[str]]):
+    """A table of patterns built (and compiled) on first use: the month names they hold are read from
+    a data file, and nothing is read at import."""
+
+    def __init__(self, build: Callable[[], dict[FactKind, re.Pattern[str]]]) -> None:
+        self._build = cache(build)
+
+    def __getitem__(self, kind: FactKind) -> re.Pattern[str]:
+        return self._build()[kind]
+
+    def __iter__(self) -> Iterator[FactKind]:
+        return iter(self._build())
+
+    def __len__(self) -> int:
+        return len(self._build())
+
+
+FACT_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
+    "date": re.compile(_date_pattern(), re.I),
     "amount": _AMOUNT,
     "percentage": _PERCENT,
     "duration": _DURATION,
     "frequency": _FREQUENCY,
-    "count": _NUMBER,
+    "count": re.compile(_number_pattern(), re.I),
     "email": _EMAIL,
     "phone": _PHONE,
     "web": _WEB,
     "destination": _DESTINATION,
-}
+})
 
 # what stating the kind of value asked adds to a sentence's score, and what not stating it takes off
 FACT_BONUS = 0.45
@@ -165,8 +194,8 @@ def is_heading(unit: Unit) -> bool:
 
 
 # the whole value as a sentence states it, for the lead of an answer ("€ 300.000", "85%")
-VALUE_PATTERN: dict[FactKind, re.Pattern[str]] = {
-    "date": _DATE,
+VALUE_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
+    "date": FACT_PATTERN["date"],
     "amount": re.compile(r"€\s?\d[\d.,]*(\s?(miljoen|mln|duizend))?|\d[\d.,]*\s*(euro|miljoen|mln)\b", re.I),
     # a range is one value: "15-30%", "15 tot 30 procent" ("30%" alone would misstate it)
     "percentage": re.compile(r"\d+([.,]\d+)?\s?%?\s?(?:-|–|tot|à)\s?\d+([.,]\d+)?\s?%|\d+([.,]\d+)?\s?%"),
@@ -176,23 +205,26 @@ VALUE_PATTERN: dict[FactKind, re.Pattern[str]] = {
     "phone": _PHONE,
     "web": _WEB,
     "destination": _DESTINATION,
-}
+})
 
 # a question of this kind is only answered by a sentence that states such a value
-REQUIRED_PATTERN: dict[FactKind, re.Pattern[str]] = {
-    "date": re.compile(f"{_DATE.pattern}|{_DURATION.pattern}|\\b(kwartaal|quarter|jaarlijks|uiterlijk)\\b", re.I),
+REQUIRED_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
+    "date": re.compile(f"{_date_pattern()}|{_DURATION.pattern}|\\b(kwartaal|quarter|jaarlijks|uiterlijk)\\b", re.I),
     "amount": re.compile(f"{_AMOUNT.pattern}|{_PERCENT.pattern}", re.I),
     "percentage": _PERCENT,
-    "duration": re.compile(f"{_DURATION.pattern}|{_DATE.pattern}", re.I),
+    "duration": re.compile(f"{_DURATION.pattern}|{_date_pattern()}", re.I),
     "email": _EMAIL,
     "phone": _PHONE,
     # "waar vind ik…?" is answered by a web address, and by a place named in words: "via het
     # aanvraagformulier op de website", "in bijlage 3", "in het Zorginkoopportaal"
     "web": re.compile(rf"{_WEB.pattern}|\b(website|webpagina|web page|webpage|portal|form|bijlage|appendix|hoofdstuk|chapter)\b|\w*(portaal|formulier)\b", re.I),
-}
+})
 
-# a count a sentence states: a number (not a year) or a number word ("twee", "tien")
-COUNT_PATTERN = re.compile(rf"{_NUMBER.pattern}|\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf)\b", re.I)
+
+@cache
+def count_pattern() -> re.Pattern[str]:
+    """A count a sentence states: a number (not a year) or a number word ("twee", "tien")."""
+    return re.compile(rf"{_number_pattern()}|\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf)\b", re.I)
 
 # words that carry no topic: question words and the domain's ubiquitous terms
 _GENERIC = {

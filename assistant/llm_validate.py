@@ -31,26 +31,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
+from inkoopwijzer import vocab
 from inkoopwijzer.types import Citation
 
 __all__ = ["cited_numbers", "validate"]
 
-_MONTHS = {
-    "januari": 1, "january": 1, "jan": 1,
-    "februari": 2, "february": 2, "feb": 2,
-    "maart": 3, "march": 3, "mrt": 3, "mar": 3,
-    "april": 4, "apr": 4,
-    "mei": 5, "may": 5,
-    "juni": 6, "june": 6, "jun": 6,
-    "juli": 7, "july": 7, "jul": 7,
-    "augustus": 8, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9,
-    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
-    "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
-_MONTH = r"(?P<{name}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
 _YEAR = r"(?:19|20)\d\d"
 _ORD = r"(?:e|ste|de|st|nd|rd|th)?"
 _NUM = r"\d{1,3}(?:[.,\u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -58,21 +45,29 @@ _SCALE = r"miljard|billion|miljoen|million|mln|duizend|thousand"
 _SCALES = {"miljard": 10**9, "billion": 10**9, "miljoen": 10**6, "million": 10**6, "mln": 10**6,
            "duizend": 1000, "thousand": 1000}  # fmt: skip
 
-# Order matters: earlier patterns claim their span first, so "1 juni 2026" is one date and
-# its "2026" is not also a bare year.
-_DATE_PATTERNS = [
-    # 1 t/m 15 september 2026, 1 en 15 juni, 1-15 June 2026: the first day takes the month too
-    re.compile(
-        rf"\b(?P<d1>\d{{1,2}}){_ORD}\s*(?:-|–|t/m|tot en met|tot|en|to|and|until|through)\s*"
-        rf"(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH.format(name='m')}(?:,?\s+(?P<y>{_YEAR}))?(?!\d)",
-        re.I,
-    ),
-    re.compile(rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH.format(name='m')}(?:,?\s+(?P<y>{_YEAR}))?(?!\d)", re.I),
-    re.compile(rf"\b{_MONTH.format(name='m')}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>{_YEAR}))?(?!\d)", re.I),
-    re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})\b"),
-    re.compile(rf"\b(?P<d>\d{{1,2}})[-/.](?P<m>\d{{1,2}})[-/.](?P<y>{_YEAR})\b"),
-    re.compile(rf"\b{_MONTH.format(name='m')}\s+(?P<y>{_YEAR})\b", re.I),
-]
+
+
+@cache
+def _date_patterns() -> list[re.Pattern[str]]:
+    """The ways a date is written; month names and abbreviations from `inkoopwijzer.vocab`. Order
+    matters: earlier patterns claim their span first, so "1 juni 2026" is one date and its "2026"
+    is not also a bare year."""
+    month = r"(?P<m>" + "|".join(sorted(vocab.months(), key=len, reverse=True)) + r")\b\.?"
+    return [
+        # 1 t/m 15 september 2026, 1 en 15 juni, 1-15 June 2026: the first day takes the month too
+        re.compile(
+            rf"\b(?P<d1>\d{{1,2}}){_ORD}\s*(?:-|–|t/m|tot en met|tot|en|to|and|until|through)\s*"
+            rf"(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?{month}(?:,?\s+(?P<y>{_YEAR}))?(?!\d)",
+            re.I,
+        ),
+        re.compile(rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?{month}(?:,?\s+(?P<y>{_YEAR}))?(?!\d)", re.I),
+        re.compile(rf"\b{month}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>{_YEAR}))?(?!\d)", re.I),
+        re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})\b"),
+        re.compile(rf"\b(?P<d>\d{{1,2}})[-/.](?P<m>\d{{1,2}})[-/.](?P<y>{_YEAR})\b"),
+        re.compile(rf"\b{month}\s+(?P<y>{_YEAR})\b", re.I),
+    ]
+
+
 _PERCENT = re.compile(rf"(?P<n>{_NUM})\s*(?:%|procent\b|percent\b|pct\b)", re.I)
 _AMOUNT_PATTERNS = [
     re.compile(rf"(?:€|\beur\b|\beuro\b)\s*(?P<n>{_NUM})(?:\s*(?P<s>{_SCALE})\b)?(?:,-)?", re.I),
@@ -97,13 +92,13 @@ def _month(token: str) -> int | None:
     if token.isdigit():
         value = int(token)
         return value if 1 <= value <= 12 else None
-    return _MONTHS.get(token)
+    return vocab.month_number(token)
 
 
 def _dates(text: str, taken: list[tuple[int, int]]) -> list[tuple[_Date, str]]:
     """Dates in `text`, each with the text it was read from; claimed spans go into `taken`."""
     found: list[tuple[_Date, str]] = []
-    for pattern in _DATE_PATTERNS:
+    for pattern in _date_patterns():
         for m in pattern.finditer(text):
             if _overlaps(m.span(), taken):
                 continue

@@ -188,12 +188,10 @@ def find_care_types(text: str) -> list[str]:
     return _named(care_aliases(), text)
 
 
-_MONTH = r"(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|january|february|march|may|june|july|august|october)"
-
-
 def find_years(text: str) -> list[int]:
     """Years a question is about ("voor 2027", "2024-2025"); years inside a date do not count."""
-    text = re.sub(rf"\b\d{{1,2}}\s+{_MONTH}\s+20\d\d\b|\b{_MONTH}\s+20\d\d\b", " ", text, flags=re.I)
+    month = vocab.month_pattern()
+    text = re.sub(rf"\b\d{{1,2}}\s+{month}\s+20\d\d\b|\b{month}\s+20\d\d\b", " ", text, flags=re.I)
     return sorted({int(y) for y in re.findall(r"\b(20[2-4]\d)\b", text)})
 
 

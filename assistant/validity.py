@@ -10,6 +10,7 @@ from typing import Literal
 
 from index.search import Hit, HybridSearcher
 from index.validity import is_outdated
+from inkoopwijzer import vocab
 from inkoopwijzer.types import DocumentMeta
 
 from .extractive import Unit, split_units
@@ -27,8 +28,6 @@ _ASKS_VERSION = re.compile(
     re.I,
 )
 _VERSION_LINE = re.compile(r"\bversie\b:?\s*\d", re.I)
-_NL_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
-_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 # a validity answer covers at most this many policies (a question about all of them asks for a list)
 MAX_POLICIES = 6
 # the title page: the first passages of a policy, where its name and years stand
@@ -59,7 +58,9 @@ def _version(meta: DocumentMeta, lang: Literal["nl", "en"]) -> str:
         y, m, d = (int(x) for x in (meta.published or "").split("-"))
     except ValueError:
         return out
-    month = (_EN_MONTHS if lang == "en" else _NL_MONTHS)[m - 1]
+    if not 1 <= m <= 12:
+        return out
+    month = vocab.month_name(m, lang)
     return f"{out} {'of' if lang == 'en' else 'van'} {d} {month} {y}"
 
 

@@ -16,11 +16,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from inkoopwijzer import vocab
 from inkoopwijzer.types import Answer, Filters, Turn
 
 __all__ = ["FeedbackRecord", "FeedbackStore", "Rating", "Review", "eval_record"]
@@ -204,14 +206,16 @@ def _record(row: sqlite3.Row) -> FeedbackRecord:
 # --- gold format -------------------------------------------------------------------------
 
 _MARKER = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
-_FACTS = re.compile(
-    r"\b\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
-    r"(?:\s+\d{4})?\b"
-    r"|\b\d{1,2}-\d{1,2}-\d{4}\b"
-    r"|€\s?\d[\d.,]*(?:\s?(?:miljoen|mln))?"
-    r"|\b\d+(?:[.,]\d+)?\s?%",
-    re.IGNORECASE,
-)
+@cache
+def _facts() -> re.Pattern[str]:
+    """The facts a gold answer states: dates (month names from `inkoopwijzer.vocab`), amounts, percentages."""
+    return re.compile(
+        rf"\b\d{{1,2}}\s+{vocab.month_pattern()}(?:\s+\d{{4}})?\b"
+        r"|\b\d{1,2}-\d{1,2}-\d{4}\b"
+        r"|€\s?\d[\d.,]*(?:\s?(?:miljoen|mln))?"
+        r"|\b\d+(?:[.,]\d+)?\s?%",
+        re.IGNORECASE,
+    )
 _TYPE_HINTS: list[tuple[str, tuple[str, ...]]] = [
     ("deadline", ("wanneer", "deadline", "uiterlijk", "datum", "termijn", "when")),
     ("threshold", ("hoeveel", "minimum", "minimaal", "maximaal", "drempel", "omzet", "percentage", "how much")),
@@ -257,7 +261,7 @@ def eval_record(record: FeedbackRecord) -> dict[str, Any]:
     insurers = list(dict.fromkeys(answer.insurers or [c.insurer for c in answer.citations if c.insurer]))
     must_contain: list[str] = []
     if record.rating == "up" and not not_found:
-        must_contain = list(dict.fromkeys(" ".join(m.group(0).split()) for m in _FACTS.finditer(text)))
+        must_contain = list(dict.fromkeys(" ".join(m.group(0).split()) for m in _facts().finditer(text)))
     thumb = "👍" if record.rating == "up" else "👎 answer judged wrong, correct it"
     notes = f"From feedback #{record.id} ({thumb}; {record.created_at}); review type, answer and must_contain."
     if record.comment:

@@ -224,6 +224,26 @@ def test_where_to_read_something_asks_a_web_address() -> None:
     assert fact_kind("Waar moet ik de offerte indienen?") == "destination"  # where to send, not to read
 
 
+def test_a_date_written_with_an_abbreviated_or_english_month_is_a_date_value() -> None:
+    """Other insurers write "15 okt. 2026", "1 sept 2026" or (in an English summary) "1 September 2026":
+    the month names come from the one vocabulary (inkoopwijzer/data/months.json), not a list of the
+    corpus's spellings."""
+    from assistant.compose import fact_value
+    from assistant.extractive import FACT_PATTERN, REQUIRED_PATTERN, VALUE_PATTERN, count_pattern
+
+    for text, value in [
+        ("Stuur de offerte uiterlijk 15 okt. 2026 naar ons.", "15 okt. 2026"),
+        ("Aanmelden kan tot 1 sept 2026.", "1 sept 2026"),
+        ("Applications close on 1 September 2026.", "1 September 2026"),
+        ("De uitvraag volgt in mrt 2027.", "mrt 2027"),
+    ]:
+        assert FACT_PATTERN["date"].search(text) and REQUIRED_PATTERN["date"].search(text), text
+        assert fact_value(VALUE_PATTERN["date"], text, "nl") == value
+    # a day of a month is no count, however the month is written
+    assert not count_pattern().search("uiterlijk 15 okt. 2026")
+    assert not FACT_PATTERN["date"].search("Wij kopen 3 maanden vooruit in.")
+
+
 def test_a_short_dutch_date_and_a_possessive_before_what_is_measured() -> None:
     from assistant.extractive import FACT_PATTERN
     from assistant.query import measured

@@ -49,3 +49,9 @@ def test_the_status_line_names_the_version_and_its_date() -> None:
     assert status_line(meta, 2026, "nl") == "**actueel** — geldt voor 2027 — versie 1.1 van 1 juni 2026"
     assert status_line(meta, 2026, "en").endswith("version 1.1 of 1 June 2026")
     assert status_line(_meta([2027], version="2.0"), 2026, "en").endswith("— version 2.0")
+
+
+def test_a_published_date_that_is_no_date_leaves_the_version_alone() -> None:
+    """A month outside 1-12 (a bad metadata date) names the version without a date, not a wrong month."""
+    assert status_line(_meta([2027], version="1.1", published="2026-13-01"), 2026, "nl").endswith("— versie 1.1")
+    assert status_line(_meta([2027], version="1.1", published="2026-00-01"), 2026, "en").endswith("— version 1.1")
