@@ -11,29 +11,24 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
-from assistant.service import has_lone_surrogate
+from assistant.service import DocumentInfo, has_lone_surrogate
 from inkoopwijzer.errors import InkoopwijzerError
 from inkoopwijzer.types import Answer, Filters, Turn
 
+from .examples import example_questions, general_examples
 from .feedback import Rating
 from .render import DocumentTexts, answer_markdown, build_message, debug_html, text_html
 from .services import Services
 
-__all__ = ["EXAMPLES", "ChatView", "add_chat", "build_chat_app", "build_status", "chat_stream", "respond"]
+__all__ = ["ChatView", "add_chat", "build_chat_app", "build_status", "chat_stream", "respond"]
 
 log = logging.getLogger(__name__)
-
-EXAMPLES = (
-    "Tot wanneer kan een nieuwe zorgaanbieder zich aanmelden bij Zilveren Kruis voor MSZ 2027?",
-    "deadline offerte salland?",
-    "Welke minimumeisen gelden voor een ZBC bij Zorg en Zekerheid?",
-)
 
 INTRO = (
     "Stel een vraag over het zorginkoopbeleid van zorgverzekeraars: deadlines, drempels, voorwaarden, "
@@ -83,12 +78,12 @@ def make_filters(
     )
 
 
-def filter_choices(services: Services) -> tuple[list[str], list[str], list[int]]:
+def filter_choices(documents: Sequence[DocumentInfo]) -> tuple[list[str], list[str], list[int]]:
     """Insurers, care types and years that occur in the indexed documents."""
     insurers: set[str] = set()
     care: set[str] = set()
     years: set[int] = set()
-    for d in services.assistant().documents():
+    for d in documents:
         if d.meta.insurer:
             insurers.add(d.meta.insurer)
         care.update(d.meta.care_types)
@@ -254,11 +249,9 @@ def chat_stream(
 # --- the Gradio view ---------------------------------------------------------------------
 
 
-def _returns(text: str) -> Callable[[], str]:
-    def fill() -> str:
-        return text
-
-    return fill
+def _same(text: str) -> str:
+    """An example button's own text, into the question box."""
+    return text
 
 
 @dataclass
@@ -315,7 +308,10 @@ def add_chat(services: Services, *, desk: bool = False, debug_panel: gr.HTML | N
         send = gr.Button("Vraag", variant="primary", scale=1, min_width=80, elem_id="iw-send")
     with gr.Row(elem_id="iw-examples"):
         gr.Markdown("**Voorbeeldvragen:**", elem_classes=["iw-examples-label"])
-        example_buttons = [gr.Button(ex, size="sm", variant="secondary", elem_classes=["iw-example"]) for ex in EXAMPLES]
+        # general until the page has read the index (on_load): then about the indexed policies
+        example_buttons = [
+            gr.Button(ex, size="sm", variant="secondary", elem_classes=["iw-example"]) for ex in general_examples()
+        ]
     with gr.Row(elem_id="iw-feedback-row"):
         comment = gr.Textbox(
             label="Toelichting bij je beoordeling (optioneel)",
@@ -338,8 +334,8 @@ def add_chat(services: Services, *, desk: bool = False, debug_panel: gr.HTML | N
     ask_outputs = [question, chatbot, turns, debug]
     gr.on([question.submit, send.click], on_ask, inputs=ask_inputs, outputs=ask_outputs,
           api_visibility="private", concurrency_limit=4)
-    for button, text in zip(example_buttons, EXAMPLES, strict=True):
-        button.click(_returns(text), outputs=question, api_visibility="private", queue=False).then(
+    for button in example_buttons:
+        button.click(_same, inputs=button, outputs=question, api_visibility="private", queue=False).then(
             on_ask, inputs=ask_inputs, outputs=ask_outputs, api_visibility="private", concurrency_limit=4
         )
 
@@ -373,20 +369,25 @@ def add_chat(services: Services, *, desk: bool = False, debug_panel: gr.HTML | N
 
     build_timer = gr.Timer(2.0, active=False)
 
-    def on_load() -> tuple[Any, Any, Any, str, Any]:
+    unchanged = [gr.skip() for _ in example_buttons]
+
+    def on_load() -> tuple[Any, ...]:
         building, running = build_status(services)
         if building:  # no index yet: show the progress until it can answer, then load the filters
-            return gr.skip(), gr.skip(), gr.skip(), building, gr.Timer(active=running)
+            return gr.skip(), gr.skip(), gr.skip(), building, gr.Timer(active=running), *unchanged
         try:
-            ins, care, yrs = filter_choices(services)
+            documents = services.assistant().documents()
+            ins, care, yrs = filter_choices(documents)
+            examples = example_questions(documents)
         except InkoopwijzerError as exc:
-            return gr.skip(), gr.skip(), gr.skip(), f"Let op: {exc}", gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), f"Let op: {exc}", gr.skip(), *unchanged
         except Exception:
             log.exception("loading filter choices failed")
-            return gr.skip(), gr.skip(), gr.skip(), "Let op: de filters konden niet worden geladen.", gr.skip()
-        return gr.Dropdown(choices=ins), gr.Dropdown(choices=care), gr.Dropdown(choices=yrs), "", gr.Timer(active=False)
+            return gr.skip(), gr.skip(), gr.skip(), "Let op: de filters konden niet worden geladen.", gr.skip(), *unchanged
+        buttons = [gr.Button(value=text) for text in examples]
+        return gr.Dropdown(choices=ins), gr.Dropdown(choices=care), gr.Dropdown(choices=yrs), "", gr.Timer(active=False), *buttons
 
-    load_outputs = [insurers, care_types, years, status, build_timer]
+    load_outputs = [insurers, care_types, years, status, build_timer, *example_buttons]
     gr.on(triggers=None, fn=on_load, outputs=load_outputs, api_visibility="private")  # load
     build_timer.tick(on_load, outputs=load_outputs, api_visibility="private", queue=False)
     return ChatView(chatbot=chatbot, question=question, turns=turns, status=status, debug=debug)

@@ -14,7 +14,6 @@ from inkoopwijzer.errors import IndexMissingError
 from inkoopwijzer.settings import REPO_ROOT
 from inkoopwijzer.types import Answer, Filters
 from ui.chat import (
-    EXAMPLES,
     build_chat_app,
     chat_stream,
     history_of,
@@ -23,6 +22,7 @@ from ui.chat import (
     record_feedback,
     respond,
 )
+from ui.examples import general_examples
 from ui.services import Services
 
 
@@ -134,7 +134,7 @@ def test_the_page_offers_examples_filters_and_controls(services: Services) -> No
     config = build_chat_app(services).get_config_file()
     values = {str(c.get("props", {}).get("value")) for c in config["components"]}
     labels = {str(c.get("props", {}).get("label")) for c in config["components"]}
-    assert set(EXAMPLES) <= values
+    assert set(general_examples()) <= values  # until the page has read the index
     assert {"Verzekeraar", "Zorgsoort", "Jaar", "Ook verouderd beleid doorzoeken"} <= labels
     assert {"Nieuw gesprek", "Nuttig", "Niet nuttig", "Vraag"} <= values
     names = {d.get("api_name") for d in config["dependencies"] if d.get("api_visibility") == "public"}
