@@ -3,11 +3,13 @@ asked, and how a follow-up inherits from the conversation so far."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from importlib import resources
+from typing import Literal, get_args
 
 from index.keyword import lemma
 from inkoopwijzer import vocab
@@ -95,57 +97,18 @@ _REFERS_BACK = re.compile(
     r"\b(dan|daar|daarvoor|daarna|dat|die|dit|hij|ze|zij|hiervoor|this|that|it|they|them|then|there|back)\b", re.I
 )
 
-_FACT_PATTERNS: list[tuple[FactKind, re.Pattern[str]]] = [
-    # where to read something ("waar vind ik de wijzigingen…?"): a web address, whatever it is about
-    ("web", re.compile(r"\bwaar\s+(vind|lees|zie|staat|staan)\b|\bwaar\s+kan\s+(ik|je|u|men)\b[^?]*\b(vinden|lezen|inzien|nalezen)\b|"
-                       r"\bwhere\s+(can|do|should)\s+(i|we|you)\s+(find|read|see|look)\b", re.I)),
-    # what changed in a policy ("wat is er nieuw in…", "welke wijzigingen…", "what's new"): before the
-    # kinds of value, as "welke nieuwe afspraken over termijnen zijn toegevoegd?" asks the changes
-    ("change", re.compile(r"wat is er (nieuw|anders|veranderd|gewijzigd)|wat (verandert|wijzigt)|"
-                          r"welke (wijzigingen|veranderingen)|wat zijn de (belangrijkste )?wijzigingen|\btoegevoegd\b|"
-                          r"what('s| is| has)? (new|changed)|what changes in|\b(main|key|biggest) changes?\b|"
-                          r"\bchanges? (in|to|compared)\b|\badded\b", re.I)),
-    # a date asked in so many words, whatever it is about ("on what date … the tariff list?")
-    ("date", re.compile(r"\b(on|by|from|until) (what|which) dates?\b|\b(what|which) dates\b|\bop welke datum|"
-                        r"\bwelke datum|\bop welke data\b|\b(tot|vanaf|per) wanneer\b", re.I)),
-    # how a value comes about ("hoe wordt het tarief bepaald?", "what does ZK look at when negotiating
-    # tariffs?", "how does the insurer arrive at its prices?"): a procedure, not the value
-    ("procedure", re.compile(r"\bhoe (komt|komen|wordt|worden|bepaalt|bepalen|berekent|berekenen)\b(?![^?]*\bhoog\b)|"
-                             r"\bwaar(op)? (kijkt|kijken|let|letten|baseert|baseren)\b|"
-                             r"\bwhat does [\w' ]{1,40}?\b(look at|consider|take into account|base)\b|"
-                             r"\bhow (is|are|does|do) [^?]{0,60}\b(determined|calculated|set|decided|arrive|established)\b", re.I)),
-    # "welk aandeel", not "voor welke specialismen maximeert ZK het aandeel klinische ingrepen?"
-    ("percentage", re.compile(r"procent|percentage|\bpct\b|%|percent|welke? (deel|aandeel)|hoe groot\b.{0,30}\baandeel|"
-                              r"\bhoeveel van (de|het|ons|onze|uw|mijn)\b|\bhow much of (the|our|my)\b|"
-                              r"\b(what|which) share|how (large|big|high) (a|is the) share", re.I)),
-    # "omzet" as a word ("vanaf welke omzet"), not inside "omzetplafond dreigt vol te lopen"
-    ("amount", re.compile(r"hoeveel (euro|geld|bedraagt|bedragen|kost|kosten)\b|\bwat kost|hoe hoog (is|zijn|wordt|worden|mag|mogen) (de|het|een|mijn|ons|onze|uw)\b|how high (is|are) (the|our|my)\b|bedrag|€|\beuro\b|\bomzet\b|(hoeveel|hoe hoog|wat is|what is|how high)\b.{0,30}\bomzetplafond|how much|amount|\b(revenue|turnover)\b(?!\s+(ceiling|cap|limit))|tarief|\btariffs?\b|drempel|threshold|\bomzet\w*grens|\b(onder|boven)grens|minimaal.*(miljoen|euro)|miljoen|minimum (turnover|revenue)", re.I)),
-    ("duration", re.compile(r"hoe\s?lang|hoe snel|hoeveel (werk)?(dagen|weken|maanden|jaar|jaren)\b|looptijd|\bduur\b|\bduurt\b|termijn|binnen hoeveel|how long|how (soon|quickly|fast)\b|how many (days|weeks|months|years)|within how|reactietermijn|\bperiode\b", re.I)),
-    ("date", re.compile(r"wanneer|deadline|datum|datums|\b(belangrijke|belangrijkste|welke|alle) data\b(?!\s+(moet|moeten|lever|aanlever|deel))|\bplanning\b|tijdpad|tijdlijn|\btimeline\b|\bschedule\b|key dates|uiterlijk|tot wanneer|vanaf wanneer|\bper wanneer|when\b|by when|what date|until when|sluitingsdatum|voor welke datum|\bdate\b", re.I)),
-    # an e-mail address, phone number or web address ("naar welk mailadres?", "telefoonnummer")
-    ("email", re.compile(r"e-?mail\s*adres|mailadres|e-?mail address|\bemail\b|\be-mail\b|\bmailen\b", re.I)),
-    ("phone", re.compile(r"telefoonnummer|telefonisch|phone|\bbellen\b|\bcall\b", re.I)),
-    ("web", re.compile(r"website|webpagina|web page|\burl\b|\blink\b", re.I)),
-    ("frequency", re.compile(r"hoe vaak|hoe frequent|hoe dikwijls|how often|how frequently|frequentie|frequency", re.I)),
-    ("count", re.compile(r"hoeveel|how many|aantal", re.I)),
-    # "what is the minimum number of beds…", "het minimale aantal…": a number
-    ("count", re.compile(r"\b(minimum|maximum|minimal|maximal|minimale|maximale|minimaal|maximaal)\s+(number|aantal)\b", re.I)),
-    # a threshold of another kind than the above ("what minimum solvency ratio…", "welke minimale omzet…")
-    # (not "minimum requirements", "minimale eisen": conditions)
-    ("amount", re.compile(r"(\b(what|which) (minimum|maximum|minimal|maximal)|\bwelke? (minimale|maximale)|"
-                          r"\b(wat is|what is|what's) (de|het|the) (minimale|maximale|minimum|maximum))\b"
-                          r"(?!\s+(eisen|voorwaarden|vereisten|kwaliteitseisen|requirements|conditions|criteria|standards))", re.I)),
-    # where something goes: an address, a portal ("… en waar naartoe?", "where do we send it?")
-    ("destination", re.compile(r"waar\s*(naar\s*)?toe\b|waarheen|naar welk adres|\b(via|in|met) welk (portaal|systeem|kanaal)|which portal|waar (moet|kan|stuur|lever|dien)\w*|"
-                               r"where (to|do|should|must|can)\b.*\b(send|submit|deliver|upload|go)\b|where to\b", re.I)),
-    # "wat zijn de voorwaarden…" asks the conditions, not what the word means
-    ("condition", re.compile(r"\b(wat|welke) (zijn|is)\b(?:(?!\bvan\b)[^?]){0,40}?\b(de|het) (voorwaarden?|eisen|criteria|vereisten|regels)\b|"
-                             r"\bwhat are the (conditions|requirements|criteria|rules)\b", re.I)),
-    ("definition", re.compile(r"wat (is|zijn|betekent|verstaat|wordt .* verstaan)|what (is|are|does .* mean)|definitie|definition|verstaan onder|meant by", re.I)),
-    ("change", re.compile(r"wijzig|veranderd|verandert|anders dan|nieuw in|ten opzichte van|change|changed|different|what's new|new in", re.I)),
-    ("procedure", re.compile(r"hoe (vraag|kan|moet|meld|dien|gaat|verloopt)|procedure|stappen|proces|how (do|can|should|to)|apply|aanvragen|aanmelden|indienen", re.I)),
-    ("condition", re.compile(r"voorwaarde|eis(en)?\b|moet ik|moeten (we|wij)|verplicht|requirement|condition|criteria|in aanmerking|eligible|must|voldoen", re.I)),
-]
+FACT_KINDS_FILE = "fact_kinds.json"
+
+
+@cache
+def _fact_patterns() -> tuple[tuple[FactKind, re.Pattern[str]], ...]:
+    """The kinds of fact a question asks, in the order they are tried (`assistant/data/fact_kinds.json`)."""
+    text = resources.files("assistant").joinpath("data", FACT_KINDS_FILE).read_text(encoding="utf-8")
+    entries = json.loads(text)["entries"]
+    unknown = {e["kind"] for e in entries} - set(get_args(FactKind))
+    if unknown:
+        raise ValueError(f"{FACT_KINDS_FILE}: unknown kinds of fact {sorted(unknown)}; use one of {get_args(FactKind)}")
+    return tuple((e["kind"], re.compile(e["match"], re.I)) for e in entries)
 
 
 @dataclass
@@ -287,7 +250,7 @@ def _fact_kind(text: str) -> FactKind:
     if conditional:
         # "wanneer is het ELV en wanneer respijtzorg?": the second "wanneer" is the first one's twin
         text = _PARALLEL_WHEN.sub(" ", _CONDITIONAL_WHEN.sub(" ", text))
-    for kind, rx in _FACT_PATTERNS:
+    for kind, rx in _fact_patterns():
         if rx.search(text):
             return kind
     return "condition" if conditional else "other"

@@ -51,3 +51,35 @@ def test_months_in_dutch_and_english_with_abbreviations() -> None:
     assert vocab.month_number("maart") == 3 and vocab.month_number("Mrt.") == 3 and vocab.month_number("October") == 10
     assert vocab.month_number("brugklas") is None
     assert re.fullmatch(vocab.month_pattern(), "sept.", re.I)
+
+
+def test_the_glossary_is_data_every_entry_compiles_and_adds_terms() -> None:
+    """The glossary lives in assistant/data/glossary.json; each entry is a valid pattern that adds words."""
+    import json
+    import re
+    from importlib import resources
+
+    from assistant.glossary import GLOSSARY_FILE, expand, synonym_groups
+
+    data = json.loads(resources.files("assistant").joinpath("data", GLOSSARY_FILE).read_text(encoding="utf-8"))
+    assert len(data["entries"]) > 50
+    for e in data["entries"]:
+        assert set(e) <= {"match", "terms", "note"}, e
+        re.compile(e["match"])
+        assert e["terms"].split(), e
+    assert "uiterlijk" in expand("What is the deadline?").split()
+    # a separable verb split by the question is one phrase of it
+    assert any(g.startswith("meld aan ") for g in synonym_groups("Hoe meld ik me als nieuwe aanbieder aan?"))
+
+
+def test_the_kinds_of_fact_are_data_tried_in_order() -> None:
+    """assistant/data/fact_kinds.json: every entry names a known kind and compiles; the order decides."""
+    from typing import get_args
+
+    from assistant.query import FactKind, _fact_patterns, fact_kind
+
+    patterns = _fact_patterns()
+    assert {k for k, _ in patterns} <= set(get_args(FactKind))
+    assert fact_kind("Tot wanneer kan ik me aanmelden?") == "date"
+    # "welke wijzigingen … termijnen" asks the changes: the change entry comes before the kinds of value
+    assert fact_kind("Welke wijzigingen zijn er in de termijnen?") == "change"
