@@ -9,7 +9,9 @@ expressions and listed words in `assistant/` (code) and in the data files it rea
   weights are not hand-set: `assistant/data/ranker.json` counts as fitted);
 - regexes: string literals that are regular expressions or pieces of one (in code and data files);
 - listed words: string elements of list/set/tuple/dict literals of at least two strings in code,
-  and strings in data files (words, phrases and aliases).
+  and the words of the strings in data files (words, phrases and aliases; a phrase of three words
+  counts three, as a `"a b c".split()` list in code does). Comments and notes in data files
+  (`_comment`, `note`) are no listed words; nor are a model file's version and training facts.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-_FITTED = {"ranker.json"}
+_FITTED = {"ranker.json", "unit_model.json"}
+_PROSE = {"_comment", "note", "notes"}
 
 
 def _python(path: Path) -> dict[str, int]:
@@ -83,7 +86,8 @@ def _data(path: Path) -> dict[str, int]:
     def walk(node: object, key: str = "") -> None:
         if isinstance(node, dict):
             for k, v in node.items():
-                walk(v, str(k))
+                if str(k) not in _PROSE:
+                    walk(v, str(k))
         elif isinstance(node, list):
             for v in node:
                 walk(v, key)
@@ -91,7 +95,7 @@ def _data(path: Path) -> dict[str, int]:
             if key in ("pattern", "patterns", "regex", "regexes") or _looks_like_regex(node):
                 counts["regexes"] += 1
             elif not fitted:
-                counts["words"] += 1
+                counts["words"] += len(node.split())
         elif isinstance(node, (int, float)) and not isinstance(node, bool) and not fitted:
             counts["constants"] += 1
 
