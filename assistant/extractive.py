@@ -74,6 +74,8 @@ _REFERENCE_WORDS = ("bijlage", "hoofdstuk", "paragraaf", "tabel", "artikel", "fa
                     "annex", "chapter", "section", "table", "phase", "step", "version", "page")
 _NOT_REFERENCE = "".join(f"(?<!{w} )" for w in _REFERENCE_WORDS)
 
+_YEAR_AS_TIME = r"\b(in|vanaf|per|tot|vóór|uiterlijk|by|from|until|before)\s+20\d\d\b(?!\s*[-–/]\s*20\d\d)"
+
 
 def _number_pattern() -> str:
     return (
@@ -209,7 +211,10 @@ VALUE_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
 
 # a question of this kind is only answered by a sentence that states such a value
 REQUIRED_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
-    "date": re.compile(f"{_date_pattern()}|{_DURATION.pattern}|\\b(kwartaal|quarter|jaarlijks|uiterlijk)\\b", re.I),
+    # … or a year said as a time ("verwachten we in 2027 een strategie", "vanaf 2028"), not a year alone
+    "date": re.compile(
+        f"{_date_pattern()}|{_DURATION.pattern}|\\b(kwartaal|quarter|jaarlijks|uiterlijk)\\b|{_YEAR_AS_TIME}", re.I
+    ),
     "amount": re.compile(f"{_AMOUNT.pattern}|{_PERCENT.pattern}", re.I),
     "percentage": _PERCENT,
     "duration": re.compile(f"{_DURATION.pattern}|{_date_pattern()}", re.I),

@@ -292,10 +292,17 @@ _NOT_MEASURED = {
     # a verb: "hoeveel procent mag ik boven…" names no thing right after asking
     "mag", "mogen", "moet", "moeten", "kan", "kunnen", "wordt", "worden", "is", "zijn", "heeft", "hebben",
     "zal", "zullen", "krijg", "krijgt", "krijgen", "gaat", "gaan", "can", "may", "must", "should", "will",
-    "does", "do", "are", "has", "have",
+    "does", "do", "are", "has", "have", "geldt", "gelden", "gold", "golden", "apply", "applies",
     # the unit of the value asked, not what it is of ("hoeveel weken…")
     "weken", "week", "dagen", "dag", "werkdagen", "maanden", "maand", "jaar", "jaren", "keer", "uur", "uren",
 }
+
+
+# a part of a thing ("de rest van de herverdeling", "the remainder of the budget"): what is measured is the thing
+_PART_OF = re.compile(
+    rf"(?:rest|restant|deel|gedeelte|helft|remainder|rest|part|half)\s+(?:van|of)\s+{_ARTICLE}(?P<words>[^\W\d_][\w/-]*)",
+    re.I,
+)
 
 
 def measured(text: str) -> list[str]:
@@ -304,6 +311,9 @@ def measured(text: str) -> list[str]:
     m = _MEASURED.search(text)
     if not m:
         return []
+    part = _PART_OF.match(text, m.start("words"))
+    if part:
+        return [part.group("words")]
     words = m.group("words").split()
     if words[0].lower() in _NOT_MEASURED:
         return []  # "when will ZK publish which providers…": a clause, not a thing

@@ -60,6 +60,7 @@ DEFAULT_GOLD: dict[str, Path] = {
     "tuning": EVALS_DIR / "data" / "tuning.jsonl",
     "former_heldout": EVALS_DIR / "data" / "former_heldout.jsonl",
     "probe": EVALS_DIR / "data" / "probe.jsonl",
+    "fresh": EVALS_DIR / "data" / "fresh.jsonl",
     "heldout": EVALS_DIR / "data" / "heldout.jsonl",
 }
 

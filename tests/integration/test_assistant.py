@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from evals.runner import DEFAULT_GOLD
 from inkoopwijzer.types import Turn
 
 pytestmark = pytest.mark.integration
@@ -26,8 +27,8 @@ def assistant(settings: Any) -> Any:
 def test_every_quote_on_the_evaluation_set_is_verbatim(assistant: Any) -> None:
     texts = {d.meta.document: assistant.document_text(d.meta.document) for d in assistant.documents()}
     checked = 0
-    for name in ("tuning.jsonl", "former_heldout.jsonl", "probe.jsonl", "heldout.jsonl"):
-        for line in (REPO / "evals" / "data" / name).read_text(encoding="utf-8").splitlines():
+    for path in DEFAULT_GOLD.values():
+        for line in path.read_text(encoding="utf-8").splitlines():
             gold = json.loads(line)
             history = [Turn(**t) for t in gold.get("history", [])]
             answer = assistant.ask(gold["question"], history)

@@ -1,4 +1,4 @@
-"""Checks on the gold evaluation set in evals/data/ (tuning, former_heldout, probe: training; heldout: the gate).
+"""Checks on the gold evaluation set in evals/data/ (tuning, former_heldout, probe, fresh: training; heldout: the gate).
 
 Stdlib only. The evidence quotes are checked against the plain-text copies of the
 policies in evals/data/corpus_txt/<stem>.txt, so the test does not depend on PDF parsing.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = Path(os.environ.get("GOLD_DIR", ROOT / "evals" / "data"))
-SPLITS = ("tuning", "former_heldout", "probe", "heldout")
+SPLITS = ("tuning", "former_heldout", "probe", "fresh", "heldout")
 GATE_SPLIT = "heldout"  # frozen by its sha256 in evals/thresholds.json; read as totals only
 CORPUS_DIR = GOLD_DIR / "corpus_txt"
 POLICY_DIR = ROOT / "data" / "policies"

@@ -488,3 +488,35 @@ def test_a_follow_up_opening_with_any_registered_name_is_elliptical() -> None:
         assert "omzet" in q.query
     q = understand("voor wijkverpleging?", history)
     assert q.is_followup and "omzet" in q.query
+
+
+def test_idioms_of_about_are_no_date_question_and_a_count_of_a_unit_is_a_count() -> None:
+    """Found on fresh training questions: "when it comes to" asks no date, and "the minimum FTE"
+    asks a number, not an amount of money."""
+    from assistant.query import fact_kind
+
+    assert fact_kind("What does the insurer expect from hospitals when it comes to sustainability?") != "date"
+    assert fact_kind("Wat verwacht de verzekeraar wanneer het gaat om duurzaamheid?") != "date"
+    assert fact_kind("When does the insurer publish its policy?") == "date"
+    assert fact_kind("What is the minimum FTE of medical specialists for a new clinic?") == "count"
+    assert fact_kind("Wat is het minimale aantal bedden?") == "count"
+    assert fact_kind("What is the minimum revenue for a new clinic?") == "amount"
+
+
+def test_what_a_value_is_of_skips_a_part_word_and_a_verb() -> None:
+    from assistant.query import measured
+
+    assert measured("Per wanneer moet de rest van de herverdeling ingaan?") == ["herverdeling"]
+    assert measured("Vanaf hoeveel fte gelden de duurzaamheidseisen?") == []  # a verb names no thing
+    assert measured("Hoeveel procent tariefafslag rekent de verzekeraar?") == ["tariefafslag"]
+
+
+def test_a_year_said_as_a_time_answers_a_when_question_a_title_year_does_not() -> None:
+    from assistant.extractive import FACT_PATTERN, REQUIRED_PATTERN
+
+    required = REQUIRED_PATTERN["date"]
+    assert required.search("Daarom verwachten we dat zorgaanbieders in 2027 een strategie hebben.")
+    assert required.search("Vanaf 2028 is dit verplicht.")
+    for text in ("Zorginkoopbeleid 2027", "Het beleid geldt in 2027-2028."):
+        assert not required.search(text), text
+    assert not FACT_PATTERN["date"].search("Vanaf 2028 is dit verplicht.")  # no value bonus for a year
