@@ -33,6 +33,11 @@ _EN_WORDS = {
 }
 
 
+def _english_month(m: re.Match[str]) -> str:
+    number = vocab.month_number(m.group(0))
+    return vocab.month_name(number, "en") if number else m.group(0)
+
+
 def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | None:
     """The value a date/amount/percentage/duration question asks for, as the sentence states it."""
     if pattern is None:
@@ -42,8 +47,9 @@ def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | N
         return None
     value = " ".join(m.group(0).split()).rstrip(".,")
     if lang == "en":
-        months = {vocab.month_name(i): vocab.month_name(i, "en") for i in range(1, 13)}
-        for nl, en in {**months, **_EN_UNITS, **_EN_WORDS}.items():
+        # every month name or abbreviation ("okt.", "mrt") as the English name
+        value = re.sub(rf"(?<!\w){vocab.month_pattern()}", _english_month, value, flags=re.I)
+        for nl, en in {**_EN_UNITS, **_EN_WORDS}.items():
             value = re.sub(rf"(?<!\w){nl}(?!\w)", en, value, flags=re.I)
         value = re.sub(r"\b(one|1|every|per) (week|day|working day|month|year)s\b", r"\1 \2", value)
     return value

@@ -37,9 +37,10 @@ def _date_pattern() -> str:
     """A date as a value: "1 september 2026", "15 okt. 2026", "1 September 2026", "30-04-27",
     "september 2026", and a time of the year ("eind september", "medio 2027", "het derde kwartaal
     2026", "Q3 2026"). Month names and abbreviations, Dutch and English, from `inkoopwijzer.vocab`."""
-    m = vocab.month_pattern()
+    m, any_month = vocab.month_pattern(ambiguous=False), vocab.month_pattern()  # "3 may" only with a year
     return (
-        rf"\b\d{{1,2}}\s+{m}(\s+20\d\d)?\b|\b\d{{1,2}}-\d{{1,2}}-(20)?\d\d\b|\b{m}\s+20\d\d\b"
+        rf"\b\d{{1,2}}\s+{m}(\s+20\d\d)?\b|\b\d{{1,2}}\s+{any_month}\s+20\d\d\b|\b\d{{1,2}}-\d{{1,2}}-(20)?\d\d\b"
+        rf"|\b{any_month}\s+20\d\d\b"
         rf"|\b(begin|eind|medio|half|halverwege|rond)\s+({m}|20\d\d)\b"
         r"|\b(eerste|tweede|derde|vierde|laatste|[1-4]e)\s+kwartaal(\s+van)?\s+20\d\d\b|\bQ[1-4]\s+20\d\d\b"
     )
@@ -74,13 +75,17 @@ _REFERENCE_WORDS = ("bijlage", "hoofdstuk", "paragraaf", "tabel", "artikel", "fa
                     "annex", "chapter", "section", "table", "phase", "step", "version", "page")
 _NOT_REFERENCE = "".join(f"(?<!{w} )" for w in _REFERENCE_WORDS)
 
-_YEAR_AS_TIME = r"\b(in|vanaf|per|tot|vóór|uiterlijk|by|from|until|before)\s+20\d\d\b(?!\s*[-–/]\s*20\d\d)"
+# (not a span of years: "in 2027-2028", "in 2027–28", "van 2025 tot 2027", "in 2027 en 2028")
+_YEAR_AS_TIME = (
+    r"(?<!van\s20\d\d\s)(?<!from\s20\d\d\s)\b(in|vanaf|per|tot|vóór|uiterlijk|by|from|until|before)\s+20\d\d\b"
+    r"(?!\s*(?:[-–/]\s*\d|(?:en|tot|t/m|and|to|or|of)\s+20\d\d))"
+)
 
 
 def _number_pattern() -> str:
     return (
         rf"(?<![€\d.,])(?<!€ ){_NOT_REFERENCE}\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)"
-        rf"(?!\s*(?:%|{vocab.month_pattern()}|euro\b|miljoen\b))"
+        rf"(?!\s*(?:%|{vocab.month_pattern(ambiguous=False)}|{vocab.month_pattern()}\s+20\d\d|euro\b|miljoen\b))"
     )
 
 

@@ -103,7 +103,11 @@ FACT_KINDS_FILE = "fact_kinds.json"
 @cache
 def _fact_patterns() -> tuple[tuple[FactKind, re.Pattern[str]], ...]:
     """The kinds of fact a question asks, in the order they are tried (`assistant/data/fact_kinds.json`)."""
-    text = resources.files("assistant").joinpath("data", FACT_KINDS_FILE).read_text(encoding="utf-8")
+    return parse_fact_kinds(resources.files("assistant").joinpath("data", FACT_KINDS_FILE).read_text(encoding="utf-8"))
+
+
+def parse_fact_kinds(text: str) -> tuple[tuple[FactKind, re.Pattern[str]], ...]:
+    """`fact_kinds.json`'s entries, each kind checked and each pattern compiled."""
     entries = json.loads(text)["entries"]
     unknown = {e["kind"] for e in entries} - set(get_args(FactKind))
     if unknown:
@@ -300,7 +304,8 @@ _NOT_MEASURED = {
 
 # a part of a thing ("de rest van de herverdeling", "the remainder of the budget"): what is measured is the thing
 _PART_OF = re.compile(
-    rf"(?:rest|restant|deel|gedeelte|helft|remainder|rest|part|half)\s+(?:van|of)\s+{_ARTICLE}(?P<words>[^\W\d_][\w/-]*)",
+    rf"(?:rest|restant|deel|gedeelte|helft|remainder|part|half)\s+(?:van|of)\s+{_ARTICLE}"
+    r"(?P<words>[^\W\d_][\w/-]*(?:\s+[^\W\d_][\w/-]*)?)",
     re.I,
 )
 
@@ -311,10 +316,8 @@ def measured(text: str) -> list[str]:
     m = _MEASURED.search(text)
     if not m:
         return []
-    part = _PART_OF.match(text, m.start("words"))
-    if part:
-        return [part.group("words")]
-    words = m.group("words").split()
+    part = _PART_OF.match(text, m.start("words"))  # "de rest van de herverdeling": the herverdeling
+    words = (part or m).group("words").split()
     if words[0].lower() in _NOT_MEASURED:
         return []  # "when will ZK publish which providers…": a clause, not a thing
     # the second word only after an adjective ("klinische ingrepen", "medisch specialisten"), not

@@ -170,6 +170,7 @@ def _months_file() -> dict[str, Any]:
     return data
 
 
+@cache
 def months() -> dict[str, int]:
     """Every month name and abbreviation (lower case) with its number: 'september', 'sept' → 9."""
     return {str(k): int(v) for k, v in _months_file()["months"].items()}
@@ -187,7 +188,10 @@ def month_number(name: str) -> int | None:
 
 
 @cache
-def month_pattern() -> str:
-    """A regex alternation (use with re.I) of every month name, longest first, dots optional."""
-    names = sorted({n.rstrip(".") for n in months()}, key=len, reverse=True)
+def month_pattern(ambiguous: bool = True) -> str:
+    """A regex alternation (use with re.I) of every month name, longest first, dots optional;
+    `ambiguous=False` leaves out the forms that are also words ('may', 'jan', 'mar'), for where no
+    year follows to tell them."""
+    leave_out = set() if ambiguous else set(_months_file().get("ambiguous", []))
+    names = sorted({n.rstrip(".") for n in months() if n not in leave_out}, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(n) + r"\.?" for n in names) + r")(?![a-z])"

@@ -18,6 +18,11 @@ __all__ = ["example_questions", "general_examples"]
 @cache
 def _examples() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(resources.files("ui").joinpath("data", "examples.json").read_text(encoding="utf-8"))
+    if len(data["named"]) != len(data["general"]):
+        raise ValueError(
+            "ui/data/examples.json: 'named' and 'general' must hold as many examples (the page has one button "
+            f"per example), not {len(data['named'])} and {len(data['general'])}."
+        )
     return data
 
 

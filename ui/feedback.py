@@ -210,7 +210,7 @@ _MARKER = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
 def _facts() -> re.Pattern[str]:
     """The facts a gold answer states: dates (month names from `inkoopwijzer.vocab`), amounts, percentages."""
     return re.compile(
-        rf"\b\d{{1,2}}\s+{vocab.month_pattern()}(?:\s+\d{{4}})?\b"
+        rf"\b\d{{1,2}}\s+(?:{vocab.month_pattern(ambiguous=False)}(?:\s+\d{{4}})?|{vocab.month_pattern()}\s+\d{{4}})\b"
         r"|\b\d{1,2}-\d{1,2}-\d{4}\b"
         r"|€\s?\d[\d.,]*(?:\s?(?:miljoen|mln))?"
         r"|\b\d+(?:[.,]\d+)?\s?%",

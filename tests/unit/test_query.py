@@ -241,6 +241,14 @@ def test_a_date_written_with_an_abbreviated_or_english_month_is_a_date_value() -
         assert fact_value(VALUE_PATTERN["date"], text, "nl") == value
     # a day of a month is no count, however the month is written
     assert not count_pattern().search("uiterlijk 15 okt. 2026")
+    assert not count_pattern().search("by 3 May 2026")
+    # a month name that is also a word counts only with a year: "Option 3 may apply", "rond Jan de Vries"
+    for text in ("Option 3 may apply to you.", "Bel rond Jan de Vries.", "Zie punt 2 mar ter info."):
+        assert not FACT_PATTERN["date"].search(text), text
+    assert count_pattern().search("Option 3 may apply to you.")
+    # an English answer names the month in English, however the policy abbreviates it
+    assert fact_value(VALUE_PATTERN["date"], "Stuur de offerte uiterlijk 15 okt. 2026.", "en") == "15 October 2026"
+    assert fact_value(VALUE_PATTERN["date"], "De uitvraag volgt in mrt 2027.", "en") == "March 2027"
     assert not FACT_PATTERN["date"].search("Wij kopen 3 maanden vooruit in.")
 
 
@@ -507,6 +515,7 @@ def test_what_a_value_is_of_skips_a_part_word_and_a_verb() -> None:
     from assistant.query import measured
 
     assert measured("Per wanneer moet de rest van de herverdeling ingaan?") == ["herverdeling"]
+    assert measured("Hoeveel procent van de klinische ingrepen mag een ZBC doen?") == ["klinische", "ingrepen"]
     assert measured("Vanaf hoeveel fte gelden de duurzaamheidseisen?") == []  # a verb names no thing
     assert measured("Hoeveel procent tariefafslag rekent de verzekeraar?") == ["tariefafslag"]
 
@@ -517,6 +526,7 @@ def test_a_year_said_as_a_time_answers_a_when_question_a_title_year_does_not() -
     required = REQUIRED_PATTERN["date"]
     assert required.search("Daarom verwachten we dat zorgaanbieders in 2027 een strategie hebben.")
     assert required.search("Vanaf 2028 is dit verplicht.")
-    for text in ("Zorginkoopbeleid 2027", "Het beleid geldt in 2027-2028."):
+    for text in ("Zorginkoopbeleid 2027", "Het beleid geldt in 2027-2028.", "in 2027–28", "van 2025 tot 2027",
+                 "In 2027 en 2028 kopen wij in."):  # a span of years is no time of acting
         assert not required.search(text), text
     assert not FACT_PATTERN["date"].search("Vanaf 2028 is dit verplicht.")  # no value bonus for a year

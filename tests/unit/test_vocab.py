@@ -76,10 +76,13 @@ def test_the_kinds_of_fact_are_data_tried_in_order() -> None:
     """assistant/data/fact_kinds.json: every entry names a known kind and compiles; the order decides."""
     from typing import get_args
 
-    from assistant.query import FactKind, _fact_patterns, fact_kind
+    import pytest
 
-    patterns = _fact_patterns()
-    assert {k for k, _ in patterns} <= set(get_args(FactKind))
+    from assistant.query import FactKind, _fact_patterns, fact_kind, parse_fact_kinds
+
+    assert {k for k, _ in _fact_patterns()} <= set(get_args(FactKind))
+    with pytest.raises(ValueError, match="unknown kinds of fact.*'deadline'"):
+        parse_fact_kinds('{"entries": [{"kind": "deadline", "match": "wanneer"}]}')
     assert fact_kind("Tot wanneer kan ik me aanmelden?") == "date"
     # "welke wijzigingen … termijnen" asks the changes: the change entry comes before the kinds of value
     assert fact_kind("Welke wijzigingen zijn er in de termijnen?") == "change"
