@@ -38,8 +38,9 @@ def _date_pattern() -> str:
     "september 2026", and a time of the year ("eind september", "medio 2027", "het derde kwartaal
     2026", "Q3 2026"). Month names and abbreviations, Dutch and English, from `inkoopwijzer.vocab`."""
     m, any_month = vocab.month_pattern(ambiguous=False), vocab.month_pattern()  # "3 may" only with a year
+    dated = vocab.month_in_date(r"20\d\d")
     return (
-        rf"\b\d{{1,2}}\s+{m}(\s+20\d\d)?\b|\b\d{{1,2}}\s+{any_month}\s+20\d\d\b|\b\d{{1,2}}-\d{{1,2}}-(20)?\d\d\b"
+        rf"\b\d{{1,2}}\s+{dated}\b|\b\d{{1,2}}-\d{{1,2}}-(20)?\d\d\b"
         rf"|\b{any_month}\s+20\d\d\b"
         rf"|\b(begin|eind|medio|half|halverwege|rond)\s+({m}|20\d\d)\b"
         r"|\b(eerste|tweede|derde|vierde|laatste|[1-4]e)\s+kwartaal(\s+van)?\s+20\d\d\b|\bQ[1-4]\s+20\d\d\b"
@@ -83,9 +84,10 @@ _YEAR_AS_TIME = (
 
 
 def _number_pattern() -> str:
+    dated = vocab.month_in_date(r"20\d\d")  # "15 okt. 2026": a day, not a count
     return (
         rf"(?<![€\d.,])(?<!€ ){_NOT_REFERENCE}\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)"
-        rf"(?!\s*(?:%|{vocab.month_pattern(ambiguous=False)}|{vocab.month_pattern()}\s+20\d\d|euro\b|miljoen\b))"
+        rf"(?!\s*(?:%|{dated}|euro\b|miljoen\b))"
     )
 
 

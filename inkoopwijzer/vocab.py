@@ -3,7 +3,7 @@
     insurers(), insurer()        Dutch health insurers, their labels and concerns (insurers.json)
     care_types(), care_type()    kinds of care, their names and abbreviations (care_types.json)
     months(), month_name()       month name or abbreviation → number; number → full name (months.json)
-    month_number(), month_pattern()
+    month_number(), month_pattern(), month_in_date()
     never_last_words()           Dutch words that never end a sentence (dutch_words.json)
 
 Ingest finds a document's insurer and care types with them, and the assistant a question's;
@@ -27,6 +27,7 @@ __all__ = [
     "care_types",
     "insurer",
     "insurers",
+    "month_in_date",
     "month_number",
     "never_last_words",
     "month_pattern",
@@ -195,3 +196,9 @@ def month_pattern(ambiguous: bool = True) -> str:
     leave_out = set() if ambiguous else set(_months_file().get("ambiguous", []))
     names = sorted({n.rstrip(".") for n in months() if n not in leave_out}, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(n) + r"\.?" for n in names) + r")(?![a-z])"
+
+
+def month_in_date(year: str) -> str:
+    """A month as a date writes it after its day, with `year` (a regex) after it or not; a form that
+    is also a word ('may', 'jan', 'mar') only with the year: '1 sept 2026', '1 okt', '3 May 2026'."""
+    return rf"(?:{month_pattern(ambiguous=False)}(?:\s+{year})?|{month_pattern()}\s+{year})"

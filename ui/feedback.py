@@ -206,16 +206,21 @@ def _record(row: sqlite3.Row) -> FeedbackRecord:
 # --- gold format -------------------------------------------------------------------------
 
 _MARKER = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
+
+
 @cache
 def _facts() -> re.Pattern[str]:
     """The facts a gold answer states: dates (month names from `inkoopwijzer.vocab`), amounts, percentages."""
+    dated = vocab.month_in_date(r"\d{4}")
     return re.compile(
-        rf"\b\d{{1,2}}\s+(?:{vocab.month_pattern(ambiguous=False)}(?:\s+\d{{4}})?|{vocab.month_pattern()}\s+\d{{4}})\b"
+        rf"\b\d{{1,2}}\s+{dated}\b"
         r"|\b\d{1,2}-\d{1,2}-\d{4}\b"
         r"|€\s?\d[\d.,]*(?:\s?(?:miljoen|mln))?"
         r"|\b\d+(?:[.,]\d+)?\s?%",
         re.IGNORECASE,
     )
+
+
 _TYPE_HINTS: list[tuple[str, tuple[str, ...]]] = [
     ("deadline", ("wanneer", "deadline", "uiterlijk", "datum", "termijn", "when")),
     ("threshold", ("hoeveel", "minimum", "minimaal", "maximaal", "drempel", "omzet", "percentage", "how much")),
