@@ -17,7 +17,12 @@ __all__ = ["example_questions", "general_examples"]
 
 @cache
 def _examples() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.files("ui").joinpath("data", "examples.json").read_text(encoding="utf-8"))
+    return parse_examples(resources.files("ui").joinpath("data", "examples.json").read_text(encoding="utf-8"))
+
+
+def parse_examples(text: str) -> dict[str, Any]:
+    """`examples.json`, checked: a named example for every button the general ones make."""
+    data: dict[str, Any] = json.loads(text)
     if len(data["named"]) != len(data["general"]):
         raise ValueError(
             "ui/data/examples.json: 'named' and 'general' must hold as many examples (the page has one button "

@@ -41,33 +41,16 @@ def test_outdated_policies_only_and_policies_without_care_or_year() -> None:
     assert "  " not in " ".join(bare)
 
 
-def test_the_examples_file_must_give_a_named_example_per_button(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_examples_file_must_give_a_named_example_per_button() -> None:
     import json
 
     import pytest
 
-    import ui.examples as E
+    from ui.examples import parse_examples
 
     bad = json.dumps({"named": ["a {insurer}"], "general": ["a", "b"], "policy_fallback": "x"})
-    monkeypatch.setattr(E.resources, "files", lambda _pkg: _FakeFiles(bad))
-    E._examples.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="examples.json.*as many examples"):
-            E.general_examples()
-    finally:
-        monkeypatch.undo()
-        E._examples.cache_clear()
-
-
-class _FakeFiles:
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def joinpath(self, *_parts: str) -> _FakeFiles:
-        return self
-
-    def read_text(self, encoding: str = "utf-8") -> str:
-        return self.text
+    with pytest.raises(ValueError, match="examples.json.*as many examples"):
+        parse_examples(bad)
 
 
 def test_no_policy_with_an_insurer_gives_the_general_examples() -> None:
