@@ -10,6 +10,8 @@
   written with one ("netto-inkoopkosten", "add-on", "GRZ-trajecten"); "voor- en nazorg" stays as
   written. Decided by the document's own vocabulary first, then Dutch spelling (a hyphen between
   clashing vowels, after a capital or a digit) and pyphen's Dutch hyphenation patterns.
+  A word a narrow column or table cell broke without any hyphen ("ouder/engeneeskunde") is
+  rejoined when the document writes it whole more often than either piece as a word of its own.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ def normalize_text(text: str) -> str:
 _WORD = re.compile(r"[^\W\d_][\w]*(?:-[\w]+)*")
 _LEFT = re.compile(r"([\w]+(?:-[\w]+)*)-$")
 _RIGHT = re.compile(r"^([\w]+)")
+_TAIL = re.compile(r"([^\W\d_]+)$")
+_HEAD = re.compile(r"^([^\W\d_]+)")
 _ELLIPTIC_NEXT = {"en", "of", "tot", "t/m", "noch", "and", "or"}
 # vowel pairs that read as one sound: written apart with a hyphen in a compound ('zee-egel'),
 # while other vowel pairs are plain syllable breaks ('gespeci-aliseerd')
@@ -83,15 +87,29 @@ class Hyphenation:
 
     def __init__(self, lines: Iterable[str] = ()) -> None:
         self.words: Counter[str] = Counter()
+        self.inner: Counter[str] = Counter()  # words neither first nor last on their line: never cut
         for line in lines:
             self.add(line)
 
     def add(self, text: str) -> None:
         """Count the words of a line (its last word, which may be cut, is left out when it ends in '-')."""
         words = _WORD.findall(text)
+        self.inner.update(w.lower() for w in words[1:-1])
         if words and text.rstrip().endswith("-"):
             words = words[:-1]
         self.words.update(w.lower() for w in words)
+
+    def broken_word(self, first: str, second: str) -> bool:
+        """Whether the last letters of a line and the first of the next are one word broken without
+        a hyphen ("ouder" / "engeneeskunde"): the document writes the whole word more often than
+        either piece as a word of its own ('ontwikkeling' / 'en' stays two words, however often
+        'ontwikkelingen' is written). A piece that starts with a capital starts a word."""
+        lm = _TAIL.search(first)
+        rm = _HEAD.match(second)
+        if lm is None or rm is None or not rm.group(1)[0].islower():
+            return False
+        left, right = lm.group(1).lower(), rm.group(1).lower()
+        return self.inner[left + right] > max(self.inner[left], self.inner[right])
 
     def keeps_hyphen(self, left: str, right: str) -> bool:
         """Whether 'left-' at a line end and 'right' on the next line are one word written with a hyphen."""
@@ -126,6 +144,8 @@ class Hyphenation:
             return len(a), ""
         if re.search(r"\d-$", a) and b[:1].isdigit():
             return len(a), ""  # '2027-' + '2028'
+        if not a.endswith("-") and self.broken_word(a, b):
+            return len(a), ""
         lm = _LEFT.search(a)
         rm = _RIGHT.match(b)
         if lm is None or rm is None or len(a) < 2 or not a[-2].isalpha():

@@ -43,3 +43,16 @@ def test_the_documents_own_words_decide_first() -> None:
 def test_a_line_without_a_hyphen_joins_with_a_space() -> None:
     assert _joined("wij kopen", "zorg in") == "wij kopen zorg in"
     assert Hyphenation().join("eind-", "") == (5, "")  # nothing follows: the hyphen stays
+
+
+def test_a_word_a_narrow_cell_broke_without_a_hyphen_is_rejoined_by_the_documents_own_words() -> None:
+    seen = ["de specialist ouderengeneeskunde is", "een medisch specialist ziet"]
+    assert _joined("een specialist ouder", "engeneeskunde met", seen) == "een specialist ouderengeneeskunde met"
+    assert _joined("de medi", "sch-inhoudelijke expertise", seen) == "de medisch-inhoudelijke expertise"
+    # a piece is a word of its own here as often as the whole, or the whole is never written: a space
+    assert _joined("de medisch", "specialist", ["de medisch specialist ziet", "de medischspecialist ziet"]) == "de medisch specialist"
+    seen = ["de ontwikkelingen die en ook", "en de zorg en"]
+    assert _joined("de ontwikkeling", "en de", seen) == "de ontwikkeling en de"
+    assert _joined("een specialist ouder", "engeneeskunde met") == "een specialist ouder engeneeskunde met"
+    # a capital starts a word ('Zilveren' / 'Kruis' though 'zilverenkruis' is in a web address)
+    assert _joined("bij Zilveren", "Kruis", ["op www.zilverenkruis.nl staat"]) == "bij Zilveren Kruis"
