@@ -18,7 +18,7 @@ from .chunker import make_chunks
 from .metadata import find_metadata
 from .pdf import load_pdf
 from .safety import check_archive
-from .structure import drop_toc, join_broken_sentences, place_blocks_with_boxes
+from .structure import drop_toc, join_broken_sentences, levels_from_contents, place_blocks_with_boxes
 from .text import load_docx, load_html, load_text, mark_statements
 from .textnorm import Hyphenation
 
@@ -103,7 +103,7 @@ def parse_file(
         check_archive(path, max_inflated_mb, max_zip_ratio)
     raw = _load(path, max_pages, on_ocr_page, ocr_page_timeout_s)
     hyphenation = raw.hyphenation if isinstance(raw.hyphenation, Hyphenation) else Hyphenation(b.text for b in raw.blocks)
-    blocks = join_broken_sentences(drop_toc(raw.blocks), hyphenation)
+    blocks = join_broken_sentences(drop_toc(levels_from_contents(raw.blocks)), hyphenation)
     if raw.statements_by_text:
         mark_statements(blocks)
     text, placed, boxes = place_blocks_with_boxes(blocks)

@@ -1,5 +1,6 @@
-"""Document structure: drop the table of contents, give every block its section path,
-and lay the blocks out as one document text with offsets."""
+"""Document structure: heading levels from the table of contents where the layout gives none,
+drop the table of contents, give every block its section path, and lay the blocks out as one
+document text with offsets."""
 
 from __future__ import annotations
 
@@ -80,6 +81,94 @@ def drop_toc(blocks: list[Block]) -> list[Block]:
             continue
         out.append(blocks[i])
         i += 1
+    return out
+
+
+# a chapter or section number ('4', '4.1.', '4.1.2'), not a year ('2027 in het kort')
+_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?(?:\s+|$)")
+_NUMBER_CELL = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")
+
+
+def _contents_key(text: str) -> str:
+    """A title as a table of contents and a heading both write it: no numbering, case or spacing."""
+    return " ".join(_NUMBER.sub("", text.strip()).split()).casefold().rstrip(" .:")
+
+
+def _depth(number: str) -> int:
+    return number.count(".") + 1
+
+
+def _contents_entry(b: Block) -> tuple[str, int] | None:
+    """(title key, depth) of a table-of-contents row: '1.2 <tab> Title <tab> 4' is at depth 2,
+    an unnumbered 'Title <tab> 4' at depth 1."""
+    cells = [c.strip() for c in (b.cells or b.text.split("\t")) if c.strip()][:-1]  # the page number goes
+    if not cells:
+        return None
+    if len(cells) > 1 and _NUMBER_CELL.match(cells[0]):
+        number, title = cells[0].rstrip("."), " ".join(cells[1:])
+    else:
+        title = " ".join(cells)
+        m = _NUMBER.match(title)
+        number = m.group(1) if m else ""
+    key = _contents_key(title)
+    return (key, _depth(number) if number else 1) if key else None
+
+
+def _contents(blocks: list[Block]) -> tuple[dict[str, int], int]:
+    """The entries of the document's tables of contents (title key → depth), and the index of the
+    first block after the last of them."""
+    entries: dict[str, int] = {}
+    after = 0
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and _is_toc_row(blocks[j]):
+            j += 1
+        if j - i >= 3:
+            for b in blocks[i:j]:
+                if (entry := _contents_entry(b)) is not None:
+                    entries.setdefault(*entry)
+            after = i = j
+        else:
+            i += 1
+    return entries, after
+
+
+def levels_from_contents(blocks: list[Block]) -> list[Block]:
+    """Heading levels from the document's own table of contents, when its layout sets all its
+    headings at one level (a Word or web document whose headings share one style, a PDF whose
+    headings share one size).
+
+    A heading the contents list is as deep as the contents put it (its numbering, '4.1'); a line
+    of its own that the contents list is a heading too. A heading the contents do not list is as
+    deep as its own numbering says, or else a section of the last one they list. Nothing changes
+    without a table of contents that lists at least three of the headings."""
+    entries, first = _contents(blocks)
+    after = [k for k in range(first, len(blocks)) if blocks[k].kind == "heading"]
+    levels = {blocks[k].level or 1 for k in after}
+    if len(levels) != 1 or sum(_contents_key(blocks[k].text) in entries for k in after) < 3:
+        return blocks
+    base = levels.pop()
+    listed = {
+        k: entries[key]
+        for k in range(first, len(blocks))
+        if (b := blocks[k]).kind in ("heading", "para")
+        and (key := _contents_key(b.text)) in entries
+        and (b.kind == "heading" or ("\n" not in b.text.strip() and len(b.text) <= 150))
+    }
+    top = min(listed.values())
+    out = list(blocks)
+    current: int | None = None
+    for k in range(first, len(blocks)):
+        b = blocks[k]
+        if k in listed:
+            current = base + listed[k] - top
+            out[k] = replace(b, kind="heading", level=current)
+        elif b.kind == "heading" and (m := _NUMBER.match(b.text.strip())) is not None and any(d > 1 for d in entries.values()):
+            current = base + max(0, _depth(m.group(1)) - top)  # a numbered heading in numbered contents
+            out[k] = replace(b, level=current)
+        elif b.kind == "heading" and current is not None:
+            out[k] = replace(b, level=current + 1)
     return out
 
 

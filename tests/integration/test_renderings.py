@@ -77,6 +77,32 @@ def test_the_parse_has_the_sentences_of_the_shipped_rendering(kind: str) -> None
         assert len(missing) <= 0.03 * len(want), (rendered.name, len(missing), len(want), missing[:5])
 
 
+def _chapters(parsed: ParsedDocument) -> dict[str, str]:
+    """Each sentence of the document → the chapter it stands in (its section path's first
+    heading, without numbering or case)."""
+    out: dict[str, str] = {}
+    for c in parsed.chunks:
+        chapter = " ".join(re.sub(r"^\d+(\.\d+)*\.?\s+", "", c.section.split(" › ")[0]).split()).lower()
+        for s in re.split(r"(?<=[.!?])\s+", " ".join(c.text.split())):
+            if len(s) > 40:
+                out.setdefault(s.lower(), chapter)
+    return out
+
+
+@pytest.mark.parametrize("kind", R.KINDS)
+def test_sentences_stand_in_the_chapter_they_stand_in_in_the_shipped_rendering(kind: str) -> None:
+    """The renderings set every heading in one style; their levels come from the documents' own
+    contents (`structure.levels_from_contents`). The ZG policy has no contents, so its chapters
+    are a heading's at best."""
+    _available(kind)
+    shares = {}
+    for shipped, rendered in zip(SHIPPED, R.files(kind), strict=True):
+        want, have = _chapters(_parse(shipped)), _chapters(_parse(rendered))
+        common = [s for s in want if s in have]
+        shares[rendered.stem[:3]] = sum(want[s] == have[s] for s in common) / len(common)
+    assert min(shares.values()) >= 0.6 and sum(shares.values()) / len(shares) >= 0.8, shares
+
+
 @pytest.mark.parametrize("kind", R.KINDS)
 def test_metadata_is_found_in_the_document_without_a_catalog(kind: str) -> None:
     _available(kind)

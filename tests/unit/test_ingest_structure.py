@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingest.blocks import Block
-from ingest.structure import join_broken_sentences
+from ingest.structure import drop_toc, join_broken_sentences, levels_from_contents, place_blocks
 
 
 def test_a_sentence_broken_over_two_blocks_is_one_block_again() -> None:
@@ -40,3 +42,47 @@ def test_finished_sentences_headings_tables_and_footnotes_stay_apart() -> None:
 def test_a_list_item_runs_on_into_lower_case_text() -> None:
     blocks = [Block("list", "u levert de gegevens aan via"), Block("para", "het portaal van VECOZO.")]
     assert [b.text for b in join_broken_sentences(blocks)] == ["u levert de gegevens aan via het portaal van VECOZO."]
+
+
+def _sections(blocks: list[Block]) -> list[str]:
+    _, placed = place_blocks(drop_toc(levels_from_contents(blocks)))
+    return [p.section for p in placed if p.block.kind == "para"]
+
+
+def _flat_document(contents: list[str]) -> list[Block]:
+    """A Word export whose headings all share one style, with its table of contents."""
+    return [
+        Block("heading", "Inkoopbeleid Wijkverpleging 2031", level=1),
+        Block("heading", "Inhoud", level=2),
+        *[Block("table_row", row, cells=row.split("\t")) for row in contents],
+        Block("para", "1 Wat verandert er?"),  # a chapter title the layout set as body text
+        Block("heading", "1.1 Tarieven", level=2),
+        Block("para", "Het tarief stijgt met de OVA."),
+        Block("heading", "Voorbeeld", level=2),  # not in the contents: a section of 1.1
+        Block("para", "Een uur kost 80 euro."),
+        Block("heading", "2 Contracteren", level=2),
+        Block("para", "U meldt zich aan via het portaal."),
+        Block("heading", "2.1 Planning", level=2),
+        Block("para", "Uiterlijk 1 mei 2030."),
+    ]
+
+
+def test_flat_headings_get_their_levels_from_the_documents_own_contents() -> None:
+    rows = ["1\tWat verandert er?\t3", "1.1\tTarieven\t3", "2\tContracteren\t5", "2.1\tPlanning\t6"]
+    assert _sections(_flat_document(rows)) == [
+        "1 Wat verandert er? › 1.1 Tarieven",
+        "1 Wat verandert er? › 1.1 Tarieven › Voorbeeld",
+        "2 Contracteren",
+        "2 Contracteren › 2.1 Planning",
+    ]
+
+
+def test_without_contents_or_with_levels_of_their_own_headings_stay_as_they_are() -> None:
+    rows = ["1\tWat verandert er?\t3", "1.1\tTarieven\t3", "2\tContracteren\t5", "2.1\tPlanning\t6"]
+    without = [b for b in _flat_document(rows) if b.kind != "table_row"]
+    assert levels_from_contents(without) == without
+    # contents that list fewer than three of the headings say too little
+    assert levels_from_contents(_flat_document(rows[:2])) == _flat_document(rows[:2])
+    # a layout that sets levels of its own (a PDF's font sizes) is trusted
+    leveled = [replace(b, level=3) if b.text == "2.1 Planning" else b for b in _flat_document(rows)]
+    assert levels_from_contents(leveled) == leveled
