@@ -11,6 +11,7 @@ from typing import Literal
 
 from index.search import Hit, HybridSearcher
 from index.validity import is_outdated, validity_notice
+from inkoopwijzer.language import detect_language
 from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import (
     Answer,
@@ -50,7 +51,6 @@ from .query import (
     asked_providers,
     asks_difference,
     asks_else,
-    detect_language,
     fact_kind,
     find_care_types,
     refers_back,

@@ -13,6 +13,7 @@ from typing import Literal, get_args
 
 from index.keyword import lemma
 from inkoopwijzer import vocab
+from inkoopwijzer.language import detect_language
 from inkoopwijzer.types import Turn
 
 FactKind = Literal[
@@ -62,16 +63,6 @@ def asked_providers(q: Question) -> set[str]:
     return set(find_providers(strip_names(q.text)) or find_providers(strip_names(q.query)))
 
 
-_EN_WORDS = {
-    "what", "when", "which", "who", "how", "is", "are", "the", "does", "do", "for", "of", "must", "should",
-    "can", "deadline", "new", "providers", "provider", "about", "there", "any", "and", "require", "required",
-    "apply", "submit", "by", "contract", "insurer", "policy", "many", "much", "long", "if", "my", "our", "we", "i",
-}
-_NL_WORDS = {
-    "wat", "wanneer", "welke", "wie", "hoe", "is", "zijn", "de", "het", "een", "moet", "moeten", "voor", "van",
-    "bij", "kan", "kunnen", "nieuwe", "zorgaanbieder", "zorgaanbieders", "en", "er", "ik", "we", "wij", "mijn",
-    "onze", "tot", "vanaf", "uiterlijk", "hoeveel", "lang", "welk", "aanmelden", "offerte", "krijg", "geldt",
-}
 _FOLLOWUP_START = re.compile(
     r"^\s*(en\b|and\b|what about|how about|same\b|idem|ook\b|en hoe|en wat|en bij|en voor|hoe zit het met|geldt dat ook|"
     r"does that|is that|and for|en als|and if|what if|en voor)",
@@ -131,15 +122,6 @@ class Question:
     fact_inherited: bool = False  # the kind of fact comes from the previous question
     parts: list[str] = field(default_factory=list)  # the sub-questions of a question of several parts
     yes_no: bool = False  # "Is er een vast tarief voor ELV?": asks whether, not how much
-
-
-def detect_language(text: str) -> Literal["nl", "en"]:
-    words = re.findall(r"[a-zA-Z']+", text.lower())
-    en = float(sum(1 for w in words if w in _EN_WORDS and w not in _NL_WORDS))
-    nl = float(sum(1 for w in words if w in _NL_WORDS and w not in _EN_WORDS))
-    if re.search(r"\b(ij|oe|ui|aa|ee|oo)\w*", text.lower()):
-        nl += 0.5
-    return "en" if en > nl else "nl"
 
 
 def _named(aliases: list[tuple[str, str]], text: str) -> list[str]:

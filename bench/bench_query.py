@@ -47,10 +47,10 @@ TARGET_HELP_S = 0.5
 
 def warm_queries(settings: Any, rounds: int) -> dict[str, Any]:
     """Retrieval alone and whole answers, in-process, over `rounds` passes of the questions."""
-    from assistant.query import detect_language
     from assistant.service import Assistant
     from index.embeddings import get_embedder
     from index.search import get_searcher
+    from inkoopwijzer.language import detect_language
 
     t0 = time.perf_counter()
     searcher = get_searcher(settings)

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inkoopwijzer.language import detect_language
 from inkoopwijzer.types import Answer, Citation, RetrievedPassage
-
-from .language import detect_language
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma

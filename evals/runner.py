@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from inkoopwijzer.errors import BadRequestError, InkoopwijzerError
+from inkoopwijzer.language import detect_language
 from inkoopwijzer.settings import REPO_ROOT, Settings, get_settings
 from inkoopwijzer.types import Answer, Filters, Turn
 
 from .baseline import BASELINE_K, CHUNK_OVERLAP, CHUNK_SIZE, BaselineDocument, NaiveBaseline
 from .gate import GATE_SPLITS, THRESHOLDS_PATH, check_gate, load_thresholds
 from .gold import GoldFormatError, GoldQuestion, GoldSet, load_gold
-from .language import detect_language
 from .matching import doc_stem, quote_retrieved
 from .metrics import DocumentTexts, QuestionScore, breakdown, score_question
 from .report import render_report

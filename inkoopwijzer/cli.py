@@ -218,8 +218,8 @@ def search(
     include_outdated: Annotated[bool, typer.Option("--include-outdated")] = False,
 ) -> None:
     """Print the ranked passages for a query, with scores (for debugging retrieval)."""
-    from assistant.query import detect_language
     from index.search import get_searcher
+    from inkoopwijzer.language import detect_language
     from inkoopwijzer.types import Filters
 
     try:

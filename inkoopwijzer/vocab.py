@@ -5,6 +5,7 @@
     months(), month_name()       month name or abbreviation → number; number → full name (months.json)
     month_number(), month_pattern(), month_in_date()
     never_last_words()           Dutch words that never end a sentence (dutch_words.json)
+    language_words()             words only Dutch or only English questions use (language_words.json)
 
 Ingest finds a document's insurer and care types with them, and the assistant a question's;
 both therefore know the same names. Nothing is read at import: each file is loaded (and
@@ -27,6 +28,7 @@ __all__ = [
     "care_types",
     "insurer",
     "insurers",
+    "language_words",
     "month_in_date",
     "month_number",
     "never_last_words",
@@ -163,6 +165,14 @@ def care_type(code: str) -> CareType | None:
 def never_last_words() -> frozenset[str]:
     """Dutch words that never end a sentence ('bij', 'van', 'de')."""
     return frozenset(w.lower() for w in _read("dutch_words.json")["never_last"])
+
+
+@cache
+def language_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(Dutch-only words, English-only words): a word the file lists for both counts for neither."""
+    data = _read("language_words.json")
+    nl, en = frozenset(w.casefold() for w in data["nl"]), frozenset(w.casefold() for w in data["en"])
+    return nl - en, en - nl
 
 
 @cache

@@ -9,9 +9,9 @@ import pytest
 
 from evals.gate import check_gate, thresholds_from_metrics
 from evals.gold import GoldFormatError, GoldQuestion, load_gold
-from evals.language import detect_language
 from evals.metrics import DocumentTexts, aggregate, breakdown, percentile, score_question
 from evals.report import changed_questions, render_report
+from inkoopwijzer.language import detect_language
 from inkoopwijzer.types import Answer, Citation, RetrievedPassage
 
 SALLAND = "Salland Zorginkoopbeleid. De offerte moet uiterlijk 1 april 2026 binnen zijn. De omzetdrempel is € 100.000 per jaar."
@@ -273,6 +273,12 @@ def test_inconsistent_questions_are_warnings_not_errors(tmp_path: Path) -> None:
         ("en bij Zilveren Kruis?", "nl"),
         ("What is the deadline for the offer at Salland?", "en"),
         ("and for Zorg en Zekerheid?", "en"),
+        # a loanword and a word with a hyphen are no evidence; names of any registered insurer or care type neither
+        ("vgz ggz deadline 2031?", "nl"),
+        ("lijst add-on middelen cz?", "nl"),
+        ("When is Zorg en Zekerheid's price list final?", "en"),
+        ("Which rules of De Friesland apply to wijkverpleging?", "en"),
+        ("Onze kliniek heeft geen contract met Menzis. Wat nu?", "nl"),
     ],
 )
 def test_language_detection(question: str, language: str) -> None:
