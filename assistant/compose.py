@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from inkoopwijzer import vocab
 
+from . import words as word_lists
 from .extractive import Unit
 
 
@@ -16,21 +17,6 @@ def display_quote(text: str) -> str:
     return " | ".join(c for c in cells if c)
 
 
-_EN_UNITS = {"weken": "weeks", "week": "week", "dagen": "days", "dag": "day", "werkdagen": "working days",
-             "maanden": "months", "maand": "month", "jaar": "years", "jaren": "years"}
-
-
-# the other Dutch words a value may hold ("twee weken", "eind september", "het derde kwartaal", "tweejarige")
-_EN_WORDS = {
-    "één": "one", "een": "one", "twee": "two", "drie": "three", "vier": "four", "vijf": "five", "zes": "six",
-    "zeven": "seven", "acht": "eight", "negen": "nine", "tien": "ten", "twaalf": "twelve",
-    "eenjarig": "one-year", "eenjarige": "one-year", "tweejarig": "two-year", "tweejarige": "two-year",
-    "driejarig": "three-year", "driejarige": "three-year", "meerjarig": "multi-year", "meerjarige": "multi-year",
-    "eind": "end of", "begin": "early", "medio": "mid", "kwartaal": "quarter", "het": "the", "eerste": "first",
-    "tweede": "second", "derde": "third", "vierde": "fourth", "uiterlijk": "by", "vóór": "before", "voor": "before",
-    # a frequency ("elk kwartaal", "ieder jaar", "per maand")
-    "elk": "every", "elke": "every", "ieder": "every", "iedere": "every", "per": "per", "halfjaar": "half year",
-}
 
 
 def _english_month(m: re.Match[str]) -> str:
@@ -49,7 +35,7 @@ def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | N
     if lang == "en":
         # every month name or abbreviation ("okt.", "mrt") as the English name
         value = re.sub(rf"(?<!\w){vocab.month_pattern()}", _english_month, value, flags=re.I)
-        for nl, en in {**_EN_UNITS, **_EN_WORDS}.items():
+        for nl, en in word_lists.english_values():
             value = re.sub(rf"(?<!\w){nl}(?!\w)", en, value, flags=re.I)
         value = re.sub(r"\b(one|1|every|per) (week|day|working day|month|year)s\b", r"\1 \2", value)
     return value
@@ -63,7 +49,7 @@ def count_value(pattern: re.Pattern[str], text: str, lang: str) -> str | None:
         return None
     value = m.group(0)
     if lang == "en":
-        return _EN_WORDS.get(value.lower(), value)
+        return dict(word_lists.english_values()).get(value.lower(), value)
     noun = re.match(r"\s+([^\W\d_][\w-]*)", text[m.end() :])
     return f"{value} {noun.group(1)}" if noun else value
 

@@ -16,6 +16,7 @@ from index.keyword import Tokenizer, lemma
 from index.search import Hit
 from inkoopwijzer import vocab
 
+from . import words as word_lists
 from .glossary import expand, synonym_groups
 from .query import (
     FactKind,
@@ -70,11 +71,6 @@ _DESTINATION = re.compile(
     r"|\b(?i:via|in|naar)\s+(?:(?i:de|het|ons|onze|uw)\s+)?[\w-]*(?i:portaal|formulier|module|VECOZO|website|mailbox)\w*"
     r"|\b(?i:via|naar)\s+[A-Z]{2,}\w*",
 )
-# a count: not a year, a day of a month ("1 september"), an amount or a percentage
-# a number that names a part of a text ("bijlage 3", "hoofdstuk 5", "fase 2") counts nothing
-_REFERENCE_WORDS = ("bijlage", "hoofdstuk", "paragraaf", "tabel", "artikel", "fase", "stap", "versie", "figuur", "pagina",
-                    "annex", "chapter", "section", "table", "phase", "step", "version", "page")
-_NOT_REFERENCE = "".join(f"(?<!{w} )" for w in _REFERENCE_WORDS)
 
 # (not a span of years: "in 2027-2028", "in 2027–28", "van 2025 tot 2027", "in 2027 en 2028")
 _YEAR_AS_TIME = (
@@ -84,9 +80,12 @@ _YEAR_AS_TIME = (
 
 
 def _number_pattern() -> str:
+    """A count: not a year, a day of a month ("1 september"), an amount or a percentage; nor a
+    number that names a part of a text ("bijlage 3", "hoofdstuk 5", "fase 2")."""
     dated = vocab.month_in_date(r"20\d\d")  # "15 okt. 2026": a day, not a count
+    not_reference = "".join(f"(?<!{w} )" for w in word_lists.reference_words())
     return (
-        rf"(?<![€\d.,])(?<!€ ){_NOT_REFERENCE}\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)"
+        rf"(?<![€\d.,])(?<!€ ){not_reference}\b(?!20\d\d\b)\d+(?:,\d+)?\b(?![.,]\d)"
         rf"(?!\s*(?:%|{dated}|euro\b|miljoen\b))"
     )
 
@@ -238,29 +237,6 @@ def count_pattern() -> re.Pattern[str]:
     """A count a sentence states: a number (not a year) or a number word ("twee", "tien")."""
     return re.compile(rf"{_number_pattern()}|\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf)\b", re.I)
 
-# words that carry no topic: question words and the domain's ubiquitous terms
-_GENERIC = {
-    "wanneer", "hoeveel", "welke", "welk", "wat", "hoe", "moet", "moeten", "kan", "kunnen", "zorgaanbieder",
-    "zorgaanbieders", "zorgverzekeraar", "inkoopbeleid", "zorginkoopbeleid", "beleid", "when", "what", "which",
-    "how", "does", "must", "provider", "providers", "insurer", "policy", "deadline", "zorg",
-    "hallo", "hoi", "hi", "hello", "hey", "dag", "goedemorgen", "goedemiddag", "bedankt", "dank", "thanks",
-    "vraag", "vraagje", "question", "help", "info", "informatie", "ok", "oke", "okay",
-    # the second word of a question phrase ("hoe vaak", "how often"): the kind of fact, not the topic
-    "vaak", "dikwijls", "snel", "often", "frequently", "soon", "quickly", "per", "waar", "waarheen", "naartoe",
-    "where", "wie", "who", "belangrijk", "belangrijke", "belangrijkste", "important", "main", "volgens",
-    # a verb of having ("welke diagnosegroepen kent de GRZ?"): the question's nouns are its topic
-    "ken", "kent", "kennen",
-    # an auxiliary ("moet … hebben gehad", "hebben we … nodig"): the verb of having says nothing of the topic
-    "heb", "hebt", "heeft", "hebben", "gehad",
-    # "welke eisen gelden voor …?", "welke termijn geldt …?": the verb of applying says nothing of the topic
-    "geldt", "gold", "golden",  # not "gelden": its stem is that of "geldig" and "geld"
-    # a pronoun the stop word lists lack ("krijgen we …?", "what do you…"): who asks is no topic
-    "we", "wij", "jij", "jullie", "onze", "our", "us", "i", "you", "my", "your", "their",
-    # "wat is er verder nodig?", "what else is required?": something besides, not a topic
-    "verder", "else", "besides", "additionally",
-    # a negation alone ("niet" of "niet-gecontracteerd" split): any sentence that denies something has it
-    "niet", "not",
-}
 
 
 # what an added (glossary, lexicon) term weighs against the question's own words, and an added
@@ -280,33 +256,6 @@ ROLE_WEIGHT = 0.5
 SITUATION_WEIGHT = 0.75
 # what a follow-up's words taken from the earlier question weigh when it asks something of its own
 INHERITED_WEIGHT = 0.3
-# the words by which a question names the kind of fact it asks rather than its topic: "binnen
-# hoeveel weken", "welk percentage", "wat is er nieuw"; a sentence stating such a value is
-# rewarded by FACT_BONUS already, and naming the word alone ("zes weken" for another matter,
-# "marktaandeel" for another share) says nothing about the topic
-_WHEN = {
-    "uiterlijk", "uiterste", "datum", "data", "datums", "sluitingsdatum", "wanneer", "termijn", "periode", "duur",
-    "looptijd", "planning", "binnen", "tijd", "week", "weken", "dag", "dagen", "werkdagen", "maand", "maanden",
-    "vanaf", "sinds",  # "vanaf wanneer"
-}
-_SIZE = {"minimaal", "minimum", "maximaal", "maximum", "hoogte", "hoog"}
-_KIND_WORDS: dict[str, set[str]] = {
-    "date": _WHEN,
-    "duration": _WHEN | {"jaar", "jaren", "lang", "hoelang", "long"},  # "hoe lang", "hoelang", "how long"
-    "percentage": _SIZE | {"percentage", "procent", "percent", "aandeel", "deel", "share"},
-    "amount": _SIZE | {"bedrag", "euro", "amount"},
-    "count": _SIZE | {"aantal", "number"},
-    # "wat verstaat Zorg en Zekerheid onder passende zorg?": the definition of that, not any sentence
-    # saying what the insurer understands by something else
-    "definition": {"verstaat", "verstaan", "versta", "betekent", "betekenen", "betekenis", "definitie", "definition", "mean", "means", "meant"},
-    # the words by which a question asks what changed ("wat is er nieuw…?"): the changes chapter
-    # answers, not every sentence about new providers
-    "change": {
-        "nieuw", "nieuwe", "wijziging", "wijzigingen", "gewijzigd", "wijzigen", "veranderd", "verandert",
-        "veranderen", "verandering", "veranderingen", "anders", "toegevoegd", "toevoegen", "change", "changes",
-        "changed", "new", "added", "different",
-    },
-}
 # what a unit in the policy's changes chapter ("Belangrijkste wijzigingen", "Wijzigingen 2027
 # versus 2026") adds for a question about what changed
 CHANGE_BONUS = 0.3
@@ -485,8 +434,8 @@ class UnitScorer:
         self.model = model or HAND_SET
         self.df = doc_freq
         self.n = max(1, n_docs)
-        self._generic = set(tokenizer.stems(list(_GENERIC)))  # as the question's words are tokenised
-        self._kind_words = {kind: set(tokenizer.stems(sorted(words))) for kind, words in _KIND_WORDS.items()}
+        self._generic = set(tokenizer.stems(sorted(word_lists.generic())))  # as the question's words are tokenised
+        self._kind_words = {kind: set(tokenizer.stems(sorted(ws))) for kind, ws in word_lists.kind_words().items()}
         self._token_cache: dict[str, tuple[str, ...]] = {}
 
     def _tokens(self, text: str) -> tuple[str, ...]:

@@ -16,6 +16,8 @@ from inkoopwijzer import vocab
 from inkoopwijzer.language import detect_language
 from inkoopwijzer.types import Turn
 
+from . import words as word_lists
+
 FactKind = Literal[
     "date", "amount", "percentage", "duration", "frequency", "count", "email", "phone", "web", "destination",
     "condition",
@@ -36,25 +38,11 @@ def care_aliases() -> list[tuple[str, str]]:
     return [(c.question_pattern(), c.code) for c in vocab.care_types()]
 
 
-# kinds of provider whose rules a policy sets apart ("Minimum- en kwaliteitseisen – Dialysecentra"):
-# a rule for one kind does not answer a question about another
-PROVIDER_ALIASES: list[tuple[str, str]] = [
-    (r"\bzbc'?s?\b|zelfstandige?\s+behandelcentr|independent treatment cent|\bclinics?\b|\bkliniek(en)?\b", "ZBC"),
-    (r"dialyse|dialysis", "dialyse"),
-    (r"\bmsr\b|revalidatiecentr|medisch[- ]specialistische\s+revalidatie|rehabilitation cent", "MSR"),
-    (r"\bedc'?s?\b|eerstelijns\s+diagnostisch|diagnostic cent", "EDC"),
-    (r"trombose|thrombosis", "trombose"),
-    (r"audiolog", "audiologie"),
-    (r"radiotherap", "radiotherapie"),
-    (r"\bumc'?s?\b|academisch", "UMC"),
-    (r"ambulance|\brav'?s?\b", "ambulance"),
-    (r"geboortecentr|geboortezorg|birth cent", "geboortezorg"),
-]
 
 
 def find_providers(text: str) -> list[str]:
     """The kinds of provider a text names ("dialysecentrum", "ZBC's")."""
-    return _named(PROVIDER_ALIASES, text)
+    return _named(list(word_lists.provider_kinds()), text)
 
 
 def asked_providers(q: Question) -> set[str]:
@@ -273,15 +261,6 @@ _MEASURED = re.compile(
 )
 
 
-_NOT_MEASURED = {
-    "which", "what", "whether", "if", "who", "welke", "welk", "wat", "of", "wie", "wanneer", "when",
-    # a verb: "hoeveel procent mag ik boven…" names no thing right after asking
-    "mag", "mogen", "moet", "moeten", "kan", "kunnen", "wordt", "worden", "is", "zijn", "heeft", "hebben",
-    "zal", "zullen", "krijg", "krijgt", "krijgen", "gaat", "gaan", "can", "may", "must", "should", "will",
-    "does", "do", "are", "has", "have", "geldt", "gelden", "gold", "golden", "apply", "applies",
-    # the unit of the value asked, not what it is of ("hoeveel weken…")
-    "weken", "week", "dagen", "dag", "werkdagen", "maanden", "maand", "jaar", "jaren", "keer", "uur", "uren",
-}
 
 
 # a part of a thing ("de rest van de herverdeling", "the remainder of the budget"): what is measured is the thing
@@ -300,12 +279,12 @@ def measured(text: str) -> list[str]:
         return []
     part = _PART_OF.match(text, m.start("words"))  # "de rest van de herverdeling": the herverdeling
     words = (part or m).group("words").split()
-    if words[0].lower() in _NOT_MEASURED:
+    if words[0].lower() in word_lists.not_measured():
         return []  # "when will ZK publish which providers…": a clause, not a thing
     # the second word only after an adjective ("klinische ingrepen", "medisch specialisten"), not
     # the verb that follows a noun ("tariefafslag rekent", "opslag bovenop")
     adjective = re.search(r"(isch|e|-)$", words[0]) and len(words[0]) > 3
-    return words if adjective and words[-1].lower() not in _PREPOSITIONS else words[:1]
+    return words if adjective and words[-1].lower() not in word_lists.prepositions() else words[:1]
 
 
 # "Welke indexatie hanteert ZZ?", "Wat is de vergoeding …?", "Which professional guidelines …?": what is asked about
@@ -332,27 +311,24 @@ def asked_noun(text: str, lang: str = "nl") -> list[str]:
     words = m.group("words").split()
     while words and words[0].lower() in _KIND_OF | {"of", "van"}:
         words = words[1:]
-    if not words or words[0].lower() in _NOT_MEASURED or len(words[0]) < 4:
+    if not words or words[0].lower() in word_lists.not_measured() or len(words[0]) < 4:
         return []
     if lang == "en":
         out = []
         for w in words:
-            if w.lower() in _NOT_MEASURED | _PREPOSITIONS | _EN_FUNCTION:
+            if w.lower() in word_lists.not_measured() | word_lists.prepositions() | word_lists.english_function_words():
                 break
             out.append(w)
         return out
     # an inflected adjective ("minimale", "nieuwe") is no noun ("indexatie", "offerte"): its lemma drops the -e
     first = words[0].lower()
     adjective = len(words) > 1 and first.endswith("e") and (lemma(first) != first or bool(_ADJECTIVE_END.search(first)))
-    return words[:2] if adjective and words[1].lower() not in _PREPOSITIONS else words[:1]
+    return words[:2] if adjective and words[1].lower() not in word_lists.prepositions() else words[:1]
 
 
 _ADJECTIVE_END = re.compile(r"(nde|ische|[ae]le|ige|lijke|bare)$")
-_EN_FUNCTION = frozenset("did was were had a an the i we you my our your their its this that".split())
 
 
-# words that follow a noun and say nothing of it ("surcharge at ZK", "omzet voor een ZBC")
-_PREPOSITIONS = frozenset("at for of in on by from with to bij voor van op aan met uit per tot".split())
 
 
 # "als ZBC", "as a new provider": the asker says what kind of provider they are, the setting of the
