@@ -27,9 +27,10 @@ from .textnorm import Hyphenation
 # hyphens mended, two-column pages, OCR of scans, metadata from the registries; 4: PDFs' symbol-font
 # and drawn bullets, ruled table rows, paragraph spacing, statements told by their text where none is bold;
 # 5: PDF tables that run over a page or column break, numbered rows of ruled tables, a column's lines
-# built apart on two-column pages).
+# built apart on two-column pages); 6: a word a narrow column broke without a hyphen rejoined, heading
+# levels from the document's own contents when its headings share one level).
 # An index parsed by an older parser is parsed again from its source files.
-PARSER_VERSION = 5
+PARSER_VERSION = 6
 
 SUPPORTED = {".pdf", ".txt", ".md", ".markdown", ".docx", ".html", ".htm"}
 

@@ -114,24 +114,52 @@ def _contents_entry(b: Block) -> tuple[str, int] | None:
     return (key, _depth(number) if number else 1) if key else None
 
 
-def _contents(blocks: list[Block]) -> tuple[dict[str, int], int]:
-    """The entries of the document's tables of contents (title key → depth), and the index of the
-    first block after the last of them."""
-    entries: dict[str, int] = {}
-    after = 0
+def _contents(blocks: list[Block]) -> tuple[list[tuple[str, int]], int, set[int]]:
+    """The entries of the document's tables of contents in order (title key, depth), the index of
+    the first block after the first of them, and the indices of all their rows."""
+    entries: list[tuple[str, int]] = []
+    first = 0
+    rows: set[int] = set()
     i = 0
     while i < len(blocks):
         j = i
         while j < len(blocks) and _is_toc_row(blocks[j]):
             j += 1
         if j - i >= 3:
-            for b in blocks[i:j]:
-                if (entry := _contents_entry(b)) is not None:
-                    entries.setdefault(*entry)
-            after = i = j
+            entries += [e for b in blocks[i:j] if (e := _contents_entry(b)) is not None]
+            rows.update(range(i, j))
+            first = first or j
+            i = j
         else:
             i += 1
-    return entries, after
+    return entries, first, rows
+
+
+def _listed(blocks: list[Block], entries: list[tuple[str, int]], first: int, rows: set[int]) -> dict[int, int]:
+    """Block index → depth, for the headings the contents list and the lines of their own they
+    list, matched in the contents' order: a heading with the next title of that name ("2.1
+    Algemeen" after "2 GGZ", not the "1.1 Algemeen" before), a one-line paragraph only with the
+    title due next or the one after it, should one title have no heading of its own (so a line
+    "Planning" inside chapter 1 is no heading when "Planning" is chapter 6). A heading's own
+    numbering gives its depth when it has one."""
+    out: dict[int, int] = {}
+    due = 0  # the first entry not matched yet
+    for k in range(first, len(blocks)):
+        b = blocks[k]
+        line = b.kind == "para" and "\n" not in b.text.strip() and len(b.text) <= 150
+        if k in rows or not (b.kind == "heading" or line):
+            continue
+        key = _contents_key(b.text)
+        window = range(due, min(len(entries), due + 2)) if line else range(due, len(entries))
+        e = next((i for i in window if entries[i][0] == key), None)
+        if e is None and b.kind == "heading":
+            e = next((i for i in range(due) if entries[i][0] == key), None)  # listed out of order
+        if e is None:
+            continue
+        due = max(due, e + 1)
+        own = _NUMBER.match(b.text.strip())
+        out[k] = _depth(own.group(1)) if own else entries[e][1]
+    return out
 
 
 def levels_from_contents(blocks: list[Block]) -> list[Block]:
@@ -141,31 +169,26 @@ def levels_from_contents(blocks: list[Block]) -> list[Block]:
 
     A heading the contents list is as deep as the contents put it (its numbering, '4.1'); a line
     of its own that the contents list is a heading too. A heading the contents do not list is as
-    deep as its own numbering says, or else a section of the last one they list. Nothing changes
-    without a table of contents that lists at least three of the headings."""
-    entries, first = _contents(blocks)
-    after = [k for k in range(first, len(blocks)) if blocks[k].kind == "heading"]
+    deep as its own numbering says ('4.3'), or else a section of the last one they list. Nothing
+    changes without a table of contents that lists at least three of the headings."""
+    entries, first, rows = _contents(blocks)
+    after = [k for k in range(first, len(blocks)) if blocks[k].kind == "heading" and k not in rows]
     levels = {blocks[k].level or 1 for k in after}
-    if len(levels) != 1 or sum(_contents_key(blocks[k].text) in entries for k in after) < 3:
+    listed = _listed(blocks, entries, first, rows) if len(levels) == 1 else {}
+    if sum(blocks[k].kind == "heading" for k in listed) < 3:
         return blocks
     base = levels.pop()
-    listed = {
-        k: entries[key]
-        for k in range(first, len(blocks))
-        if (b := blocks[k]).kind in ("heading", "para")
-        and (key := _contents_key(b.text)) in entries
-        and (b.kind == "heading" or ("\n" not in b.text.strip() and len(b.text) <= 150))
-    }
     top = min(listed.values())
     out = list(blocks)
     current: int | None = None
     for k in range(first, len(blocks)):
         b = blocks[k]
+        own = _NUMBER.match(b.text.strip()) if b.kind == "heading" else None
         if k in listed:
             current = base + listed[k] - top
             out[k] = replace(b, kind="heading", level=current)
-        elif b.kind == "heading" and (m := _NUMBER.match(b.text.strip())) is not None and any(d > 1 for d in entries.values()):
-            current = base + max(0, _depth(m.group(1)) - top)  # a numbered heading in numbered contents
+        elif own is not None and "." in own.group(1):
+            current = base + max(0, _depth(own.group(1)) - top)  # '4.3 …', though the contents lack it
             out[k] = replace(b, level=current)
         elif b.kind == "heading" and current is not None:
             out[k] = replace(b, level=current + 1)

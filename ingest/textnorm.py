@@ -68,6 +68,8 @@ _WORD = re.compile(r"[^\W\d_][\w]*(?:-[\w]+)*")
 _LEFT = re.compile(r"([\w]+(?:-[\w]+)*)-$")
 _RIGHT = re.compile(r"^([\w]+)")
 _TAIL = re.compile(r"([^\W\d_]+)$")
+# a web or e-mail address: its words are evidence only for a word broken inside an address
+_ADDRESS = re.compile(r"\S*@\S+|(?:https?://|www\.)\S+|\S+\.(?:nl|com|org|net|eu|be|de)\b\S*", re.I)
 _HEAD = re.compile(r"^([^\W\d_]+)")
 _ELLIPTIC_NEXT = {"en", "of", "tot", "t/m", "noch", "and", "or"}
 # vowel pairs that read as one sound: written apart with a hyphen in a compound ('zee-egel'),
@@ -88,13 +90,15 @@ class Hyphenation:
     def __init__(self, lines: Iterable[str] = ()) -> None:
         self.words: Counter[str] = Counter()
         self.inner: Counter[str] = Counter()  # words neither first nor last on their line: never cut
+        self.addressed: Counter[str] = Counter()  # words of web and e-mail addresses
         for line in lines:
             self.add(line)
 
     def add(self, text: str) -> None:
         """Count the words of a line (its last word, which may be cut, is left out when it ends in '-')."""
         words = _WORD.findall(text)
-        self.inner.update(w.lower() for w in words[1:-1])
+        self.inner.update(w.lower() for w in _WORD.findall(_ADDRESS.sub(" ", text))[1:-1])
+        self.addressed.update(w.lower() for a in _ADDRESS.findall(text) for w in _WORD.findall(a))
         if words and text.rstrip().endswith("-"):
             words = words[:-1]
         self.words.update(w.lower() for w in words)
@@ -103,13 +107,17 @@ class Hyphenation:
         """Whether the last letters of a line and the first of the next are one word broken without
         a hyphen ("ouder" / "engeneeskunde"): the document writes the whole word more often than
         either piece as a word of its own ('ontwikkeling' / 'en' stays two words, however often
-        'ontwikkelingen' is written). A piece that starts with a capital starts a word."""
+        'ontwikkelingen' is written). A piece that starts with a capital starts a word. The words
+        of web and e-mail addresses count only for a word broken inside an address."""
         lm = _TAIL.search(first)
         rm = _HEAD.match(second)
         if lm is None or rm is None or not rm.group(1)[0].islower():
             return False
         left, right = lm.group(1).lower(), rm.group(1).lower()
-        return self.inner[left + right] > max(self.inner[left], self.inner[right])
+        seen = self.inner
+        if re.search(r"[@/]|\w\.\w", first.split()[-1]):
+            seen = self.inner + self.addressed
+        return seen[left + right] > max(seen[left], seen[right])
 
     def keeps_hyphen(self, left: str, right: str) -> bool:
         """Whether 'left-' at a line end and 'right' on the next line are one word written with a hyphen."""

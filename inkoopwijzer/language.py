@@ -3,7 +3,7 @@
 A question is English when it has more English-only than Dutch-only words of
 `data/language_words.json`. Names are no evidence either way: the registered insurers'
 and kinds of care's names ("Zorg en Zekerheid", "geriatrische revalidatiezorg") are left out,
-and so is a word joined by a hyphen or apostrophe ("add-on"). A tie (a question of names and
+and so is a word joined by a hyphen ("add-on"). A tie (a question of names and
 numbers only, such as `deadline offerte salland?`) goes to Dutch, the policies' language.
 """
 
@@ -19,7 +19,7 @@ __all__ = ["Language", "detect_language"]
 
 Language = Literal["nl", "en"]
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 @cache

@@ -86,3 +86,32 @@ def test_without_contents_or_with_levels_of_their_own_headings_stay_as_they_are(
     # a layout that sets levels of its own (a PDF's font sizes) is trusted
     leveled = [replace(b, level=3) if b.text == "2.1 Planning" else b for b in _flat_document(rows)]
     assert levels_from_contents(leveled) == leveled
+
+
+def test_a_title_listed_twice_a_second_contents_and_a_line_that_only_repeats_a_title() -> None:
+    rows = ["1\tAlgemeen\t3", "1.1\tDoel\t3", "2\tGGZ\t5", "2.1\tAlgemeen\t5", "2.2\tPlanning\t6", "3\tWijkverpleging\t8"]
+    blocks = [
+        Block("heading", "Inkoopbeleid 2031", level=1),
+        *[Block("table_row", row, cells=row.split("\t")) for row in rows],
+        Block("heading", "1 Algemeen", level=2),
+        Block("heading", "1.1 Doel", level=2),
+        Block("para", "Planning"),  # a line that repeats a later title is no heading here
+        Block("para", "Wij kopen zorg in."),
+        Block("heading", "2 GGZ", level=2),
+        Block("heading", "2.1 Algemeen", level=2),  # the second 'Algemeen': a section of 2
+        Block("para", "De GGZ kent twee routes."),
+        Block("heading", "2.2 Planning", level=2),
+        Block("para", "Uiterlijk 1 mei."),
+        Block("heading", "3 Wijkverpleging", level=2),
+        # a contents of the chapter's own: its rows leave the levels as the first contents set them
+        *[Block("table_row", row, cells=row.split("\t")) for row in ("3.1\tTarieven\t9", "3.2\tVolume\t9", "3.3\tKwaliteit\t10")],
+        Block("heading", "3.1 Tarieven", level=2),
+        Block("para", "Het tarief is 80 euro."),
+    ]
+    assert _sections(blocks) == [
+        "1 Algemeen › 1.1 Doel",
+        "1 Algemeen › 1.1 Doel",
+        "2 GGZ › 2.1 Algemeen",
+        "2 GGZ › 2.2 Planning",
+        "3 Wijkverpleging › 3.1 Tarieven",
+    ]

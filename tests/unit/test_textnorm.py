@@ -56,3 +56,9 @@ def test_a_word_a_narrow_cell_broke_without_a_hyphen_is_rejoined_by_the_document
     assert _joined("een specialist ouder", "engeneeskunde met") == "een specialist ouder engeneeskunde met"
     # a capital starts a word ('Zilveren' / 'Kruis' though 'zilverenkruis' is in a web address)
     assert _joined("bij Zilveren", "Kruis", ["op www.zilverenkruis.nl staat"]) == "bij Zilveren Kruis"
+
+
+def test_an_address_is_evidence_only_for_a_word_broken_inside_an_address() -> None:
+    seen = ["ga naar www.agbcode.nl voor informatie", "mail naar inkoop@zorgenzekerheid.nl voor vragen"]
+    assert _joined("Vermeld uw AGB", "code op de factuur", seen) == "Vermeld uw AGB code op de factuur"
+    assert _joined("mail naar inkoop@zorgenze", "kerheid.nl", seen) == "mail naar inkoop@zorgenzekerheid.nl"
