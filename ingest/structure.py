@@ -66,18 +66,32 @@ def _last_word(text: str) -> str:
     return words[-1].lower() if words else ""
 
 
-def drop_toc(blocks: list[Block]) -> list[Block]:
-    """Remove tables of contents: runs of rows ending in a page number, and their title."""
-    out: list[Block] = []
+def _toc_runs(blocks: list[Block]) -> list[range]:
+    """The tables of contents: runs of at least three rows ending in a page number."""
+    runs: list[range] = []
     i = 0
     while i < len(blocks):
         j = i
         while j < len(blocks) and _is_toc_row(blocks[j]):
             j += 1
         if j - i >= 3:
+            runs.append(range(i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def drop_toc(blocks: list[Block]) -> list[Block]:
+    """Remove tables of contents (`_toc_runs`) and their title."""
+    starts = {r.start: r for r in _toc_runs(blocks)}
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        if (run := starts.get(i)) is not None:
             if out and out[-1].kind == "heading" and _TOC_TITLE.match(out[-1].text.strip()):
                 out.pop()
-            i = j
+            i = run.stop
             continue
         out.append(blocks[i])
         i += 1
@@ -120,18 +134,10 @@ def _contents(blocks: list[Block]) -> tuple[list[tuple[str, int]], int, set[int]
     entries: list[tuple[str, int]] = []
     first = 0
     rows: set[int] = set()
-    i = 0
-    while i < len(blocks):
-        j = i
-        while j < len(blocks) and _is_toc_row(blocks[j]):
-            j += 1
-        if j - i >= 3:
-            entries += [e for b in blocks[i:j] if (e := _contents_entry(b)) is not None]
-            rows.update(range(i, j))
-            first = first or j
-            i = j
-        else:
-            i += 1
+    for run in _toc_runs(blocks):
+        entries += [e for b in blocks[run.start : run.stop] if (e := _contents_entry(b)) is not None]
+        rows.update(run)
+        first = first or run.stop
     return entries, first, rows
 
 
