@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
@@ -321,10 +321,12 @@ def compare(
     history: Sequence[Turn] = (),
     debug: bool = False,
     subjects: Sequence[tuple[str, Filters]] = (),
+    policy_labels: Mapping[str, str] | None = None,
 ) -> Answer:
     """The comparison's answer: a table with one row per insurer's policy and the same values as text.
     `subjects` (a label and the filters of each row's answer) compare policies instead of insurers:
-    "Zilveren Kruis – GRZ/ELV" and "Zilveren Kruis – ZG"."""
+    "Zilveren Kruis – GRZ/ELV" and "Zilveren Kruis – ZG". `policy_labels` name each document's policy in
+    the text ("MSZ 2027", `compose.policy_label`); the table keeps its full title."""
     language = q.language
     labels = _vocab()["labels"][language]
     row_q, kind = _asked(c, language)
@@ -362,11 +364,11 @@ def compare(
         table_rows.append(
             TableRow(insurer=r.citation.insurer or r.insurer, title=r.title, document=r.document, cells=[TableCell(value=r.value, citation=n)])
         )
-        lines.append(f"- {r.insurer} ({r.title}): {r.value} — " + " … ".join(quoted))
+        label = (policy_labels or {}).get(r.document, r.title)
+        lines.append(f"- {r.insurer} ({label}): {r.value} — " + " … ".join(quoted))
         notices += [x for x in r.notices if x not in notices]
     column = labels["yes_no" if yes_no else kind if kind in labels else "other"]
     answered = any(r.citation is not None for r in rows)
-    tail = "\n\n(Quoted from the Dutch policy documents.)" if language == "en" and answered else ""
     retrieved = None
     if debug:  # each insurer's passages in turn, best first: what the rows were answered from
         lists = [a.retrieved or [] for a in answers.values()]
@@ -375,9 +377,9 @@ def compare(
         question=question,
         status="answered" if answered else "not_found",
         retrieved=retrieved,
-        answer=f"{lead}\n" + "\n".join(lines) + tail,
+        answer=f"{lead}\n" + "\n".join(lines),
         citations=citations,
-        notices=notices,
+        notices=[*(compose.quoted_in_dutch(language) if answered else []), *notices],
         language=language,
         insurers=list(dict.fromkeys(r.citation.insurer or r.insurer for r in rows if r.citation is not None)),
         table=AnswerTable(lead=lead, columns=[column], rows=table_rows),
@@ -407,7 +409,8 @@ def compare_insurers(
     if len(insurers) < 2:
         return None
 
-    return compare(question, q, c, filters, _best(engine), load_facts(engine.searcher.version), insurers, history, debug)
+    return compare(question, q, c, filters, _best(engine), load_facts(engine.searcher.version), insurers, history, debug,
+                   policy_labels=_policy_labels(engine))
 
 
 def _compare_policies(
@@ -440,7 +443,12 @@ def _compare_policies(
     c.insurers = [label for label, _ in subjects]
     c.policies = True
     c.row_question = strip_care(c.row_question)
-    return compare(question, q, c, filters, _best(engine), load_facts(engine.searcher.version), [], history, debug, subjects)
+    return compare(question, q, c, filters, _best(engine), load_facts(engine.searcher.version), [], history, debug, subjects,
+                   policy_labels=_policy_labels(engine))
+
+
+def _policy_labels(engine: Engine) -> dict[str, str]:
+    return {d: compose.policy_label(m) for d, m in engine.searcher.metas.items()}
 
 
 def _best(engine: Engine) -> BestAnswer:

@@ -6,17 +6,29 @@ import re
 from collections.abc import Sequence
 
 from inkoopwijzer import vocab
+from inkoopwijzer.types import DocumentMeta
 
 from . import words as word_lists
 from .extractive import Unit
 
 
+def _row(line: str) -> str:
+    cells = [c for c in (" ".join(c.split()) for c in line.split("\t")) if c]
+    return cells[0] + " — " + " | ".join(cells[1:]) if len(cells) > 1 else "".join(cells)
+
+
 def display_quote(text: str) -> str:
-    """A quote as shown inline: table cells separated by ' | ', whitespace folded."""
-    cells = [" ".join(c.split()) for c in text.split("\t")]
-    return " | ".join(c for c in cells if c)
-
-
+    """A quote as shown inline, whitespace folded; a table row as its first cell, a dash and its
+    other cells ("1 september 2026 — Uiterste aanmelddatum …"), empty cells left out, rows apart
+    by semicolons."""
+    if "\t" not in text:
+        return " ".join(text.split())
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    out = ""
+    for i, line in enumerate(lines):
+        sep = "" if i == 0 else "; " if "\t" in line or "\t" in lines[i - 1] else " "
+        out += sep + _row(line)
+    return out
 
 
 def _english_month(m: re.Match[str]) -> str:
@@ -54,6 +66,16 @@ def count_value(pattern: re.Pattern[str], text: str, lang: str) -> str | None:
     return f"{value} {noun.group(1)}" if noun else value
 
 
+def policy_label(meta: DocumentMeta) -> str:
+    """A policy as an answer's line names it: its kinds of care and years ("GRZ/ELV 2027-2028"),
+    the title when the policy names no kind of care; the citation carries the full title."""
+    if not meta.care_types:
+        return meta.title
+    years = sorted(meta.years)
+    span = "" if not years else str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    return f"{'/'.join(meta.care_types)} {span}".strip()
+
+
 def line_for(
     insurer: str | None, title: str, quotes: list[tuple[list[Unit], int]], value: str | None = None
 ) -> str:
@@ -67,10 +89,9 @@ def line_for(
     return f"{who} ({title}): {lead}{' … '.join(parts)}"
 
 
-def single(lang: str, line: str) -> str:
-    if lang == "en":
-        return f"{line}\n\n(Quoted from the Dutch policy document.)"
-    return line
+def quoted_in_dutch(lang: str) -> list[str]:
+    """The notice an English answer carries: its quotes are the Dutch policy text, untranslated."""
+    return ["The quotes are from the Dutch policy documents, untranslated."] if lang == "en" else []
 
 
 _LIST_HEADS = {
@@ -87,8 +108,7 @@ def listed(lang: str, lines: list[str], per: str) -> str:
     """Several lines, one per insurer ("insurer": none was named; "named": several were) or per
     policy of one insurer ("policy"), each line its own rule with its own citations."""
     en, nl = _LIST_HEADS[per]
-    tail = "\n\n(Quoted from the Dutch policy documents.)" if lang == "en" and per != "named" else ""
-    return (en if lang == "en" else nl) + "\n" + "\n".join(f"- {ln}" for ln in lines) + tail
+    return (en if lang == "en" else nl) + "\n" + "\n".join(f"- {ln}" for ln in lines)
 
 
 def not_found(lang: str, reason: str | None = None) -> str:

@@ -429,7 +429,7 @@ class Engine:
             value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang) if leads else None
             if q.fact == "count" and checked and self._states_value(q, [u], terms):
                 value = compose.count_value(count_pattern(), u.text, lang)  # "hoeveel bedden?": "10 bedden"
-            lines.append(compose.line_for(u.hit.meta.insurer, u.hit.meta.title, quotes, value))
+            lines.append(compose.line_for(u.hit.meta.insurer, compose.policy_label(u.hit.meta), quotes, value))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
             if note and note not in notices:
                 notices.append(note)
@@ -685,7 +685,7 @@ def _answered(
     """An answer of one line, or of one line per policy of one insurer, or per insurer (`named`:
     the question named them)."""
     if len(lines) == 1:
-        text = compose.single(lang, lines[0])
+        text = lines[0]
     elif len({c.insurer for c in citations}) == 1:
         text = compose.listed(lang, lines, "policy")
     else:
@@ -695,7 +695,7 @@ def _answered(
         status="answered",
         answer=text,
         citations=citations,
-        notices=notices,
+        notices=[*compose.quoted_in_dutch(lang), *notices],
         language=lang,
         insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
     )

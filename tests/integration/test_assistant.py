@@ -90,7 +90,8 @@ def test_outdated_policy_answers_with_a_notice(assistant: Any) -> None:
 def test_english_question_gets_an_english_frame(assistant: Any) -> None:
     answer = assistant.ask("What is the deadline for new providers to apply at Salland?")
     assert answer.language == "en" and answer.status == "answered"
-    assert "Quoted from the Dutch policy document" in answer.answer
+    assert "Salland" in answer.answer and "Dutch" not in answer.answer  # the answer text answers; the note is a notice
+    assert any("Dutch policy documents" in n for n in answer.notices)
 
 
 def test_contact_details_are_given_only_where_the_policy_has_them(assistant: Any) -> None:
