@@ -77,7 +77,7 @@ def _fold(text: str) -> str:
 
 def _letters(text: str) -> str:
     """Only the letters and digits, lower-cased: a quote the answer text shows with other
-    separators (a table row's ' | ') still counts as shown."""
+    separators (a table row's ' — ') still counts as shown."""
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
