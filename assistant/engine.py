@@ -359,7 +359,8 @@ class Engine:
         for part in q.parts:
             # "… and what else is required?": another sentence of the section an earlier part is answered from
             earlier = [u for pb in out for u, _ in pb.values()] if asks_else(part) else []
-            taken = {id(u) for u in earlier}
+            # each part its own sentence (it asks something else), wherever the policy repeats it
+            taken = {_said(u) for pb in out for u, _ in pb.values()}
             sections = {(u.hit.meta.insurer, u.hit.chunk.section) for u in earlier}
             # "het verschil tussen A en B": each part asks what one of them is
             fact = "definition" if asks_difference(q.text) else fact_kind(part)
@@ -371,7 +372,7 @@ class Engine:
             part_terms = own if fact == "definition" and asks_difference(q.text) else whole.merged(own)
             best: dict[str, tuple[float, Unit]] = {}
             for u in units:
-                if id(u) in taken or (sections and (u.hit.meta.insurer, u.hit.chunk.section) not in sections):
+                if _said(u) in taken or (sections and (u.hit.meta.insurer, u.hit.chunk.section) not in sections):
                     continue
                 score = self.scorer.score(u, part_terms, pq.fact)
                 key = u.hit.meta.insurer or "?"
@@ -657,6 +658,11 @@ class Engine:
 # a sentence sharing this share of its words with one already quoted repeats it ("nieuwe aanbieders"
 # in one paragraph, "nieuwe zorgaanbieders" in its copy elsewhere)
 REPEAT_OVERLAP = 0.8
+
+
+def _said(unit: Unit) -> tuple[str, str]:
+    """A unit as its policy says it: the same sentence in two passages (a summary, a table cell) is one."""
+    return unit.hit.meta.document, " ".join(unit.text.split())
 
 
 def _words(unit: Unit) -> frozenset[str]:
