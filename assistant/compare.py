@@ -24,7 +24,18 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from ingest.facts import Facts
-from inkoopwijzer.types import Answer, AnswerTable, Citation, DatedEvent, Filters, TableCell, TableRow, Threshold, Turn
+from inkoopwijzer.types import (
+    Answer,
+    AnswerTable,
+    Citation,
+    DatedEvent,
+    DocumentMeta,
+    Filters,
+    TableCell,
+    TableRow,
+    Threshold,
+    Turn,
+)
 
 from . import compose
 from .extractive import VALUE_PATTERN
@@ -321,12 +332,12 @@ def compare(
     history: Sequence[Turn] = (),
     debug: bool = False,
     subjects: Sequence[tuple[str, Filters]] = (),
-    policy_labels: Mapping[str, str] | None = None,
+    metas: Mapping[str, DocumentMeta] | None = None,
 ) -> Answer:
     """The comparison's answer: a table with one row per insurer's policy and the same values as text.
     `subjects` (a label and the filters of each row's answer) compare policies instead of insurers:
-    "Zilveren Kruis – GRZ/ELV" and "Zilveren Kruis – ZG". `policy_labels` name each document's policy in
-    the text ("MSZ 2027", `compose.policy_label`); the table keeps its full title."""
+    "Zilveren Kruis – GRZ/ELV" and "Zilveren Kruis – ZG". `metas` (each document's) name a row's policy in
+    the text ("MSZ 2027", `compose.policy_labels`); the table keeps its full title."""
     language = q.language
     labels = _vocab()["labels"][language]
     row_q, kind = _asked(c, language)
@@ -347,6 +358,7 @@ def compare(
                         reverse=c.order in ("latest", "highest", "longest"))
         rows = valued + [r for r in rows if r.sort is None]
     lead = _lead(c, rows, language, yes_no)
+    labels_of = compose.policy_labels(metas[r.document] for r in rows if metas and r.document in metas)
     citations: list[Citation] = []
     table_rows: list[TableRow] = []
     lines: list[str] = []
@@ -364,7 +376,7 @@ def compare(
         table_rows.append(
             TableRow(insurer=r.citation.insurer or r.insurer, title=r.title, document=r.document, cells=[TableCell(value=r.value, citation=n)])
         )
-        label = (policy_labels or {}).get(r.document, r.title)
+        label = labels_of.get(r.document, r.title)
         lines.append(f"- {r.insurer} ({label}): {r.value} — " + " … ".join(quoted))
         notices += [x for x in r.notices if x not in notices]
     column = labels["yes_no" if yes_no else kind if kind in labels else "other"]
@@ -410,7 +422,7 @@ def compare_insurers(
         return None
 
     return compare(question, q, c, filters, _best(engine), load_facts(engine.searcher.version), insurers, history, debug,
-                   policy_labels=_policy_labels(engine))
+                   metas=engine.searcher.metas)
 
 
 def _compare_policies(
@@ -444,11 +456,7 @@ def _compare_policies(
     c.policies = True
     c.row_question = strip_care(c.row_question)
     return compare(question, q, c, filters, _best(engine), load_facts(engine.searcher.version), [], history, debug, subjects,
-                   policy_labels=_policy_labels(engine))
-
-
-def _policy_labels(engine: Engine) -> dict[str, str]:
-    return {d: compose.policy_label(m) for d, m in engine.searcher.metas.items()}
+                   metas=engine.searcher.metas)
 
 
 def _best(engine: Engine) -> BestAnswer:

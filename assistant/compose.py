@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from inkoopwijzer import vocab
 from inkoopwijzer.types import DocumentMeta
@@ -74,6 +74,21 @@ def policy_label(meta: DocumentMeta) -> str:
     years = sorted(meta.years)
     span = "" if not years else str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
     return f"{'/'.join(meta.care_types)} {span}".strip()
+
+
+def policy_labels(metas: Iterable[DocumentMeta]) -> dict[str, str]:
+    """Each document's `policy_label`, or its title where two policies of one insurer would share
+    a label (two versions of one policy, both in an answer), with its version when titles agree too."""
+    metas = list({m.document: m for m in metas}.values())
+    labels = {m.document: policy_label(m) for m in metas}
+    for m in metas:
+        same = [o for o in metas if o.insurer == m.insurer and labels[o.document] == labels[m.document]]
+        if len(same) > 1:
+            titles = [o.title for o in same]
+            for o in same:
+                clash = titles.count(o.title) > 1
+                labels[o.document] = f"{o.title}, {o.version or o.published or o.document}" if clash else o.title
+    return labels
 
 
 def line_for(

@@ -407,6 +407,7 @@ class Engine:
             # each insurer's line states a value of that, or is left out (the best one did, above)
             chosen = [u for u in chosen if u is ranked[0] or self._states_value(q, [u], terms)]
         chosen.sort(key=lambda u: -u.score)
+        labels = compose.policy_labels(u.hit.meta for u in chosen)
         citations: list[Citation] = []
         lines: list[str] = []
         notices: list[str] = []
@@ -430,7 +431,7 @@ class Engine:
             value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang) if leads else None
             if q.fact == "count" and checked and self._states_value(q, [u], terms):
                 value = compose.count_value(count_pattern(), u.text, lang)  # "hoeveel bedden?": "10 bedden"
-            lines.append(compose.line_for(u.hit.meta.insurer, compose.policy_label(u.hit.meta), quotes, value))
+            lines.append(compose.line_for(u.hit.meta.insurer, labels[u.hit.meta.document], quotes, value))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
             if note and note not in notices:
                 notices.append(note)

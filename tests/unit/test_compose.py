@@ -33,3 +33,13 @@ def test_running_text_is_shown_with_its_white_space_folded() -> None:
 
 def test_only_an_english_answer_notes_that_its_quotes_are_dutch() -> None:
     assert compose.quoted_in_dutch("en") and not compose.quoted_in_dutch("nl")
+
+
+def test_two_versions_of_one_policy_are_told_apart_by_title_not_label() -> None:
+    old = _meta(document="a.pdf", insurer="VGZ", care_types=["WV"], years=[2031], title="Wijkverpleging 2031", version="1.0")
+    new = _meta(document="b.pdf", insurer="VGZ", care_types=["WV"], years=[2031], title="Wijkverpleging 2031", version="2.0")
+    other = _meta(document="c.pdf", insurer="CZ", care_types=["WV"], years=[2031])
+    labels = compose.policy_labels([old, new, other])
+    assert labels == {"a.pdf": "Wijkverpleging 2031, 1.0", "b.pdf": "Wijkverpleging 2031, 2.0", "c.pdf": "WV 2031"}
+    # one policy alone keeps its short label
+    assert compose.policy_labels([new]) == {"b.pdf": "WV 2031"}
