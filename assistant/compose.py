@@ -18,16 +18,17 @@ def _row(line: str) -> str:
 
 
 def display_quote(text: str) -> str:
-    """A quote as shown inline, whitespace folded; a table row as its first cell, a dash and its
-    other cells ("1 september 2026 — Uiterste aanmelddatum …"), empty cells left out, rows apart
-    by semicolons."""
+    """A quote as shown inline, whitespace folded; a table row (a block of cells apart by tabs) as
+    its first cell, a dash and its other cells ("1 september 2026 — Uiterste aanmelddatum …"), empty
+    cells left out, and a semicolon after it when more follows."""
     if "\t" not in text:
         return " ".join(text.split())
-    lines = [ln for ln in text.splitlines() if ln.strip()]
     out = ""
-    for i, line in enumerate(lines):
-        sep = "" if i == 0 else "; " if "\t" in line or "\t" in lines[i - 1] else " "
-        out += sep + _row(line)
+    after_row = False
+    for block in (b for b in re.split(r"\n[ \t\r]*\n", text) if b.strip()):
+        out += ("; " if after_row else " ") if out else ""
+        after_row = "\t" in block
+        out += _row(block) if after_row else " ".join(block.split())
     return out
 
 
@@ -66,28 +67,29 @@ def count_value(pattern: re.Pattern[str], text: str, lang: str) -> str | None:
     return f"{value} {noun.group(1)}" if noun else value
 
 
-def policy_label(meta: DocumentMeta) -> str:
-    """A policy as an answer's line names it: its kinds of care and years ("GRZ/ELV 2027-2028"),
-    the title when the policy names no kind of care; the citation carries the full title."""
-    if not meta.care_types:
-        return meta.title
+def policy_label(meta: DocumentMeta, care: bool = True) -> str:
+    """A policy as an answer's line names it: its kinds of care and years ("GRZ/ELV 2027-2028"; the
+    years alone without `care`), the title when the policy names no kind of care or no years
+    without `care`; the citation carries the full title."""
     years = sorted(meta.years)
     span = "" if not years else str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
-    return f"{'/'.join(meta.care_types)} {span}".strip()
+    if not meta.care_types or not (care or span):
+        return meta.title
+    return f"{'/'.join(meta.care_types)} {span}".strip() if care else span
 
 
-def policy_labels(metas: Iterable[DocumentMeta]) -> dict[str, str]:
+def policy_labels(metas: Iterable[DocumentMeta], care: bool = True) -> dict[str, str]:
     """Each document's `policy_label`, or its title where two policies of one insurer would share
     a label (two versions of one policy, both in an answer), with its version when titles agree too."""
     metas = list({m.document: m for m in metas}.values())
-    labels = {m.document: policy_label(m) for m in metas}
+    labels = {m.document: policy_label(m, care) for m in metas}
     for m in metas:
         same = [o for o in metas if o.insurer == m.insurer and labels[o.document] == labels[m.document]]
-        if len(same) > 1:
-            titles = [o.title for o in same]
-            for o in same:
-                clash = titles.count(o.title) > 1
-                labels[o.document] = f"{o.title}, {o.version or o.published or o.document}" if clash else o.title
+        for o in same if len(same) > 1 else []:
+            twins = [x for x in same if x.title == o.title]
+            # told apart by the first of version, publication date and file name that differs between them
+            tell = next(f for f in ("version", "published", "document") if len({getattr(x, f) for x in twins}) == len(twins))
+            labels[o.document] = o.title if len(twins) == 1 else f"{o.title}, {getattr(o, tell)}"
     return labels
 
 
@@ -106,7 +108,7 @@ def line_for(
 
 def quoted_in_dutch(lang: str) -> list[str]:
     """The notice an English answer carries: its quotes are the Dutch policy text, untranslated."""
-    return ["The quotes are from the Dutch policy documents, untranslated."] if lang == "en" else []
+    return ["The sources quote the Dutch policy documents, untranslated."] if lang == "en" else []
 
 
 _LIST_HEADS = {

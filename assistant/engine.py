@@ -702,7 +702,7 @@ def _answered(
         status="answered",
         answer=text,
         citations=citations,
-        notices=[*compose.quoted_in_dutch(lang), *notices],
+        notices=[*notices, *compose.quoted_in_dutch(lang)],  # the warnings first
         language=lang,
         insurers=list(dict.fromkeys(c.insurer for c in citations if c.insurer)),
     )
