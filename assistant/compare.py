@@ -378,7 +378,7 @@ def compare(
             TableRow(insurer=r.citation.insurer or r.insurer, title=r.title, document=r.document, cells=[TableCell(value=r.value, citation=n)])
         )
         label = labels_of.get(r.document, r.title)
-        lines.append(f"- {r.insurer} ({label}): {r.value} — " + " … ".join(quoted))
+        lines.append(f"- {r.insurer} ({label}): **{r.value}** — " + " … ".join(quoted))  # the value in bold, as in any answer
         notices += [x for x in r.notices if x not in notices and x not in compose.quoted_in_dutch(language)]
     column = labels["yes_no" if yes_no else kind if kind in labels else "other"]
     answered = any(r.citation is not None for r in rows)

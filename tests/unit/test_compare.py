@@ -84,7 +84,7 @@ def test_table_from_each_insurers_best_answer() -> None:
     # the text has the same values, one line per row
     lines = answer.answer.splitlines()
     assert lines[0] == "B het eerst: 15 september 2026"
-    assert lines[1].startswith("- B (Beleid B): 15 september 2026 — “Uiterlijk 15 september") and lines[1].endswith("[1]")
+    assert lines[1].startswith("- B (Beleid B): **15 september 2026** — “Uiterlijk 15 september") and lines[1].endswith("[1]")
     assert lines[3] == "- C: niet gevonden in het beleid"
 
 
