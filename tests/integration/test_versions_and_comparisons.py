@@ -103,7 +103,7 @@ def test_comparison_tables_cite_every_insurer(settings: Any, question: str) -> N
     for r in cited:
         n = r.cells[0].citation
         assert n in numbers and answer.citations[n - 1].insurer == r.insurer
-        assert f"{r.cells[0].value} — “" in answer.answer and f"[{n}]" in answer.answer  # one line per row, same value
+        assert f"**{r.cells[0].value}** — “" in answer.answer and f"[{n}]" in answer.answer  # one line per row, same value
     assert answer.answer.splitlines()[0] == answer.table.lead
 
 
