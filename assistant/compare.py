@@ -359,6 +359,7 @@ def compare(
         rows = valued + [r for r in rows if r.sort is None]
     lead = _lead(c, rows, language, yes_no)
     # a row of a policy comparison already names its kind of care ("Zilveren Kruis – GRZ/ELV"): its years only
+    dutch = compose.quoted_in_dutch(language)  # an English answer's note, once: the rows' answers carry it too
     labels_of = compose.policy_labels((metas[r.document] for r in rows if metas and r.document in metas), care=not c.policies)
     citations: list[Citation] = []
     table_rows: list[TableRow] = []
@@ -379,7 +380,7 @@ def compare(
         )
         label = labels_of.get(r.document, r.title)
         lines.append(f"- {r.insurer} ({label}): **{r.value}** — " + " … ".join(quoted))  # the value in bold, as in any answer
-        notices += [x for x in r.notices if x not in notices and x not in compose.quoted_in_dutch(language)]
+        notices += [x for x in r.notices if x not in notices and x not in dutch]
     column = labels["yes_no" if yes_no else kind if kind in labels else "other"]
     answered = any(r.citation is not None for r in rows)
     retrieved = None
@@ -392,7 +393,7 @@ def compare(
         retrieved=retrieved,
         answer=f"{lead}\n" + "\n".join(lines),
         citations=citations,
-        notices=[*notices, *(compose.quoted_in_dutch(language) if answered else [])],  # the warnings first
+        notices=[*notices, *(dutch if answered else [])],  # the warnings first
         language=language,
         insurers=list(dict.fromkeys(r.citation.insurer or r.insurer for r in rows if r.citation is not None)),
         table=AnswerTable(lead=lead, columns=[column], rows=table_rows),

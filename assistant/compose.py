@@ -80,30 +80,33 @@ def policy_label(meta: DocumentMeta, care: bool = True) -> str:
 
 def policy_labels(metas: Iterable[DocumentMeta], care: bool = True) -> dict[str, str]:
     """Each document's `policy_label`, or its title where two policies of one insurer would share
-    a label (two versions of one policy, both in an answer), with its version when titles agree too."""
+    a label (two versions of one policy, both in an answer); where their titles agree too, the title
+    with the first of version, publication date and file name that tells them apart."""
     metas = list({m.document: m for m in metas}.values())
     labels = {m.document: policy_label(m, care) for m in metas}
+    sharing: dict[tuple[str | None, str], list[DocumentMeta]] = {}
     for m in metas:
-        same = [o for o in metas if o.insurer == m.insurer and labels[o.document] == labels[m.document]]
-        for o in same if len(same) > 1 else []:
+        sharing.setdefault((m.insurer, labels[m.document]), []).append(m)
+    for same in (s for s in sharing.values() if len(s) > 1):
+        for o in same:
             twins = [x for x in same if x.title == o.title]
-            # told apart by the first of version, publication date and file name that differs between them
             tell = next(f for f in ("version", "published", "document") if len({getattr(x, f) for x in twins}) == len(twins))
             labels[o.document] = o.title if len(twins) == 1 else f"{o.title}, {getattr(o, tell)}"
     return labels
 
 
 def line_for(
-    insurer: str | None, title: str, quotes: list[tuple[list[Unit], int]], value: str | None = None
+    insurer: str | None, label: str, quotes: list[tuple[list[Unit], int]], value: str | None = None
 ) -> str:
-    """One insurer's line: the value asked for (if any), then each quote verbatim with its number."""
+    """One insurer's line, its policy named by `label` (`policy_labels`): the value asked for (if any),
+    then each quote verbatim with its number."""
     parts = []
     for units, n in quotes:
         quote = " ".join(display_quote(u.text) for u in units)
         parts.append(f"“{quote}” [{n}]")
     who = insurer or "Onbekende verzekeraar"
     lead = f"**{value}** — " if value else ""
-    return f"{who} ({title}): {lead}{' … '.join(parts)}"
+    return f"{who} ({label}): {lead}{' … '.join(parts)}"
 
 
 def quoted_in_dutch(lang: str) -> list[str]:
