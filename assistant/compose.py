@@ -50,7 +50,7 @@ def fact_value(pattern: re.Pattern[str] | None, text: str, lang: str) -> str | N
         value = re.sub(rf"(?<!\w){vocab.month_pattern()}", _english_month, value, flags=re.I)
         for nl, en in word_lists.english_values():
             value = re.sub(rf"(?<!\w){nl}(?!\w)", en, value, flags=re.I)
-        value = re.sub(r"\b(one|1|every|per) (week|day|working day|month|year)s\b", r"\1 \2", value)
+        value = re.sub(r"\b(one|1|every|per)( half)? (week|day|working day|month|year)s\b", r"\1\2 \3", value)
     return value
 
 

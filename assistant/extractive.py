@@ -60,8 +60,9 @@ _PHONE = re.compile(r"\(0\d{2,4}\)\s?\d[\d ]{5,9}\d|\b0\d{2,3}[- ]\d{6,7}\b|\+31
 _WEB = re.compile(r"\bhttps?://\S+|\bwww\.\S+|(?<![@.\w])[\w-]+\.(nl|com|org|eu)(/[\w/-]*)?\b(?!@)", re.I)
 _FREQUENCY = re.compile(
     r"\b(\d+|een|twee|drie|vier|vijf|zes|tien|twaalf)\s*(keer|maal|x)\s+(per|in het|in de|elk|ieder)\s+\w+"
-    r"|\b(half)?(jaarlijks|maandelijks|driemaandelijks|wekelijks|dagelijks|periodiek)e?\b"
-    r"|\b(ieder|elk|elke|iedere)\s+(kwartaal|maand|jaar|week|halfjaar)\b|\bper kwartaal\b",
+    r"|\b(half|twee|drie|vier|zes)?(jaarlijks|maandelijks|wekelijks|dagelijks|periodiek)e?\b"
+    r"|\b(ieder|elk|elke|iedere)\s+(half\s*)?(kwartaal|maand|jaar|week)\b|\bper (kwartaal|half\s*jaar)\b"
+    r"|\bom de (twee|drie|vier|zes|\d+) (dagen|weken|maanden|jaar)\b",
     re.I,
 )
 # where to send or submit something: an e-mail address, a portal, form or module (a web page is

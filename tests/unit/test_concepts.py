@@ -408,6 +408,9 @@ def test_an_english_answer_leads_with_the_value_in_english() -> None:
     # a frequency in English words, not "elk quarter"
     assert fact_value(VALUE_PATTERN["frequency"], "vragen wij elk kwartaal prognoses op", "en") == "every quarter"
     assert fact_value(VALUE_PATTERN["frequency"], "wij evalueren ieder jaar", "en") == "every year"
+    assert fact_value(VALUE_PATTERN["frequency"], "minimaal elk half jaar geëvalueerd", "en") == "every half year"
+    assert fact_value(VALUE_PATTERN["frequency"], "twee keer per jaar", "en") == "two times per year"
+    assert fact_value(VALUE_PATTERN["frequency"], "tweewekelijks overleg", "en") == "every two weeks"
 
 
 def test_a_rule_quoted_in_the_changes_chapter_answers_only_a_change_question() -> None:

@@ -125,6 +125,11 @@ def test_how_often_asks_a_frequency_and_a_frequency_is_found() -> None:
     assert value("U levert ieder kwartaal prognosecijfers aan.") == "ieder kwartaal"
     assert value("minimaal maandelijks een voortgangsrapportage") == "maandelijks"
     assert value("een jaaromzet van minimaal 2 miljoen euro per jaar") is None  # a rate, not how often
+    # a half year, and a number of weeks or months written as one word or as "om de …"
+    assert value("Deze worden minimaal elk half jaar met u geëvalueerd.") == "elk half jaar"
+    assert value("De rapportage volgt per halfjaar.") == "per halfjaar"
+    assert value("Er is tweewekelijks overleg.") == "tweewekelijks"
+    assert value("We bespreken de cijfers om de drie maanden.") == "om de drie maanden"
 
 
 def test_where_to_asks_a_destination_as_a_part_and_an_address_or_portal_states_one() -> None:
