@@ -1,12 +1,13 @@
-"""The extractive answering pipeline over one index version."""
+"""The extractive answering pipeline over one index version: a question passes through
+understanding (`understanding`), retrieval (`retrieval`), the unit model's scores
+(`extractive.best_units`), selection (`selection`) and composition (`_compose`, `compose`) once each."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from index.search import Hit, HybridSearcher
@@ -25,76 +26,25 @@ from inkoopwijzer.types import (
 )
 
 from . import compose
-from .abbreviations import abbreviation_groups, find_abbreviations
 from .compare import compare_insurers
 from .extractive import (
     REQUIRED_PATTERN,
-    VALUE_KINDS,
     VALUE_PATTERN,
     Terms,
     Unit,
     UnitScorer,
     best_units,
     count_pattern,
-    introduces_list,
-    is_heading,
     other_provider,
     split_units,
 )
-from .glossary import expand, synonym_groups, translated_terms, translations
-from .lists import ListIndex
-from .names import Corrected, correct_names
-from .query import (
-    FactKind,
-    Question,
-    asked_noun,
-    asked_providers,
-    asks_difference,
-    asks_else,
-    fact_kind,
-    find_care_types,
-    refers_back,
-    strip_care,
-    strip_names,
-    understand,
-)
-from .quotes import list_after, paragraph_of, with_neighbour
-from .rerank import RERANK_CANDIDATES, rerank, top_passages
+from .query import FactKind, Question, asked_noun, asked_providers, strip_care, strip_names, understand
+from .retrieval import Retrieval
 from .scope import Scope
-from .spelling import respell
-from .tables import TableIndex
+from .selection import MIN_SCORE, Selection
+from .understanding import Understanding
 from .unit_model import UnitModel, load_unit_model
 from .validity import MAX_POLICIES, asks_validity, asks_version, status_line, title_unit
-
-# Calibrated on the tuning split (see docs/evaluation.md): below this unit score the
-# evidence is too weak to answer.
-MIN_SCORE = 0.35
-# A sentence that states the value asked must match the question this well without the bonus
-# for stating a value (a number alone does not answer).
-MIN_VALUE_TOPIC = 0.2
-# … and hold at least this share of the question's topic weight itself (words that name the kind of
-# fact, "binnen hoeveel weken", "welk percentage", weigh a quarter): "6 weken" for the offer does not
-# answer "binnen hoeveel tijd moet een dialysecentrum gecertificeerd zijn?"
-MIN_VALUE_SHARE = 0.1
-# An insurer is listed in a per-insurer answer when its best sentence scores at least
-# this share of the best one.
-PER_INSURER_RATIO = 0.5
-# Further sentences of the same insurer are quoted when they score this share of its best.
-SUPPORT_RATIO = 0.6
-# A unit that states concepts of the question the quotes so far lack is quoted when it scores at
-# least COVER_RATIO of the best and adds at least MIN_GAIN of the question's concept weight.
-COVER_RATIO = 0.4
-MIN_GAIN = 0.1
-COVER_WEIGHT = 0.5
-# At most this many stretches of text are quoted per insurer (issue 21's selection that stops; with 4,
-# the fitted unit model's answers grew longer on the training splits: p50 824 → 746 characters on tuning at 3)
-MAX_QUOTES = 3
-# A condition, procedure or definition is quoted with its paragraph, up to this many characters.
-PARAGRAPH_CHARS = 900
-# At most this many characters are quoted per insurer (the best unit's quote always), and this many
-# more for the rows of a table a quote refers to ("zie tabel 1")
-QUOTE_BUDGET = 1400
-TABLE_ALLOWANCE = 400
 
 
 @dataclass
@@ -117,20 +67,17 @@ class Engine:
         model = unit_model or load_unit_model()
         self.scorer = UnitScorer(searcher.keyword.tokenizer, df, len(searcher.chunks), model)
         self.scope = Scope(searcher)
-        self.tables = TableIndex(searcher)
-        self.lists = ListIndex(searcher)
-        # the abbreviations the policies define that neither the glossary nor the care types cover
-        self.abbreviations = {
-            a: longs
-            for a, longs in find_abbreviations(c.text for c in searcher.chunks).items()
-            if expand(a) == a and not find_care_types(a)
-        }
+        # the stages a question passes through, once each: understanding → retrieval → the unit
+        # model's scores (`extractive.best_units`) → selection → composition (`_compose`, `compose`)
+        self.understanding = Understanding(searcher, self.scorer)
+        self.retrieval = Retrieval(searcher, self.scorer, settings)
+        self.selection = Selection(searcher, self.scorer, self.understanding, self.retrieval)
 
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
         """The answer, with the question (and earlier questions) read with misspelt insurer and care
         names corrected (`assistant.names`); the answer says how it read them."""
-        fixed, turns = self._corrected(question, history)
+        fixed, turns = self.understanding.corrected(question, history)
         answer = self._answer(fixed.text, turns, user_filters, debug)
         if fixed.read_as:
             answer.question = question
@@ -138,29 +85,19 @@ class Engine:
             answer.notices = [note, *answer.notices]
         return answer
 
+    def care_groups(self, filters: Filters) -> list[list[str]]:
+        """The kinds of care the filters name, grouped by the policies they select (`Retrieval.care_groups`)."""
+        return self.retrieval.care_groups(filters)
+
     def scored_units(self, question: str, history: Sequence[Turn] = ()) -> list[Unit]:
         """The candidate units of a question as the answerer ranks them, each with its features
         (`Unit.features`), best first; none when it is answered without them (out of scope,
         nothing asked…). What `inkoopwijzer tune` fits the unit model on."""
-        fixed, turns = self._corrected(question, history)
+        fixed, turns = self.understanding.corrected(question, history)
         found = self.candidates(fixed.text, turns, None)
         if isinstance(found, Answer):
             return []
         return best_units(found.units, self.scorer, found.q, found.terms)
-
-    def _corrected(self, question: str, history: Sequence[Turn]) -> tuple[Corrected, list[Turn]]:
-        """The question, and the user's earlier turns, with misspelt insurer and care names corrected."""
-        fixed = correct_names(question, self._known_word)
-        turns = [
-            t.model_copy(update={"content": correct_names(t.content, self._known_word).text}) if t.role == "user" else t
-            for t in history
-        ]
-        return fixed, turns
-
-    def _known_word(self, word: str) -> bool:
-        """Whether the passages use the word (a stop word counts as used)."""
-        tokens = self.searcher.keyword.tokenizer(word)
-        return not tokens or any(self.scorer.df.get(t, 0) > 0 for t in tokens)
 
     def _answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
         t0 = time.perf_counter()
@@ -175,7 +112,7 @@ class Engine:
         t1 = time.perf_counter()
         ranked = best_units(c.units, self.scorer, c.q, c.terms)
         answer = self._compose(
-            question, c.q, ranked, c.units, c.filters, c.terms, self._part_bests(c.q, c.units, c.terms), explain=debug
+            question, c.q, ranked, c.units, c.filters, c.terms, self.selection.part_bests(c.q, c.units, c.terms), explain=debug
         )
         answer.timings = {"retrieval_ms": round((t1 - t0) * 1000, 1), "answer_ms": _ms(t1), "total_ms": _ms(t0)}
         if debug:
@@ -214,13 +151,13 @@ class Engine:
             if found is not None:
                 found.retrieved = [] if debug else None
                 return found
-        expanded, groups = self._expanded(q)
+        expanded, groups = self.understanding.expanded(q)
         terms = self.scorer.question_terms(q, expanded, groups)  # once: search, rerank and sentences share them
         if q.query != q.text:
-            terms = self._without_scope_words(filters, terms)
-        hits = self._retrieve(q, filters, expanded, terms)
+            terms = self.understanding.without_scope_words(filters, terms)
+        hits = self.retrieval.retrieve(q, filters, expanded, terms)
         asked = asked_noun(strip_care(strip_names(q.query)), q.language)
-        about = self._documents_about(asked, q, filters, terms)
+        about = self.retrieval.documents_about(asked, q, filters, terms)
         if about is not None and not about:
             # no policy searched names what is asked: the closest passages are only "mogelijk relevant"
             units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
@@ -261,126 +198,6 @@ class Engine:
             return None
         return _answered(question, q.language, lines, citations, notices, named=bool(filters.insurers))
 
-    def _expanded(self, q: Question) -> tuple[str, list[str]]:
-        """The question with the policies' own words added: the glossary's, and for an English
-        question the lexicon's nearest Dutch words for the words the policies never use; and
-        the groups of words that say one thing (a phrase with its synonyms or translations)."""
-        text = expand(q.query)
-        groups = synonym_groups(q.query)
-        defined = abbreviation_groups(q.query, self.abbreviations)  # "NIP" ↔ "netto-inkoopkosten", as the policies define it
-        if defined:
-            text = f"{text} {' '.join(defined)}"
-            groups += defined
-        spelled = respell(self.searcher.keyword.tokenizer, self.scorer.df, q.query, dutch=q.language == "nl")
-        if spelled.splits:
-            text = f"{text} {' '.join(w for heads, tail in spelled.splits for w in (*heads, tail))}"
-            groups += [" ".join(heads) for heads, _ in spelled.splits]  # any word ending in the first part states it
-        text = " ".join([text, *spelled.starts.values(), *(w for words in spelled.typos.values() for w in words)])
-        groups += [f"{word} {start}" for word, start in spelled.starts.items()]
-        groups += [f"{word} {' '.join(words)}" for word, words in spelled.typos.items()]
-        if q.language == "en":
-            near = translations(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
-            extra = translated_terms(near)
-            if extra:
-                text = f"{text} {' '.join(extra)}"
-            groups += [f"{word} {' '.join(words)}" for word, words in near.items()]
-        return text, groups
-
-    def _documents_about(self, asked: list[str], q: Question, filters: Filters, terms: Terms) -> set[str] | None:
-        """The policies searched that use the words of what the question asks about (`asked`:
-        "indexatie" in "Welke indexatie hanteert ZZ?"): a policy that never uses them does not
-        answer, however well its other sentences match. None when the question names no such
-        thing, or names it in words no policy uses (a typo, an English word the glossary lacks)."""
-        wanted = self.scorer.asked_terms(asked, q, terms)
-        if not wanted:
-            return None
-        found = {d for alt in wanted for d in set.intersection(*(self.searcher.documents_with([t]) for t in alt))}
-        return found & set(self.searcher.allowed_documents(filters))
-
-    def _without_scope_words(self, filters: Filters, terms: Terms) -> Terms:
-        """A follow-up's terms without the code of a care type that every policy searched is only
-        about: after "en voor ZG?" the ZG policy is searched, and "ZG" says nothing about which of
-        its sentences answers ("ELV" in the GRZ and ELV policy does)."""
-        metas = [self.searcher.metas[d] for d in self.searcher.allowed_documents(filters)]
-        cares = {c for m in metas for c in m.care_types}
-        drop = {c.lower() for c in cares if all(set(m.care_types) <= {c} for m in metas if c in m.care_types)}
-        drop &= terms.weights.keys()
-        if not drop or not terms.weights.keys() - drop:
-            return terms
-        return Terms.of({t: w for t, w in terms.weights.items() if t not in drop}, terms.concepts)
-
-    def _retrieve(self, q: Question, filters: Filters, kq: str, terms: Terms) -> list[Hit]:
-        """The top-k passages (per insurer when the question names none; per kind of care when it
-        names several: "bij MSZ of bij GRZ?"), from hybrid search for the expanded question `kq`,
-        reranked by their best sentence for `terms` (`rerank`)."""
-        groups = self.care_groups(filters)
-        if len(groups) > 1:
-            hits: dict[str, Hit] = {}
-            for cares in groups:
-                for h in self._retrieve_in(q, filters.model_copy(update={"care_types": cares}), kq, terms):
-                    hits.setdefault(h.chunk.id, h)
-            return sorted(hits.values(), key=lambda h: -h.score)
-        return self._retrieve_in(q, filters, kq, terms)
-
-    def care_groups(self, filters: Filters) -> list[list[str]]:
-        """The kinds of care the filters name, grouped by the policies they select: GRZ and ELV in
-        one policy are one group, MSZ and GRZ in two policies are two."""
-        by_docs: dict[tuple[str, ...], list[str]] = {}
-        for care in filters.care_types:
-            docs = tuple(sorted(self.searcher.allowed_documents(filters.model_copy(update={"care_types": [care]}))))
-            if docs:
-                by_docs.setdefault(docs, []).append(care)
-        return list(by_docs.values())
-
-    def _retrieve_in(self, q: Question, filters: Filters, kq: str, terms: Terms) -> list[Hit]:
-        k = self.settings.top_k
-        n = max(k, RERANK_CANDIDATES)
-        insurers = filters.insurers
-        if not insurers and not filters.documents:
-            # no insurer named: search each insurer's policies, so every insurer can answer
-            allowed = self.searcher.allowed_documents(filters)
-            insurers = sorted({self.searcher.metas[d].insurer or "" for d in allowed} - {""})
-        if len(insurers) > 1:
-            per = self.searcher.search_per_insurer(q.query, filters, insurers, n, q.language, keyword_query=kq)
-            hits = [h for found in per.values() for h in top_passages(rerank(found, self.scorer, q, terms), k)]
-            return sorted(hits, key=lambda h: -h.score)
-        return top_passages(rerank(self.searcher.search(q.query, filters, n, q.language, keyword_query=kq), self.scorer, q, terms), k)
-
-    def _part_bests(
-        self, q: Question, units: list[Unit], terms: Terms
-    ) -> list[dict[str, tuple[Unit, FactKind]]]:
-        """For a question of several parts ("wanneer moet ik bellen en wat moet ik aanleveren?"),
-        each part's best unit per insurer: scored on the part's own words and kind of fact, with
-        the rest of the question's words at half weight (they keep the part on topic), or in full
-        when the part points back at them ("… en wanneer moet hij klaar zijn?")."""
-        if not q.parts:
-            return []
-        out: list[dict[str, tuple[Unit, FactKind]]] = []
-        for part in q.parts:
-            # "… and what else is required?": another sentence of the section an earlier part is answered from
-            earlier = [u for pb in out for u, _ in pb.values()] if asks_else(part) else []
-            # each part its own sentence (it asks something else), wherever the policy repeats it
-            taken = {_said(u) for pb in out for u, _ in pb.values()}
-            sections = {(u.hit.meta.insurer, u.hit.chunk.section) for u in earlier}
-            # "het verschil tussen A en B": each part asks what one of them is
-            fact = "definition" if asks_difference(q.text) else fact_kind(part)
-            pq = replace(q, text=part, query=part, fact=fact, parts=[])
-            # a part that points back ("… en wanneer moet hij klaar zijn?") is about what the rest names
-            whole = terms.scaled(1.0 if refers_back(part) else 0.5)
-            own = self.scorer.question_terms(pq, *self._expanded(pq))
-            # (not so for one side of a difference: the question's other words name the other side)
-            part_terms = own if fact == "definition" and asks_difference(q.text) else whole.merged(own)
-            best: dict[str, tuple[float, Unit]] = {}
-            for u in units:
-                if _said(u) in taken or (sections and (u.hit.meta.insurer, u.hit.chunk.section) not in sections):
-                    continue
-                score = self.scorer.score(u, part_terms, pq.fact)
-                key = u.hit.meta.insurer or "?"
-                if score >= MIN_SCORE and (key not in best or score > best[key][0]):
-                    best[key] = (score, u)
-            out.append({k: (u, pq.fact) for k, (_, u) in best.items()})
-        return out
-
     def _compose(
         self,
         question: str,
@@ -395,17 +212,17 @@ class Engine:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
             return self._not_found(question, lang, ranked)
-        checked = self._value_checked(q, terms)  # measured once: it tokenises what the value is of
-        if checked and not self._states_value(q, ranked, terms):
+        checked = self.selection.value_checked(q, terms)  # measured once: it tokenises what the value is of
+        if checked and not self.selection.states_value(q, ranked, terms):
             return self._not_found(question, lang, ranked)
         asked = asked_providers(q)
         if asked and other_provider(ranked[0], asked):
             return self._not_found(question, lang, ranked)  # only another kind of provider's rule (ZBC for a dialysis centre)
-        chosen = self._chosen(q, ranked, filters)
+        chosen = self.selection.chosen(q, ranked, filters)
         if checked and len(chosen) > 1 and self.scorer.measured_terms(q, terms):
             # when the question says what the value is of ("welk percentage knie- en heuppatiënten…"),
             # each insurer's line states a value of that, or is left out (the best one did, above)
-            chosen = [u for u in chosen if u is ranked[0] or self._states_value(q, [u], terms)]
+            chosen = [u for u in chosen if u is ranked[0] or self.selection.states_value(q, [u], terms)]
         chosen.sort(key=lambda u: -u.score)
         labels = compose.policy_labels(u.hit.meta for u in chosen)
         citations: list[Citation] = []
@@ -419,7 +236,7 @@ class Engine:
                 for pb in part_bests
                 if (p := pb.get(u.hit.meta.insurer or "?")) is not None and p[0].hit.meta.document == u.hit.meta.document
             ]
-            for group in self._quote_groups(u, ranked, units, q, terms, parts):
+            for group in self.selection.quote_groups(u, ranked, units, q, terms, parts):
                 n = len(citations) + 1
                 citations.append(self._citation(group[0], n, end_unit=group[-1]))
                 quotes.append((group, n))
@@ -427,9 +244,9 @@ class Engine:
                     explained += self._explained(group, n)
             # the value is put first only when its sentence answers (the value check): "1 september 2026"
             # from a sentence about new providers is quoted, not announced, for a question about more volume
-            leads = q.fact not in REQUIRED_PATTERN or q.fact_inherited or self._states_value(q, [u], terms)
+            leads = q.fact not in REQUIRED_PATTERN or q.fact_inherited or self.selection.states_value(q, [u], terms)
             value = compose.fact_value(VALUE_PATTERN.get(q.fact), u.text, lang) if leads else None
-            if q.fact == "count" and checked and self._states_value(q, [u], terms):
+            if q.fact == "count" and checked and self.selection.states_value(q, [u], terms):
                 value = compose.count_value(count_pattern(), u.text, lang)  # "hoeveel bedden?": "10 bedden"
             lines.append(compose.line_for(u.hit.meta.insurer, labels[u.hit.meta.document], quotes, value))
             note = validity_notice(u.hit.meta, self.searcher.year, lang)
@@ -457,53 +274,6 @@ class Engine:
             )
         ]
 
-    def _value_checked(self, q: Question, terms: Terms) -> bool:
-        """Whether the answer must state a value of the kind asked: a date, an amount… and a number
-        when the question says of what ("hoeveel fte medisch specialisten…"), not for a kind of
-        fact inherited by a follow-up."""
-        if q.fact_inherited or q.yes_no:  # "Is er een vast tarief?" is answered by "een vast tarief"
-            return False
-        return q.fact in REQUIRED_PATTERN or (q.fact == "count" and bool(self.scorer.measured_terms(q, terms)))
-
-    def _states_value(self, q: Question, ranked: list[Unit], terms: Terms) -> bool:
-        """Whether one of the five best sentences states a value of the kind asked (a date, an
-        amount…), matches the question well enough without that (MIN_VALUE_TOPIC, MIN_VALUE_SHARE)
-        and names what the value is of, when the question says ("hoeveel procent tariefafslag")."""
-        wanted = self.scorer.measured_terms(q, terms)
-        asked = asked_providers(q)  # "een dialysecentrum": not the ZBC rule
-        required = REQUIRED_PATTERN.get(q.fact) or count_pattern()
-        return any(
-            required.search(u.text)
-            and not (asked and other_provider(u, asked))
-            and self.scorer.without_fact(u, q.fact) >= MIN_VALUE_TOPIC
-            and self.scorer.topic(u, terms) >= MIN_VALUE_SHARE
-            and (not wanted or self.scorer.states_any(u, wanted, required))
-            for u in ranked[:5]
-        )
-
-    def _chosen(self, q: Question, ranked: list[Unit], filters: Filters) -> list[Unit]:
-        """The best unit of each insurer that answers — of each of its policies when the
-        question names no care type (one insurer's MSZ and GRZ policies may differ) — when it
-        scores at least PER_INSURER_RATIO of the best (a named insurer's best always answers).
-        A question that names several kinds of care gets each named kind's policy that answers
-        at all (MIN_SCORE), as a question naming several insurers gets each of them."""
-        several = len(self.care_groups(filters)) > 1
-        by_policy = not q.care_types or several
-        best: dict[tuple[str, str], Unit] = {}
-        for u in ranked:
-            best.setdefault((u.hit.meta.insurer or "?", u.hit.meta.document if by_policy else ""), u)
-        top = ranked[0]
-        if not filters.insurers:
-            floor = MIN_SCORE if several else max(MIN_SCORE, top.score * PER_INSURER_RATIO)
-            return [u for u in best.values() if u.score >= floor]
-        chosen: list[Unit] = []
-        for insurer in filters.insurers:
-            mine = sorted((u for (i, _), u in best.items() if i == insurer), key=lambda u: -u.score)
-            if mine and mine[0].score >= MIN_SCORE:
-                floor = MIN_SCORE if several else max(MIN_SCORE, mine[0].score * PER_INSURER_RATIO)
-                chosen += [mine[0], *(u for u in mine[1:] if u.score >= floor)]
-        return chosen or [top]
-
     def _not_found(
         self, question: str, lang: Literal["nl", "en"], ranked: list[Unit], reason: str | None = None
     ) -> Answer:
@@ -516,107 +286,6 @@ class Engine:
             related=related,
             language=lang,
         )
-
-    def _quote_groups(
-        self,
-        best: Unit,
-        ranked: list[Unit],
-        units: list[Unit],
-        q: Question,
-        terms: Terms,
-        parts: Sequence[tuple[Unit, FactKind]] = (),
-    ) -> list[list[Unit]]:
-        """The stretches of text quoted for one insurer: the best unit's first (always, so the
-        value the answer leads with is in the first quote), then, in document order, the best
-        unit of each part of a question of several parts and supporting units, none
-        overlapping, within QUOTE_BUDGET characters."""
-        groups: list[list[Unit]] = []
-        size = 0
-        # each unit with the kind of fact it answers: a part's own ("… and what else is required?")
-        candidates = [(best, q.fact), *parts, *((u, q.fact) for u in self._supporting(best, ranked, terms))]
-        seen: set[int] = set()
-        said: list[frozenset[str]] = []  # a policy may repeat a sentence (a table cell, a summary): quote it once
-        for unit, fact in candidates:
-            if id(unit) in seen:
-                continue
-            seen.add(id(unit))
-            if fact in VALUE_KINDS or introduces_list(unit.text):
-                group = with_neighbour(unit, units, fact)
-            else:
-                group = paragraph_of(unit, units, PARAGRAPH_CHARS)
-            if len(group) > 1 and introduces_list(group[-1].text):
-                group += list_after(group[-1], units)  # the list the quote ends by introducing
-            if group[-1].text.rstrip().endswith(":"):
-                items = self.lists.following(group[-1])  # … in the next passage, where it fits
-                grown = sum(len(x.text) for x in [*group, *items])
-                if grown <= PARAGRAPH_CHARS and (not groups or size + grown <= QUOTE_BUDGET):
-                    group += items
-            if group[-1].text.rstrip().endswith(";"):
-                items = self.lists.rest(group[-1])  # … or the rest of the list it ends in
-                if sum(len(x.text) for x in [*group, *items]) <= PARAGRAPH_CHARS:
-                    group += items
-            group = self.lists.opening(group[0]) + group  # … or the list it is the rest of
-            overlapping = [i for i, g in enumerate(groups) if g[0].start < group[-1].end and group[0].start < g[-1].end]
-            if overlapping:
-                # a part's list around the best sentence: quote the union, once
-                i = overlapping[0]
-                merged = sorted({x.start: x for x in [*groups[i], *group]}.values(), key=lambda x: x.start)
-                grown = sum(len(x.text) for x in merged) - sum(len(x.text) for x in groups[i])
-                if len(overlapping) == 1 and size + grown <= QUOTE_BUDGET:
-                    groups[i] = merged
-                    size += grown
-                continue
-            if all(_repeats(x, said) for x in group):
-                continue
-            chars = sum(len(x.text) for x in group)
-            if groups and size + chars > QUOTE_BUDGET:
-                continue
-            groups.append(group)
-            said.extend(_words(x) for x in group)
-            size += chars
-        for group in list(groups):
-            # a quote points at a table ("… twee groepen in (zie tabel 1)"): quote the table's rows too
-            rows = self.tables.referenced_rows(group, group[0].rank)
-            if rows and not any(g[0].start < rows[-1].end and rows[0].start < g[-1].end for g in groups):
-                if size + sum(len(x.text) for x in rows) <= QUOTE_BUDGET + TABLE_ALLOWANCE:
-                    groups.append(rows)
-                break
-        return groups[:1] + sorted(groups[1:], key=lambda g: g[0].start)
-
-    def _supporting(self, best: Unit, ranked: list[Unit], terms: Terms) -> list[Unit]:
-        """The best unit of an insurer plus up to MAX_QUOTES - 1 more of its units, in document
-        order: those that score nearly as well (a threshold and its period, two dates...) and
-        those that state concepts of the question the units picked so far do not (a question of
-        several aspects), if they score at least COVER_RATIO of the best."""
-        picked = [best]
-        covered = self.scorer.concepts_in(best, terms)
-        weight = terms.concept_weights
-        total = terms.total or 1.0
-        pool = [
-            u
-            for u in ranked
-            if u is not best
-            and u.score >= best.score * COVER_RATIO
-            and u.hit.meta.insurer == best.hit.meta.insurer
-            and u.hit.meta.document == best.hit.meta.document
-            and not is_heading(u)  # a heading names a topic; it states nothing
-        ]
-        states = {id(u): self.scorer.concepts_in(u, terms) for u in pool}  # tokenised once
-        while pool and len(picked) < MAX_QUOTES:
-            options = []
-            for u in pool:
-                if any(p.start < u.end and u.start < p.end for p in picked):
-                    continue
-                gain = sum(weight[i] for i in states[id(u)] - covered) / total
-                if gain >= MIN_GAIN or u.score >= best.score * SUPPORT_RATIO:
-                    options.append((u.score + COVER_WEIGHT * gain, u))
-            if not options:
-                break
-            u = max(options, key=lambda x: x[0])[1]
-            picked.append(u)
-            covered |= states[id(u)]
-            pool.remove(u)
-        return sorted(picked, key=lambda u: u.start)
 
     def _citation(self, unit: Unit, n: int, end_unit: Unit | None = None) -> Citation:
         meta: DocumentMeta = unit.hit.meta
@@ -656,24 +325,9 @@ class Engine:
         return self._pm
 
 
-# a sentence sharing this share of its words with one already quoted repeats it ("nieuwe aanbieders"
-# in one paragraph, "nieuwe zorgaanbieders" in its copy elsewhere)
-REPEAT_OVERLAP = 0.8
 
 
-def _said(unit: Unit) -> tuple[str, str]:
-    """A unit as its policy says it: the same sentence in two passages (a summary, a table cell) is one."""
-    return unit.hit.meta.document, " ".join(unit.text.split())
 
-
-def _words(unit: Unit) -> frozenset[str]:
-    return frozenset(re.findall(r"\w+", unit.text.lower()))
-
-
-def _repeats(unit: Unit, said: Sequence[frozenset[str]]) -> bool:
-    """Whether the unit says again what a quoted sentence said (case, punctuation and a word or two aside)."""
-    words = _words(unit)
-    return any(len(words & s) >= REPEAT_OVERLAP * len(words | s) for s in said)
 
 
 def _distinct_chunks(units: list[Unit]) -> list[Unit]:

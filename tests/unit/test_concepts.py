@@ -95,7 +95,7 @@ def test_how_often_names_the_kind_of_fact_not_the_topic() -> None:
 
 
 def test_a_sentence_a_policy_repeats_in_other_words_counts_as_said() -> None:
-    from assistant.engine import _repeats, _words
+    from assistant.selection import _repeats, _words
 
     first = _unit("Met nieuwe aanbieders bedoelen wij zorgaanbieders die in 2026 nog geen overeenkomst hebben.")
     copy = _unit("Met nieuwe zorgaanbieders bedoelen wij zorgaanbieders die in 2026 nog geen overeenkomst hebben.")

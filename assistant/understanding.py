@@ -1,0 +1,84 @@
+"""Understanding, the answerer's first stage: a question (and the conversation before it) read as
+the policies' words. Misspelt insurer and care names are corrected (`names`), the question is
+expanded with the glossary's, the policies' own abbreviations', the spelling's and, for an English
+question, the lexicon's Dutch words, and weighed into concepts (`extractive.Terms`) that retrieval
+and the unit features share. `query.understand` says what is asked; `scope` what it is about."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from index.search import HybridSearcher
+from inkoopwijzer.types import Filters, Turn
+
+from .abbreviations import abbreviation_groups, find_abbreviations
+from .extractive import Terms, UnitScorer
+from .glossary import expand, synonym_groups, translated_terms, translations
+from .names import Corrected, correct_names
+from .query import Question, find_care_types
+from .spelling import respell
+
+
+class Understanding:
+    """Reads questions against one index version's words."""
+
+    def __init__(self, searcher: HybridSearcher, scorer: UnitScorer) -> None:
+        self.searcher = searcher
+        self.scorer = scorer
+        # the abbreviations the policies define that neither the glossary nor the care types cover
+        self.abbreviations = {
+            a: longs
+            for a, longs in find_abbreviations(c.text for c in searcher.chunks).items()
+            if expand(a) == a and not find_care_types(a)
+        }
+
+    def corrected(self, question: str, history: Sequence[Turn]) -> tuple[Corrected, list[Turn]]:
+        """The question, and the user's earlier turns, with misspelt insurer and care names corrected."""
+        fixed = correct_names(question, self.known_word)
+        turns = [
+            t.model_copy(update={"content": correct_names(t.content, self.known_word).text}) if t.role == "user" else t
+            for t in history
+        ]
+        return fixed, turns
+
+    def known_word(self, word: str) -> bool:
+        """Whether the passages use the word (a stop word counts as used)."""
+        tokens = self.searcher.keyword.tokenizer(word)
+        return not tokens or any(self.scorer.df.get(t, 0) > 0 for t in tokens)
+
+    def expanded(self, q: Question) -> tuple[str, list[str]]:
+        """The question with the policies' own words added: the glossary's, and for an English
+        question the lexicon's nearest Dutch words for the words the policies never use; and
+        the groups of words that say one thing (a phrase with its synonyms or translations)."""
+        text = expand(q.query)
+        groups = synonym_groups(q.query)
+        defined = abbreviation_groups(q.query, self.abbreviations)  # "NIP" ↔ "netto-inkoopkosten", as the policies define it
+        if defined:
+            text = f"{text} {' '.join(defined)}"
+            groups += defined
+        spelled = respell(self.searcher.keyword.tokenizer, self.scorer.df, q.query, dutch=q.language == "nl")
+        if spelled.splits:
+            text = f"{text} {' '.join(w for heads, tail in spelled.splits for w in (*heads, tail))}"
+            groups += [" ".join(heads) for heads, _ in spelled.splits]  # any word ending in the first part states it
+        text = " ".join([text, *spelled.starts.values(), *(w for words in spelled.typos.values() for w in words)])
+        groups += [f"{word} {start}" for word, start in spelled.starts.items()]
+        groups += [f"{word} {' '.join(words)}" for word, words in spelled.typos.items()]
+        if q.language == "en":
+            near = translations(q.query, self.searcher.lexicon, self.searcher.embedder.embed_terms)
+            extra = translated_terms(near)
+            if extra:
+                text = f"{text} {' '.join(extra)}"
+            groups += [f"{word} {' '.join(words)}" for word, words in near.items()]
+        return text, groups
+
+    def without_scope_words(self, filters: Filters, terms: Terms) -> Terms:
+        """A follow-up's terms without the code of a care type that every policy searched is only
+        about: after "en voor ZG?" the ZG policy is searched, and "ZG" says nothing about which of
+        its sentences answers ("ELV" in the GRZ and ELV policy does)."""
+        metas = [self.searcher.metas[d] for d in self.searcher.allowed_documents(filters)]
+        cares = {c for m in metas for c in m.care_types}
+        drop = {c.lower() for c in cares if all(set(m.care_types) <= {c} for m in metas if c in m.care_types)}
+        drop &= terms.weights.keys()
+        if not drop or not terms.weights.keys() - drop:
+            return terms
+        return Terms.of({t: w for t, w in terms.weights.items() if t not in drop}, terms.concepts)
