@@ -151,10 +151,7 @@ class Engine:
             if found is not None:
                 found.retrieved = [] if debug else None
                 return found
-        expanded, groups = self.understanding.expanded(q)
-        terms = self.scorer.question_terms(q, expanded, groups)  # once: search, rerank and sentences share them
-        if q.query != q.text:
-            terms = self.understanding.without_scope_words(filters, terms)
+        expanded, terms = self.understanding.terms(q, filters)  # once: search, rerank and sentences share them
         hits = self.retrieval.retrieve(q, filters, expanded, terms)
         asked = asked_noun(strip_care(strip_names(q.query)), q.language)
         about = self.retrieval.documents_about(asked, q, filters, terms)

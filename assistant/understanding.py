@@ -32,6 +32,16 @@ class Understanding:
             if expand(a) == a and not find_care_types(a)
         }
 
+    def terms(self, q: Question, filters: Filters) -> tuple[str, Terms]:
+        """The question expanded with the policies' words (the keyword query), and its weighted
+        concepts (`UnitScorer.question_terms`), without a follow-up's care-type code that says
+        nothing about the policies searched (`without_scope_words`)."""
+        expanded, groups = self.expanded(q)
+        terms = self.scorer.question_terms(q, expanded, groups)
+        if q.query != q.text:
+            terms = self.without_scope_words(filters, terms)
+        return expanded, terms
+
     def corrected(self, question: str, history: Sequence[Turn]) -> tuple[Corrected, list[Turn]]:
         """The question, and the user's earlier turns, with misspelt insurer and care names corrected."""
         fixed = correct_names(question, self.known_word)
