@@ -192,6 +192,7 @@ class _Row:
     citation: Citation | None
     notices: list[str]
     more: list[Citation] = field(default_factory=list)  # the policy's other quotes in its answer, in its order
+    sentence: bool = False  # the value is a sentence of its quote (no value stated): the text line only quotes it
 
 
 def _content(text: str) -> set[str]:
@@ -229,10 +230,12 @@ def _event_value(c: Citation, facts: Facts, question: str, language: str = "nl")
     return label, e.first_day()
 
 
-def _cell(cits: Sequence[Citation], kind: FactKind, facts: Facts, language: str, question: str) -> tuple[str, Any, Citation]:
-    """The value a policy's quotes state, and the quote it comes from: the facts extracted from the
-    quotes (the asked kind first: a date, else a threshold; a threshold, else a date), else the
-    value or sentence the best quote leads with."""
+def _cell(
+    cits: Sequence[Citation], kind: FactKind, facts: Facts, language: str, question: str
+) -> tuple[str, Any, Citation, bool]:
+    """The value a policy's quotes state, the quote it comes from, and whether it is only a sentence
+    of that quote: the facts extracted from the quotes (the asked kind first: a date, else a
+    threshold; a threshold, else a date), else the value or sentence the best quote leads with."""
     thresholds: tuple[FactKind, ...] = ("amount", "percentage", "count", "duration")
     order: list[FactKind] = ["date", *thresholds] if kind == "date" else [kind, "date"] if kind in thresholds else []
     for want in order:
@@ -240,24 +243,24 @@ def _cell(cits: Sequence[Citation], kind: FactKind, facts: Facts, language: str,
             if want == "date":
                 found = _event_value(c, facts, question, language)
                 if found is not None:
-                    return found[0], found[1], c
+                    return found[0], found[1], c, False
             else:
                 hits = [t for t in _thresholds_in(c, facts, want) if t.kind == want]
                 if hits:
-                    return hits[0].text, hits[0].value, c
+                    return hits[0].text, hits[0].value, c, False
     best = cits[0]
     value = compose.fact_value(VALUE_PATTERN.get(kind), best.quote, language)
-    return (value or _key_sentence(best.quote, question)), None, best
+    return (value or _key_sentence(best.quote, question)), None, best, value is None
 
 
-def _named_value(c: Citation, facts: Facts, question: str) -> str:
+def _named_value(c: Citation, facts: Facts, question: str) -> tuple[str, bool]:
     """For 'which insurers …?': the threshold the quote sets for what the question names (its subject shares
-    a word with the question), else the quote's sentence that shares most words with it."""
+    a word with the question), else the quote's sentence that shares most words with it (True: a sentence)."""
     want = _content(question)
     for t in facts.thresholds:
         if t.document == c.document and any(_overlaps(s.start, s.end, c) for s in t.sources) and _content(t.subject) & want:
-            return f"{t.text} ({t.subject})" if len(t.subject) <= 80 else t.text
-    return _key_sentence(c.quote, question)
+            return (f"{t.text} ({t.subject})" if len(t.subject) <= 80 else t.text), False
+    return _key_sentence(c.quote, question), True
 
 
 def _rows(kind: FactKind, answers: dict[str, Answer], facts: Facts, language: str, yes_no: bool, question: str) -> list[_Row]:
@@ -273,11 +276,11 @@ def _rows(kind: FactKind, answers: dict[str, Answer], facts: Facts, language: st
             continue
         for cits in by_doc.values():
             if yes_no:
-                value, sort, cit = _named_value(cits[0], facts, question), None, cits[0]
+                (value, sentence), sort, cit = _named_value(cits[0], facts, question), None, cits[0]
             else:
-                value, sort, cit = _cell(cits, kind, facts, language, question)
+                value, sort, cit, sentence = _cell(cits, kind, facts, language, question)
             more = [x for x in cits if x is not cit][:MORE_QUOTES]
-            rows.append(_Row(insurer, cit.title, cit.document, value, sort, cit, list(answer.notices), more))
+            rows.append(_Row(insurer, cit.title, cit.document, value, sort, cit, list(answer.notices), more, sentence))
     return rows
 
 
@@ -379,7 +382,9 @@ def compare(
             TableRow(insurer=r.citation.insurer or r.insurer, title=r.title, document=r.document, cells=[TableCell(value=r.value, citation=n)])
         )
         label = labels_of.get(r.document, r.title)
-        lines.append(f"- {r.insurer} ({label}): **{r.value}** — " + " … ".join(quoted))  # the value in bold, as in any answer
+        # the value in bold, as in any answer; a sentence of the quote is not said twice
+        bold = "" if r.sentence else f"**{r.value}** — "
+        lines.append(f"- {r.insurer} ({label}): {bold}" + " … ".join(quoted))
         notices += [x for x in r.notices if x not in notices and x not in dutch]
     column = labels["yes_no" if yes_no else kind if kind in labels else "other"]
     answered = any(r.citation is not None for r in rows)

@@ -120,3 +120,16 @@ def test_policies_compared_get_per_policy_leads() -> None:
     assert answer.answer.splitlines()[0] == "Ja, dat verschilt per beleid"
     assert answer.table is not None and [r.insurer for r in answer.table.rows] == ["A", "B"]  # the insurer, not the label
     assert answer.answer.splitlines()[1].startswith("- A – MSZ (Beleid A): ")
+
+
+def test_a_row_that_states_no_value_quotes_its_sentence_once() -> None:
+    # "hoe melden we ons aan?" asks no value: a cell holds the quote's sentence, and the text line
+    # quotes it without the same sentence in bold before it
+    question = "hoe melden we ons bij A en B aan als nieuwe aanbieder, wat is het verschil?"
+    c = comparison(question, ["A", "B"])
+    assert c is not None
+    answer = compare(question, understand(question), c, Filters(), fake_best([]), Facts(events=[], thresholds=[]), ["A", "B"])
+    assert answer.table is not None
+    for row, line in zip(answer.table.rows, answer.answer.splitlines()[1:], strict=True):
+        value = row.cells[0].value
+        assert value and value in line and "**" not in line and line.count(value) == 1
