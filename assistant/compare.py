@@ -157,7 +157,10 @@ def _asked(c: Comparison, language: str) -> tuple[str, FactKind]:
             q = ("When " if language == "en" else "Wanneer ") + q[0].lower() + q[1:]  # "Is de deadline …?": when is it
         elif not words or words[0] not in qwords:
             q = ("When " if language == "en" else "Wanneer ") + q
-        return q, "date"
+        # "bij wie kom je eerder in aanmerking voor …?" asks who qualifies more readily: "wanneer kom je
+        # in aanmerking" asks in which case (`query.fact_kind`), so the cells hold conditions, not dates
+        kind = fact_kind(q)
+        return q, "date" if kind in ("date", "other") else kind
     if c.differ and not c.which and (not words or words[0] not in qwords):
         q = ("What are " if language == "en" else "Wat zijn ") + q  # "verschillen de aanmeldtermijnen …?"
     kind = fact_kind(q)

@@ -133,3 +133,16 @@ def test_a_row_that_states_no_value_quotes_its_sentence_once() -> None:
     for row, line in zip(answer.table.rows, answer.answer.splitlines()[1:], strict=True):
         value = row.cells[0].value
         assert value and value in line and "**" not in line and line.count(value) == 1
+
+
+def test_who_qualifies_sooner_asks_conditions_not_dates() -> None:
+    # "eerder in aanmerking komen" is qualifying more readily: each row holds what its policy requires,
+    # and no insurer is ranked by a date its quote happens to hold
+    question = "bij wie kom je eerder in aanmerking voor een contract, A of B?"
+    c = comparison(question, ["A", "B"])
+    assert c is not None and c.order == "earliest"
+    asked: list[tuple[str, list[str]]] = []
+    answer = compare(question, understand(question), c, Filters(), fake_best(asked), facts(), ["A", "B"])
+    assert asked[0][0].startswith("Wanneer kom je in aanmerking")
+    assert answer.table is not None and "het eerst" not in answer.table.lead
+    assert all(r.cells[0].value != "15 september 2026" for r in answer.table.rows)
