@@ -157,10 +157,9 @@ def _asked(c: Comparison, language: str) -> tuple[str, FactKind]:
             q = ("When " if language == "en" else "Wanneer ") + q[0].lower() + q[1:]  # "Is de deadline …?": when is it
         elif not words or words[0] not in qwords:
             q = ("When " if language == "en" else "Wanneer ") + q
-        # "bij wie kom je eerder in aanmerking voor …?" asks who qualifies more readily: "wanneer kom je
-        # in aanmerking" asks in which case (`query.fact_kind`), so the cells hold conditions, not dates
-        kind = fact_kind(q)
-        return q, "date" if kind in ("date", "other") else kind
+        # "bij wie kom je eerder in aanmerking voor …?" asks who qualifies more readily: the cells hold
+        # what each policy requires, not dates ("wanneer kom je in aanmerking" asks in which case)
+        return q, "condition" if _find(q, _vocab()["qualifying"]) else "date"
     if c.differ and not c.which and (not words or words[0] not in qwords):
         q = ("What are " if language == "en" else "Wat zijn ") + q  # "verschillen de aanmeldtermijnen …?"
     kind = fact_kind(q)

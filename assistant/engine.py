@@ -1,6 +1,6 @@
 """The extractive answering pipeline over one index version: a question passes through
 understanding (`understanding`), retrieval (`retrieval`), the unit model's scores
-(`extractive.best_units`), selection (`selection`) and composition (`_compose`, `compose`) once each."""
+(`extractive.best_units`), selection (`selection`) and composition (`_compose`, `compose`), in that order."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ class Engine:
         model = unit_model or load_unit_model()
         self.scorer = UnitScorer(searcher.keyword.tokenizer, df, len(searcher.chunks), model)
         self.scope = Scope(searcher)
-        # the stages a question passes through, once each: understanding → retrieval → the unit
+        # the stages a question passes through, in order: understanding → retrieval → the unit
         # model's scores (`extractive.best_units`) → selection → composition (`_compose`, `compose`)
         self.understanding = Understanding(searcher, self.scorer)
         self.retrieval = Retrieval(searcher, self.scorer, settings)
@@ -320,11 +320,6 @@ class Engine:
         if not hasattr(self, "_pm"):
             self._pm: dict[str, list[tuple[int, int]]] = {}
         return self._pm
-
-
-
-
-
 
 
 def _distinct_chunks(units: list[Unit]) -> list[Unit]:

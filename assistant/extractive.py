@@ -59,10 +59,10 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"\(0\d{2,4}\)\s?\d[\d ]{5,9}\d|\b0\d{2,3}[- ]\d{6,7}\b|\+31[\d\s()-]{9,14}\d")
 _WEB = re.compile(r"\bhttps?://\S+|\bwww\.\S+|(?<![@.\w])[\w-]+\.(nl|com|org|eu)(/[\w/-]*)?\b(?!@)", re.I)
 _FREQUENCY = re.compile(
-    r"\b(\d+|een|twee|drie|vier|vijf|zes|tien|twaalf)\s*(keer|maal|x)\s+(per|in het|in de|elk|ieder)\s+\w+"
+    r"\b(\d+|een|twee|drie|vier|vijf|zes|tien|twaalf)\s*(keer|maal|x)\s+(per|in het|in de|elk|ieder)\s+(half\s*)?\w+"
     r"|\b(half|twee|drie|vier|zes)?(jaarlijks|maandelijks|wekelijks|dagelijks|periodiek)e?\b"
-    r"|\b(ieder|elk|elke|iedere)\s+(half\s*)?(kwartaal|maand|jaar|week)\b|\bper (kwartaal|half\s*jaar)\b"
-    r"|\bom de (twee|drie|vier|zes|\d+) (dagen|weken|maanden|jaar)\b",
+    r"|\b(ieder|elk|elke|iedere)\s+(half\s*)?(kwartaal|maand|jaar|week)\b|\bper kwartaal\b"
+    r"|\bom de (\d+|twee|drie|vier|vijf|zes|acht|tien|twaalf) (dagen|weken|maanden|jaar)\b",
     re.I,
 )
 # where to send or submit something: an e-mail address, a portal, form or module (a web page is

@@ -1,7 +1,8 @@
 """Selection, the answerer's stage between the unit model and composition: which scored units an
-answer quotes. Whether the best unit answers at all (`MIN_SCORE`, and for a value question a value
-of the kind asked: `states_value`), which insurers' and policies' best units get a line (`chosen`),
-each part's own best unit in a question of several parts (`part_bests`), and the stretches quoted
+answer quotes. The score a unit must reach to answer (`MIN_SCORE`, which the engine also holds the
+best unit to) and, for a value question, whether the best units state a value of the kind asked
+(`value_checked`, `states_value`); which insurers' and policies' best units get a line (`chosen`);
+each part's own best unit in a question of several parts (`part_bests`); and the stretches quoted
 per insurer (`quote_groups`): the best unit's, then the parts' and those that support it, whole
 units within a budget, none twice."""
 
@@ -70,7 +71,6 @@ class Selection:
     """Selects the units an answer quotes, over one index version."""
 
     def __init__(self, searcher: HybridSearcher, scorer: UnitScorer, understanding: Understanding, retrieval: Retrieval) -> None:
-        self.searcher = searcher
         self.scorer = scorer
         self.understanding = understanding
         self.retrieval = retrieval

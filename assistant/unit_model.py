@@ -1,7 +1,7 @@
 """The model that scores a candidate unit (a sentence, table row or list item) for a question: a
 weighted sum of named features (`extractive.UnitScorer.features`), with the weights read from one
 versioned data file that `inkoopwijzer tune` fits (`evals/tune.py`). The weights are in units of
-the `topic` feature (its weight is 1), so a score keeps the scale the engine's thresholds use."""
+the `topic` feature (its weight is 1), so a score keeps the scale the answerer's thresholds use (`assistant.selection`)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ scored on (`assistant.extractive.FEATURES`), learned from the gold evidence quot
    and backward elimination of features whose removal does not lower the held-out folds' lead
    precision (the share of questions whose best unit holds evidence), ties going to the smaller
    model. The gate split is never read.
-4. The weights are divided by the weight of `topic`, so scores keep the scale of the engine's
+4. The weights are divided by the weight of `topic`, so scores keep the scale of the answerer's
    thresholds, and written with the cross-validation figures to `assistant/data/unit_model.json`.
 
 The fit is deterministic: the same index and gold data give the same file (up to the last digits
@@ -49,7 +49,7 @@ LAMBDAS = (0.00001, 0.0001, 0.0003, 0.001, 0.01)
 # A feature every unit of a question has or lacks together with another cannot be learned from
 # rankings: "value_stated" is 1 exactly where "value_missing" is 0, for a question asking a value.
 # It keeps its hand-set weight, which sets where a unit stating the value scores against the
-# engine's thresholds; the fitted weight of its partner is the difference, added to it.
+# answerer's thresholds (`assistant.selection`); the fitted weight of its partner is the difference, added to it.
 FIXED: dict[str, tuple[float, str]] = {"value_stated": (HAND_SET.weights["value_stated"], "value_missing")}
 # a re-fit reproduces the committed weights within this (absolute, in topic units)
 TOLERANCE = 0.02

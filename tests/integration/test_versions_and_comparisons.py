@@ -105,8 +105,12 @@ def test_comparison_tables_cite_every_insurer(settings: Any, question: str) -> N
         assert n in numbers and answer.citations[n - 1].insurer == r.insurer
         line = next(x for x in answer.answer.splitlines() if f"[{n}]" in x)  # one line per row, same value:
         value = r.cells[0].value
-        # in bold before the quote, or, when it is only a sentence of the quote, quoted and not said twice
-        assert f"**{value}** — “" in line or (value.removesuffix(" …") in line and f"**{value}**" not in line)
+        # in bold before the quote; a cell that is only a sentence of its quote (it ends as a sentence or
+        # is cut short with " …") is quoted, not said twice
+        if value.endswith((".", ";", ":", "!", "?", " …")):
+            assert value.removesuffix(" …") in line and f"**{value}**" not in line
+        else:
+            assert f"**{value}** — “" in line
     assert answer.answer.splitlines()[0] == answer.table.lead
 
 

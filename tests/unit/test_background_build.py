@@ -140,8 +140,10 @@ def test_a_failed_build_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     fake = SlowBuild(fail=True)
     monkeypatch.setattr(build, "ensure_index", fake)
     settings = make_settings(tmp_path)
-    _started(settings, fake)
-    fake.release.set()
+    try:
+        _started(settings, fake)
+    finally:
+        fake.release.set()
     deadline = time.monotonic() + 60
     while (progress := build.build_progress(settings)) is not None and progress.running and time.monotonic() < deadline:
         time.sleep(0.02)

@@ -146,3 +146,9 @@ def test_who_qualifies_sooner_asks_conditions_not_dates() -> None:
     assert asked[0][0].startswith("Wanneer kom je in aanmerking")
     assert answer.table is not None and "het eerst" not in answer.table.lead
     assert all(r.cells[0].value != "15 september 2026" for r in answer.table.rows)
+    # … while a time that falls earlier is still ranked by its date
+    question = "Bij wie valt de aanmeldperiode eerder, A of B?"
+    c = comparison(question, ["A", "B"])
+    assert c is not None
+    answer = compare(question, understand(question), c, Filters(), fake_best([]), facts(), ["A", "B"])
+    assert answer.table is not None and answer.table.lead == "B het eerst: 15 september 2026"

@@ -410,6 +410,8 @@ def test_an_english_answer_leads_with_the_value_in_english() -> None:
     assert fact_value(VALUE_PATTERN["frequency"], "wij evalueren ieder jaar", "en") == "every year"
     assert fact_value(VALUE_PATTERN["frequency"], "minimaal elk half jaar geëvalueerd", "en") == "every half year"
     assert fact_value(VALUE_PATTERN["frequency"], "twee keer per jaar", "en") == "two times per year"
+    assert fact_value(VALUE_PATTERN["frequency"], "een keer per jaar", "en") == "once per year"
+    assert fact_value(VALUE_PATTERN["frequency"], "een halfjaarlijkse evaluatie", "en") == "every six months"
     assert fact_value(VALUE_PATTERN["frequency"], "tweewekelijks overleg", "en") == "every two weeks"
 
 

@@ -127,9 +127,11 @@ def test_how_often_asks_a_frequency_and_a_frequency_is_found() -> None:
     assert value("een jaaromzet van minimaal 2 miljoen euro per jaar") is None  # a rate, not how often
     # a half year, and a number of weeks or months written as one word or as "om de …"
     assert value("Deze worden minimaal elk half jaar met u geëvalueerd.") == "elk half jaar"
-    assert value("De rapportage volgt per halfjaar.") == "per halfjaar"
     assert value("Er is tweewekelijks overleg.") == "tweewekelijks"
     assert value("We bespreken de cijfers om de drie maanden.") == "om de drie maanden"
+    assert value("De audit volgt om de vijf jaar.") == "om de vijf jaar"
+    assert value("Dat gebeurt twee keer per half jaar.") == "twee keer per half jaar"
+    assert value("een vergoeding van € 1.000 per halfjaar") is None  # a rate, as "per jaar" is
 
 
 def test_where_to_asks_a_destination_as_a_part_and_an_address_or_portal_states_one() -> None:
