@@ -135,6 +135,7 @@ class Engine:
                 answer=compose.not_found(q.language, problem),
                 language=q.language,
                 retrieved=[] if debug else None,
+                refusal=f"buiten de documenten (scope): {problem}" if debug else None,
             )
         if (not self.scorer.has_content(q) and not q.insurers and not q.care_types) or self.scorer.names_only(q):
             # nothing to search for ("hallo?", "en?"): ask what is meant instead of guessing
@@ -159,7 +160,8 @@ class Engine:
             # no policy searched names what is asked: the closest passages are only "mogelijk relevant"
             units = [u for rank, h in enumerate(hits) for u in split_units(h, rank)]
             reason = compose.never_named(q.language, asked, filters.insurers)
-            answer = self._not_found(question, q.language, best_units(units, self.scorer, q, terms), reason)
+            why = f"geen doorzocht beleid gebruikt de woorden van wat gevraagd wordt: {', '.join(asked)} (documents_about)"
+            answer = self._not_found(question, q.language, best_units(units, self.scorer, q, terms), reason, why if debug else None)
             answer.timings = {"retrieval_ms": _ms(t0)}
             answer.retrieved = [_passage(h) for h in hits] if debug else None
             return answer
@@ -208,13 +210,19 @@ class Engine:
     ) -> Answer:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
-            return self._not_found(question, lang, ranked)
+            best = f"scoort {ranked[0].score:.3f}: {_short(ranked[0])}" if ranked else "ontbreekt"
+            return self._not_found(question, lang, ranked, why=f"zwak bewijs: de beste zin {best}, onder MIN_SCORE {MIN_SCORE}" if explain else None)
         checked = self.selection.value_checked(q, terms)  # measured once: it tokenises what the value is of
         if checked and not self.selection.states_value(q, ranked, terms):
-            return self._not_found(question, lang, ranked)
+            of = sorted(self.scorer.measured_terms(q, terms))
+            why = (f"de vraag vraagt een waarde ({q.fact}{', van: ' + ', '.join(of) if of else ''}) en geen van de vijf beste "
+                   f"zinnen noemt er een die bij de vraag past (states_value); de beste: {_short(ranked[0])}")
+            return self._not_found(question, lang, ranked, why=why if explain else None)
         asked = asked_providers(q)
         if asked and other_provider(ranked[0], asked):
-            return self._not_found(question, lang, ranked)  # only another kind of provider's rule (ZBC for a dialysis centre)
+            # only another kind of provider's rule (ZBC for a dialysis centre)
+            why = f"de beste zin geldt voor een ander soort zorgaanbieder dan de vraag noemt ({', '.join(asked)}): {_short(ranked[0])}"
+            return self._not_found(question, lang, ranked, why=why if explain else None)
         chosen = self.selection.chosen(q, ranked, filters)
         if checked and len(chosen) > 1 and self.scorer.measured_terms(q, terms):
             # when the question says what the value is of ("welk percentage knie- en heuppatiënten…"),
@@ -272,9 +280,10 @@ class Engine:
         ]
 
     def _not_found(
-        self, question: str, lang: Literal["nl", "en"], ranked: list[Unit], reason: str | None = None
+        self, question: str, lang: Literal["nl", "en"], ranked: list[Unit], reason: str | None = None, why: str | None = None
     ) -> Answer:
-        """`not_found`, with the closest passages as "mogelijk relevant"."""
+        """`not_found`, with the closest passages as "mogelijk relevant" (`why`: the rule that refused,
+        for the debug view)."""
         related = [self._citation(u, i + 1) for i, u in enumerate(_distinct_chunks(ranked)[:3])]
         return Answer(
             question=question,
@@ -282,6 +291,7 @@ class Engine:
             answer=compose.not_found(lang, reason),
             related=related,
             language=lang,
+            refusal=why,
         )
 
     def _citation(self, unit: Unit, n: int, end_unit: Unit | None = None) -> Citation:
@@ -320,6 +330,12 @@ class Engine:
         if not hasattr(self, "_pm"):
             self._pm: dict[str, list[tuple[int, int]]] = {}
         return self._pm
+
+
+def _short(unit: Unit) -> str:
+    """A unit as the debug view names it: its insurer and its first words."""
+    text = " ".join(unit.text.split())
+    return f"{unit.hit.meta.insurer or unit.hit.meta.document}: “{text[:120]}{'…' if len(text) > 120 else ''}”"
 
 
 def _distinct_chunks(units: list[Unit]) -> list[Unit]:

@@ -258,6 +258,8 @@ def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def
         typer.echo("Mogelijk relevant:")
         for c in answer.related:
             typer.echo(f"  - {c.insurer} · {c.title} · p. {c.page}: {' '.join(c.quote.split())[:160]}")
+    if answer.refusal:
+        typer.secho(f"why not found: {answer.refusal}", bold=True)
     for e in answer.explained or []:
         typer.secho(f"why [{e.citation}]: score {e.score:.3f} ({e.model}) — {' '.join(e.unit.split())[:100]}", bold=True)
         for f in e.contributions:
@@ -269,7 +271,7 @@ def ask(
     question: str,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     insurer: Annotated[list[str] | None, typer.Option(help="Restrict to an insurer")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Include the retrieved passages and why each quote was chosen")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Include the retrieved passages and why each quote was chosen (or why nothing answered)")] = False,
     mode: Annotated[str | None, typer.Option(help="extractive or llm")] = None,
 ) -> None:
     """Ask one question; prints the answer with its citations."""

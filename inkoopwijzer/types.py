@@ -278,6 +278,7 @@ class Answer(BaseModel):
     )
     retrieved: list[RetrievedPassage] | None = None
     explained: list[QuoteExplanation] | None = Field(default=None, description="debug only: why each quote was chosen")
+    refusal: str | None = Field(default=None, description="debug only: why nothing answered (the rule, with its figures)")
     notices: list[str] = Field(default_factory=list)
     mode: str = "extractive"
     language: Literal["nl", "en"] = "nl"

@@ -315,7 +315,7 @@ def api_router(services: Services) -> APIRouter:
             request,
             lambda: services.assistant().ask(body.question, body.history, body.filters, debug=body.debug, mode=body.mode),
         )
-        exclude = None if body.debug else {"retrieved", "explained"}
+        exclude = None if body.debug else {"retrieved", "explained", "refusal"}
         if answer.status == "building":  # no index yet: the Answer says "nog even geduld"
             return JSONResponse(answer.model_dump(mode="json", exclude=exclude), status_code=503,
                                 headers={"Retry-After": str(BUILDING_RETRY_AFTER)})

@@ -319,7 +319,10 @@ def debug_html(answer: Answer) -> str:
 
 
 def _explained_html(answer: Answer) -> str:
-    """Why each quote was chosen: its unit's score as the unit model's feature contributions."""
+    """Why each quote was chosen: its unit's score as the unit model's feature contributions; or why
+    nothing answered."""
+    if answer.refusal:
+        return f'<p class="iw-sources-title">Waarom geen antwoord</p><p class="iw-refusal">{_esc(answer.refusal)}</p>'
     if not answer.explained:
         return ""
     out = []

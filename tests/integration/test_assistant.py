@@ -151,6 +151,22 @@ def test_a_value_of_something_no_sentence_states_is_not_found(assistant: Any) ->
     trap = assistant.ask("Hoeveel procent tariefafslag rekent Zilveren Kruis als te weinig patiënten fysiotherapie hadden?")
     assert trap.status == "not_found"
     assert "75%" not in trap.answer
+    # the debug view says which rule refused, with its figures; the answer itself does not
+    assert trap.refusal is None
+    why = assistant.ask(trap.question, debug=True).refusal
+    assert why is not None and "states_value" in why and "van: tarief" in why  # what the value is of, stemmed
+
+
+def test_the_debug_view_says_why_nothing_answered(assistant: Any) -> None:
+    out = {q: assistant.ask(q, debug=True) for q in (
+        "Wat is de deadline voor de offerte bij CZ?",  # an insurer the documents lack
+        "Welke indexatie hanteert Zorg en Zekerheid?",  # a policy that never names it
+    )}
+    assert [a.status for a in out.values()] == ["not_found", "not_found"]
+    refusals = [a.refusal or "" for a in out.values()]
+    assert "scope" in refusals[0] and "CZ" in refusals[0]
+    assert "documents_about" in refusals[1] and "indexatie" in refusals[1]
+    assert assistant.ask("deadline offerte salland?", debug=True).refusal is None  # answered: nothing to explain
 
 
 def test_a_chain_of_follow_ups_keeps_asking_the_first_question(assistant: Any) -> None:

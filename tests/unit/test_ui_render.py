@@ -183,6 +183,12 @@ def test_debug_panel_shows_mode_timings_and_scored_passages() -> None:
     assert "&lt;b&gt;" in out
 
 
+def test_debug_panel_says_why_nothing_answered() -> None:
+    answer = Answer(question="q", status="not_found", answer="niet gevonden", refusal="zwak bewijs: <score> onder MIN_SCORE")
+    out = debug_html(answer)
+    assert "Waarom geen antwoord" in out and "zwak bewijs: &lt;score&gt; onder MIN_SCORE" in out
+
+
 def test_conversation_exports_keep_citations() -> None:
     turns = [{"question": "deadline offerte salland?", "answer": _answer("deadline offerte salland?").model_dump(mode="json"),
               "filters": {"insurers": ["Salland"]}, "history": []}]
