@@ -83,6 +83,7 @@ class Comparison:
     yes_no: bool = False  # "Is de deadline bij Salland later dan bij Zilveren Kruis?": the first named is the subject
     asks_whether: bool = False  # "Verschillen …?", "Is … hetzelfde?": answered yes or no; "Wat zijn de verschillen …?" is not
     policies: bool = False  # the rows are one insurer's policies of different kinds of care, not insurers
+    same: bool = False  # "Is … hetzelfde?" asks whether they agree: yes when they do, where "Verschillen …?" says no
 
 
 def comparison(question: str, named: Sequence[str]) -> Comparison | None:
@@ -105,7 +106,8 @@ def comparison(question: str, named: Sequence[str]) -> Comparison | None:
               and bool(_find(question, ["dan", "than"])))
     asks_whether = first in v["yes_no_starts"]["nl"] + v["yes_no_starts"]["en"] or any(m.start() == 0 for m in differ)
     return Comparison(
-        _in_order(question, named), order, bool(differ), bool(which), _row_question(question, spans), yes_no, asks_whether
+        _in_order(question, named), order, bool(differ), bool(which), _row_question(question, spans), yes_no, asks_whether,
+        same=bool(_find(question, v["same"])),
     )
 
 
@@ -320,9 +322,10 @@ def _lead(c: Comparison, rows: list[_Row], language: str, yes_no: bool) -> str:
     if len(valued) == 1:
         return f"{labels['only']} {valued[0].insurer}: {valued[0].value}"
     per = "_policy" if c.policies else ""
-    if c.differ and c.asks_whether:
-        values = {r.value.lower() for r in valued}
-        return labels["differ_no" + per] if len(values) == 1 else labels["differ_yes" + per]
+    if c.differ and c.asks_whether and not any(r.sentence for r in valued):
+        # (cells that are only sentences of their quotes differ in wording, which says nothing about the rules)
+        alike = len({r.value.lower() for r in valued}) == 1
+        return labels[("same" if c.same else "differ") + ("_yes" if alike == c.same else "_no") + per]
     return labels["per" + per]
 
 

@@ -152,3 +152,22 @@ def test_who_qualifies_sooner_asks_conditions_not_dates() -> None:
     assert c is not None
     answer = compare(question, understand(question), c, Filters(), fake_best([]), facts(), ["A", "B"])
     assert answer.table is not None and answer.table.lead == "B het eerst: 15 september 2026"
+
+
+def test_whether_they_are_the_same_is_answered_with_the_right_yes_or_no() -> None:
+    # "hetzelfde?" is answered "Nee" where the values differ ("Ja, dat verschilt" would contradict the question)
+    question = "Is de offertetermijn bij A en B hetzelfde?"
+    c = comparison(question, ["A", "B"])
+    assert c is not None and c.same and c.asks_whether
+    answer = compare(question, understand(question), c, Filters(), fake_best([]), facts(), ["A", "B"])
+    assert answer.answer.splitlines()[0] == "Nee, dat verschilt per verzekeraar"
+
+
+def test_rows_that_state_no_value_are_not_called_different() -> None:
+    # two sentences differ in wording whatever their rules: no yes or no is claimed from them
+    question = "Verschillen de eisen voor nieuwe aanbieders van A en B?"
+    c = comparison(question, ["A", "B"])
+    assert c is not None and c.differ and c.asks_whether
+    answer = compare(question, understand(question), c, Filters(), fake_best([]), Facts(events=[], thresholds=[]), ["A", "B"])
+    assert answer.table is not None and all(r.cells[0].citation is not None for r in answer.table.rows)
+    assert answer.answer.splitlines()[0] == "Per verzekeraar"
