@@ -211,7 +211,8 @@ class Engine:
         lang = q.language
         if not ranked or ranked[0].score < MIN_SCORE:
             best = f"scoort {ranked[0].score:.3f}: {_short(ranked[0])}" if ranked else "ontbreekt"
-            return self._not_found(question, lang, ranked, why=f"zwak bewijs: de beste zin {best}, onder MIN_SCORE {MIN_SCORE}" if explain else None)
+            why = f"zwak bewijs: de beste zin {best}, onder MIN_SCORE {MIN_SCORE}"
+            return self._not_found(question, lang, ranked, why=why if explain else None)
         checked = self.selection.value_checked(q, terms)  # measured once: it tokenises what the value is of
         if checked and not self.selection.states_value(q, ranked, terms):
             of = sorted(self.scorer.measured_terms(q, terms))
