@@ -215,10 +215,12 @@ class Engine:
             return self._not_found(question, lang, ranked, why=why if explain else None)
         checked = self.selection.value_checked(q, terms)  # measured once: it tokenises what the value is of
         if checked and not self.selection.states_value(q, ranked, terms):
-            of = sorted(self.scorer.measured_terms(q, terms))
-            why = (f"de vraag vraagt een waarde ({q.fact}{', van: ' + ', '.join(of) if of else ''}) en geen van de vijf beste "
-                   f"zinnen noemt er een die bij de vraag past (states_value); de beste: {_short(ranked[0])}")
-            return self._not_found(question, lang, ranked, why=why if explain else None)
+            unstated: str | None = None
+            if explain:  # (what the value is of is tokenised again: only for the debug view)
+                of = sorted(self.scorer.measured_terms(q, terms))
+                unstated = (f"de vraag vraagt een waarde ({q.fact}{', van: ' + ', '.join(of) if of else ''}) en geen van de "
+                            f"vijf beste zinnen noemt er een die bij de vraag past (states_value); de beste: {_short(ranked[0])}")
+            return self._not_found(question, lang, ranked, why=unstated)
         asked = asked_providers(q)
         if asked and other_provider(ranked[0], asked):
             # only another kind of provider's rule (ZBC for a dialysis centre)
