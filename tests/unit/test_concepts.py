@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from assistant.extractive import HEAD_WEIGHT, Terms, Unit, UnitScorer
+from assistant.extractive import HEAD_WEIGHT, MODIFIER_WEIGHT, Terms, Unit, UnitScorer
 from assistant.glossary import synonym_groups
 from assistant.query import understand
 from index.keyword import Tokenizer, build_vocabulary
@@ -75,9 +75,17 @@ def test_a_compound_states_its_head_word_at_reduced_weight() -> None:
     terms = Terms.of({"prognos": 2.0, "dure": 1.0})
     found = terms.stated(["volumeprognos", "dure"])
     assert found == {"prognos": 0.8, "dure": 1.0}
-    # only a compound's head (its end) and only a long enough word: "dure" is no head of "procedure"
+    # only a long enough word: "dure" is no head of "procedure"
     assert "dure" not in terms.stated(["procedure"])
-    assert "prognos" not in terms.stated(["prognosecijfer"])
+
+
+def test_a_compound_states_its_first_part_at_less_weight_than_its_head() -> None:
+    terms = Terms.of({"prognos": 2.0, "plafond": 1.0, "contract": 1.0})
+    assert terms.stated(["prognosecijfer"]) == {"prognos": MODIFIER_WEIGHT}
+    assert terms.stated(["plafondafsprak", "plafond"]) == {"plafond": 1.0}  # the word itself counts fully
+    assert MODIFIER_WEIGHT < HEAD_WEIGHT
+    # a few letters more are an inflection or a derivation, not a compound
+    assert terms.stated(["contracten"]) == {}
 
 
 def test_dutch_synonyms_group_the_question_word_with_the_policies_words() -> None:
