@@ -184,16 +184,55 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 # a question that asks whether ("Is er een vast tarief…?", "Does Salland require…?"): an inverted verb
 # first and no question word anywhere
-_YES_NO = re.compile(
-    r"^\s*(?:is|zijn|heeft|hebben|kan|kunnen|mag|mogen|moet|moeten|krijg|krijgen|krijgt|geldt|gelden|komt|komen|"
-    r"wordt|worden|bestaat|does|do|are|can|may|must|will|should|has|have)\b",
-    re.I,
+_INVERTED_VERB = (
+    r"(?:is|zijn|heeft|hebben|kan|kunnen|mag|mogen|moet|moeten|krijg|krijgen|krijgt|geldt|gelden|komt|komen|"
+    r"wordt|worden|bestaat|does|do|are|can|may|must|will|should|has|have)\b"
 )
+_YES_NO = re.compile(rf"^\s*{_INVERTED_VERB}", re.I)
 
 
 def _asking(text: str) -> str:
-    """The sentences of a question that ask (end in "?"), without the situation around them."""
-    return " ".join(p for p in _SENTENCE_BREAK.split(text.strip()) if p.endswith("?"))
+    """The sentences of a question that ask (end in "?"), without the situation around them; typed
+    without a question mark, the sentences after the first that start as a question does ("Wij zijn
+    een ZBC. wanneer krijgen we het voorstel")."""
+    sentences = _SENTENCE_BREAK.split(text.strip())
+    marked = [p for p in sentences if p.endswith("?")]
+    if marked or len(sentences) < 2:
+        return " ".join(marked)
+    return " ".join(p for p in sentences[1:] if _STARTS_ASKING.match(p))
+
+
+# the start of a sentence that asks: a question word, or an inverted verb (`_YES_NO`)
+_STARTS_ASKING = re.compile(rf"\s*(?:{_QUESTION_WORD}|{_INVERTED_VERB})", re.I)
+
+
+@cache
+def _preamble() -> re.Pattern[str]:
+    phrases = "|".join(f"(?:{p})" for p in word_lists.preambles())
+    return re.compile(rf"(?:^|(?<=[.!?,:]))\s*(?:{phrases})\b\s*[,:!.]?\s*(?P<whether>(?:of|if|whether)\b\s*)?", re.I)
+
+
+@cache
+def _closing() -> re.Pattern[str]:
+    phrases = "|".join(f"(?:{p})" for p in word_lists.closings())
+    return re.compile(rf"(?:^|(?<=[.!?,]))\s*(?:{phrases})\s*[.!,]*\s*$", re.I)
+
+
+def without_preamble(text: str) -> tuple[str, bool]:
+    """The question without polite openings and closings ("Goedemorgen, kunt u mij vertellen
+    wanneer …? Alvast bedankt!" asks "wanneer …?"), and whether an opening made it ask yes or no
+    ("Weet u of ZK …?"). Text that is nothing but politeness stays as it is."""
+    whether = False
+    for _ in range(3):  # "Hallo, kunt u mij vertellen …": one opening after another
+        m = _preamble().search(text)
+        if m is None or not text[m.end() :].strip():
+            break
+        text = f"{text[: m.start()]} {text[m.end() :]}".strip()
+        whether = whether or m.group("whether") is not None
+    m = _closing().search(text)
+    if m is not None and text[: m.start()].strip():
+        text = text[: m.start()].strip()
+    return text, whether
 
 
 def asking_part(text: str) -> str:
@@ -412,6 +451,7 @@ def other_kind(base: str, own: str) -> str:
 
 def understand(question: str, history: Sequence[Turn] = ()) -> Question:
     """Resolve a question against the conversation so far."""
+    question, whether = without_preamble(question)
     q = Question(
         text=question,
         query=question,
@@ -421,7 +461,7 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
         years=find_years(question),
         fact=fact_kind(question),
         parts=split_parts(question),
-        yes_no=is_yes_no(question),
+        yes_no=whether or is_yes_no(question),
     )
     prev_users = [t.content for t in history if t.role == "user"]
     if not prev_users:

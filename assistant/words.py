@@ -86,3 +86,15 @@ def english_values() -> tuple[tuple[str, str], ...]:
 @cache
 def provider_kinds() -> tuple[tuple[str, str], ...]:
     return tuple((e["match"], e["kind"]) for e in _read("provider_kinds.json")["kinds"])
+
+
+@cache
+def preambles() -> tuple[str, ...]:
+    """Polite openings before the question itself ("kunt u mij vertellen", "do you know"), as regular expressions."""
+    return tuple(_read("question_words.json")["preambles"]["patterns"])
+
+
+@cache
+def closings() -> tuple[str, ...]:
+    """Polite closings after the question ("alvast bedankt", "thanks in advance"), as regular expressions."""
+    return tuple(_read("question_words.json")["preambles"]["closings"])

@@ -679,3 +679,21 @@ def test_every_year_weighs_as_scope_whatever_the_year() -> None:
     for year in ("2027", "2031"):
         terms = scorer.question_terms(understand(f"Welke regeling geldt in {year} voor de offerte?"))
         assert 0 < terms.weights[year] < scorer.idf(year) / 2
+
+
+def test_an_english_word_names_what_is_measured_only_as_a_word_the_policies_use() -> None:
+    texts = [*TEXTS, "U levert de offerte uiterlijk 15 september in.", "Wij nemen de regie in eigen hand.", "Het VECOZO-portaal."]
+    tok = Tokenizer({w for text in texts for w in Tokenizer().words(text)})
+    scorer = UnitScorer(tok, Counter(t for text in texts for t in set(tok(text))), len(texts))
+    # "handing" stems to the Dutch "hand", which the policies use for something else
+    q = understand("What is the deadline for handing in our offer?")
+    assert q.language == "en"
+    assert "hand" not in scorer.measured_terms(q, scorer.question_terms(q))
+    # a Dutch question's word counts as itself
+    nl = understand("Hoeveel hand moet ik opsteken?")
+    assert "hand" in scorer.measured_terms(nl, scorer.question_terms(nl))
+
+
+def test_how_much_time_asks_a_duration() -> None:
+    assert understand("Hoeveel tijd heeft Salland om de offerte te beoordelen?").fact == "duration"
+    assert understand("How much time does Salland take to review our offer?").fact == "duration"

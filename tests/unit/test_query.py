@@ -6,6 +6,7 @@ import pytest
 
 from assistant.query import (
     asked_noun,
+    asking_part,
     detect_language,
     fact_kind,
     find_care_types,
@@ -13,6 +14,7 @@ from assistant.query import (
     find_years,
     split_parts,
     understand,
+    without_preamble,
 )
 from inkoopwijzer.types import Turn
 
@@ -537,3 +539,36 @@ def test_a_year_said_as_a_time_answers_a_when_question_a_title_year_does_not() -
                  "In 2027 en 2028 kopen wij in."):  # a span of years is no time of acting
         assert not required.search(text), text
     assert not FACT_PATTERN["date"].search("Vanaf 2028 is dit verplicht.")  # no value bonus for a year
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "whether"),
+    [
+        ("Kunt u mij vertellen wanneer de offerte binnen moet zijn?", "wanneer de offerte binnen moet zijn?", False),
+        ("Goedemorgen, kunt u mij vertellen: hoeveel fte is nodig? Alvast bedankt!", "hoeveel fte is nodig?", False),
+        ("Weet u of Salland ZBC's contracteert?", "Salland ZBC's contracteert?", True),
+        ("Could you tell me whether Salland contracts clinics abroad? Thanks!", "Salland contracts clinics abroad?", True),
+        ("Hi, when is the offer due? Kind regards, Anna de Vries", "when is the offer due?", False),
+        ("Thanks for the help. And what about Salland?", "And what about Salland?", False),
+        # nothing but politeness, or no opening at all: the text as it is
+        ("Bedankt!", "Bedankt!", False),
+        ("Kunt u de offerte beoordelen?", "Kunt u de offerte beoordelen?", False),
+        ("Dag en nacht: wat is het tarief?", "Dag en nacht: wat is het tarief?", False),
+    ],
+)
+def test_polite_openings_and_closings_are_not_the_question(text: str, asked: str, whether: bool) -> None:
+    assert without_preamble(text) == (asked, whether)
+
+
+def test_the_question_behind_a_polite_opening_is_understood_as_asked() -> None:
+    plain, polite = understand("Wanneer moet de offerte binnen zijn?"), understand("Kunt u mij vertellen wanneer de offerte binnen moet zijn?")
+    assert polite.fact == plain.fact == "date"
+    assert understand("Weet u of Salland ZBC's contracteert?").yes_no
+
+
+def test_typed_without_a_question_mark_the_sentence_that_asks_still_decides_the_kind_of_fact() -> None:
+    # the situation's amount does not make a date question an amount question
+    q = understand("wij zijn een audiologisch centrum met €150.000 omzet. wanneer krijgen we ons contractvoorstel")
+    assert q.fact == "date"
+    assert asking_part("wij zijn een centrum. wanneer krijgen we het voorstel") == "wanneer krijgen we het voorstel"
+    assert asking_part("wanneer krijgen we het voorstel") == "wanneer krijgen we het voorstel"  # one sentence: all of it
