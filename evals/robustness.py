@@ -1,0 +1,102 @@
+"""How well answers survive the ways users type: every answerable training question (never the
+gate's) asked again in a few renderings of the same words, and whether its answer still states
+its key facts.
+
+- `lower`: lower case, without the closing question mark ("wanneer moet de offerte binnen zijn");
+- `polite`: behind a polite opening ("Kunt u mij vertellen: …", "Could you tell me: …");
+- `greeting`: between a greeting and thanks ("Goedemorgen, … Alvast bedankt!", "Hi, … Thanks!").
+
+A rendering that loses key facts the plain question states means the answerer reads more into
+how a question is typed than into what it asks. The report gives, per rendering, the questions
+whose key facts are stated plainly and in it, lost, and gained.
+
+    INKOOPWIJZER_TODAY=2026-11-23 python -m evals.robustness [--renderings lower,polite,greeting]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .metrics import _key_facts
+
+if TYPE_CHECKING:
+    from assistant.engine import Engine
+
+    from .gold import GoldQuestion
+
+
+def _lower(q: str, language: str) -> str:
+    return re.sub(r"[?!.]+\s*$", "", q.lower())
+
+
+def _polite(q: str, language: str) -> str:
+    return ("Kunt u mij vertellen: " if language == "nl" else "Could you tell me: ") + q[:1].lower() + q[1:]
+
+
+def _greeting(q: str, language: str) -> str:
+    opening, closing = ("Goedemorgen, ", " Alvast bedankt!") if language == "nl" else ("Hi, ", " Thanks!")
+    return opening + q[:1].lower() + q[1:] + closing
+
+
+RENDERINGS: dict[str, Callable[[str, str], str]] = {"lower": _lower, "polite": _polite, "greeting": _greeting}
+
+
+@dataclass
+class Kept:
+    """One rendering's count: questions whose key facts the plain question states, and of those
+    how many the rendering loses; and how many it gains."""
+
+    stated: int = 0
+    lost: list[str] = field(default_factory=list)
+    gained: list[str] = field(default_factory=list)
+
+
+def robustness(engine: Engine, questions: Sequence[GoldQuestion], renderings: Sequence[str]) -> dict[str, Kept]:
+    """Each rendering's `Kept` over the answerable questions without a conversation before them."""
+    out = {name: Kept() for name in renderings}
+    for g in questions:
+        if not g.answerable or g.history or not g.must_contain:
+            continue
+        plain = engine.answer(g.question, [], None, False)
+        base = bool(_key_facts(g, plain.answer)[0])
+        for name in renderings:
+            typed = RENDERINGS[name](g.question, plain.language)
+            kept = bool(_key_facts(g, engine.answer(typed, [], None, False).answer)[0])
+            out[name].stated += base
+            if base and not kept:
+                out[name].lost.append(g.id)
+            elif kept and not base:
+                out[name].gained.append(g.id)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.robustness", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--renderings", default=",".join(RENDERINGS), help=f"comma-separated, of {', '.join(RENDERINGS)}")
+    args = parser.parse_args(argv)
+    names = [n for n in args.renderings.split(",") if n]
+    unknown = [n for n in names if n not in RENDERINGS]
+    if unknown:
+        parser.error(f"unknown rendering(s) {', '.join(unknown)}; choose from {', '.join(RENDERINGS)}")
+    from assistant.engine import Engine
+    from index.search import get_searcher
+    from inkoopwijzer.settings import Settings
+
+    from .tune import training_questions
+
+    settings = Settings()
+    _, questions = training_questions()
+    result = robustness(Engine(get_searcher(settings), settings), questions, names)
+    print("| rendering | key facts stated plainly | lost | gained |")
+    print("|---|---|---|---|")
+    for name, k in result.items():
+        print(f"| {name} | {k.stated} | {len(k.lost)} ({', '.join(k.lost)}) | {len(k.gained)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
