@@ -419,7 +419,8 @@ def compare_insurers(
     q = understand(question, history)
     if engine.scope.problem(q):
         return None  # an insurer, care type or year the documents do not cover: the engine says so
-    c = comparison(question, [i for i in q.insurers if i in engine.scope.insurers])
+    # what is compared is read from the question as understood (without "Goedemorgen, …"); the answer keeps it as asked
+    c = comparison(q.text, [i for i in q.insurers if i in engine.scope.insurers])
     if c is None:
         return _compare_policies(engine, question, q, history, user, debug)
     from index.facts import load_facts
@@ -443,7 +444,7 @@ def _compare_policies(
     """A question that compares kinds of care whose policies differ ("Verschilt het tussen GRZ/ELV en
     ZG …?", "Is de termijn bij MSZ eerder dan bij GRZ?"): one row per insurer's policy of each kind
     named. None for any other question."""
-    c = comparison(question, ["", ""])  # the comparing words, whatever is compared: looked for first, cheaply
+    c = comparison(q.text, ["", ""])  # the comparing words, whatever is compared: looked for first, cheaply
     if c is None or not (c.differ or c.order):
         return None
     filters = engine.scope.filters(q, user)

@@ -649,8 +649,8 @@ class UnitScorer:
                 near = self.tok.stems(self.tok.near_spellings(word.lower()))  # a typo: "oferte"
                 wanted |= set(near) or self._known_start(word) or {toks[0]}
             # a compound as itself or any of its words; an English word only where the policies use
-            # that very word ("VECOZO"), not where its stem happens to be a Dutch one ("handing": hand)
-            if q.language != "en" or word.lower() in self.tok.vocabulary:
+            # that very word ("VECOZO", "fte"), not where its stem happens to be a Dutch one ("handing": hand)
+            if q.language != "en" or word.lower() in self.tok.vocabulary or toks == [word.lower()]:
                 wanted |= {t for t in toks if t in terms.weights and t not in self._generic | kind}
             # an English word the policies never use counts by the glossary's words for it ("surcharge": opslag)
             wanted |= {t for t in self.tok(expand(word)[len(word) :]) if t in terms.weights and t not in self._generic | kind}

@@ -193,13 +193,14 @@ _YES_NO = re.compile(rf"^\s*{_INVERTED_VERB}", re.I)
 
 def _asking(text: str) -> str:
     """The sentences of a question that ask (end in "?"), without the situation around them; typed
-    without a question mark, the sentences after the first that start as a question does ("Wij zijn
-    een ZBC. wanneer krijgen we het voorstel")."""
+    without a question mark, the sentences that start as a question does ("Wij zijn een ZBC.
+    wanneer krijgen we het voorstel"), unless all or none do."""
     sentences = _SENTENCE_BREAK.split(text.strip())
     marked = [p for p in sentences if p.endswith("?")]
-    if marked or len(sentences) < 2:
+    if marked:
         return " ".join(marked)
-    return " ".join(p for p in sentences[1:] if _STARTS_ASKING.match(p))
+    starting = [p for p in sentences if _STARTS_ASKING.match(p)]
+    return " ".join(starting) if 0 < len(starting) < len(sentences) else ""
 
 
 # the start of a sentence that asks: a question word, or an inverted verb (`_YES_NO`)
@@ -207,9 +208,15 @@ _STARTS_ASKING = re.compile(rf"\s*(?:{_QUESTION_WORD}|{_INVERTED_VERB})", re.I)
 
 
 @cache
+def _greeting() -> re.Pattern[str]:
+    phrases = "|".join(f"(?:{p})" for p in word_lists.greetings())
+    return re.compile(rf"^\s*(?:{phrases})\b\s*[,:!.]?\s*", re.I)
+
+
+@cache
 def _preamble() -> re.Pattern[str]:
     phrases = "|".join(f"(?:{p})" for p in word_lists.preambles())
-    return re.compile(rf"(?:^|(?<=[.!?,:]))\s*(?:{phrases})\b\s*[,:!.]?\s*(?P<whether>(?:of|if|whether)\b\s*)?", re.I)
+    return re.compile(rf"(?:^|(?<=[.!?]))\s*(?:{phrases})\b\s*[,:]?\s*(?P<whether>(?:of|if|whether)\b\s*)?", re.I)
 
 
 @cache
@@ -220,19 +227,25 @@ def _closing() -> re.Pattern[str]:
 
 def without_preamble(text: str) -> tuple[str, bool]:
     """The question without polite openings and closings ("Goedemorgen, kunt u mij vertellen
-    wanneer …? Alvast bedankt!" asks "wanneer …?"), and whether an opening made it ask yes or no
-    ("Weet u of ZK …?"). Text that is nothing but politeness stays as it is."""
-    whether = False
+    wanneer …? Alvast bedankt!" asks "Wanneer …?", its first letter as a question starts), and
+    whether an opening made it ask yes or no ("Weet u of ZK …?", not "Weet u of en wanneer …?").
+    Text that is nothing but politeness stays as it is."""
+    original, whether = text, False
     for _ in range(3):  # "Hallo, kunt u mij vertellen …": one opening after another
-        m = _preamble().search(text)
+        m = _greeting().search(text) or _preamble().search(text)
         if m is None or not text[m.end() :].strip():
             break
         text = f"{text[: m.start()]} {text[m.end() :]}".strip()
-        whether = whether or m.group("whether") is not None
+        whether = whether or bool(m.groupdict().get("whether"))
     m = _closing().search(text)
-    if m is not None and text[: m.start()].strip():
+    if m is not None:
+        if not text[: m.start()].strip():
+            return original, False  # "Hello, thanks!": no question to take out
         text = text[: m.start()].strip()
-    return text, whether
+    if text == original:
+        return text, False
+    whether = whether and not re.search(rf"\b{_QUESTION_WORD}", text, re.I)
+    return text[:1].upper() + text[1:], whether
 
 
 def asking_part(text: str) -> str:

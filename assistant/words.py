@@ -89,6 +89,12 @@ def provider_kinds() -> tuple[tuple[str, str], ...]:
 
 
 @cache
+def greetings() -> tuple[str, ...]:
+    """Greetings and thanks that open a message ("Goedemorgen,", "Thanks for the help."), as regular expressions."""
+    return tuple(_read("question_words.json")["preambles"]["greetings"])
+
+
+@cache
 def preambles() -> tuple[str, ...]:
     """Polite openings before the question itself ("kunt u mij vertellen", "do you know"), as regular expressions."""
     return tuple(_read("question_words.json")["preambles"]["patterns"])

@@ -149,7 +149,7 @@ class QuestionScore:
         return 0.0 if self.hit_rank is None else 1.0 / self.hit_rank
 
 
-def _key_facts(gold: GoldQuestion, answer_text: str) -> tuple[bool | None, list[str]]:
+def key_facts_stated(gold: GoldQuestion, answer_text: str) -> tuple[bool | None, list[str]]:
     if not gold.must_contain:
         return None, []
     folded = fold(answer_text)
@@ -193,7 +193,7 @@ def score_question(
     if gold.evidence:
         score.retrieval_scored = True
         score.hit_rank = first_hit_rank(gold.evidence, [p.text for p in passages])
-    score.key_facts, score.missing_facts = _key_facts(gold, answer.answer)
+    score.key_facts, score.missing_facts = key_facts_stated(gold, answer.answer)
     score.facts_total = len(gold.must_contain)
 
     expected = set(gold.source_stems)

@@ -7,8 +7,9 @@ its key facts.
 - `greeting`: between a greeting and thanks ("Goedemorgen, … Alvast bedankt!", "Hi, … Thanks!").
 
 A rendering that loses key facts the plain question states means the answerer reads more into
-how a question is typed than into what it asks. The report gives, per rendering, the questions
-whose key facts are stated plainly and in it, lost, and gained.
+how a question is typed than into what it asks. The report gives, per rendering, how many
+questions' key facts the plain question states, which of them the rendering loses, and how many
+it gains. It is a diagnostic (docs/evaluation.md, "Robustness"), not a gate.
 
     INKOOPWIJZER_TODAY=2026-11-23 python -m evals.robustness [--renderings lower,polite,greeting]
 """
@@ -21,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .metrics import _key_facts
+from .metrics import key_facts_stated
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
@@ -62,10 +63,10 @@ def robustness(engine: Engine, questions: Sequence[GoldQuestion], renderings: Se
         if not g.answerable or g.history or not g.must_contain:
             continue
         plain = engine.answer(g.question, [], None, False)
-        base = bool(_key_facts(g, plain.answer)[0])
+        base = bool(key_facts_stated(g, plain.answer)[0])
         for name in renderings:
             typed = RENDERINGS[name](g.question, plain.language)
-            kept = bool(_key_facts(g, engine.answer(typed, [], None, False).answer)[0])
+            kept = bool(key_facts_stated(g, engine.answer(typed, [], None, False).answer)[0])
             out[name].stated += base
             if base and not kept:
                 out[name].lost.append(g.id)

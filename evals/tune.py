@@ -242,7 +242,7 @@ def answers_cross_validated(
     the hand-set weights answer every question (on the questions they were set on). Key facts
     (strict, on the answer text), refusal of unanswerable and false refusals, as `inkoopwijzer eval`
     scores them."""
-    from .metrics import _key_facts
+    from .metrics import key_facts_stated
 
     _, questions = training_questions()
     hand_engine = engine_with(HAND_SET)
@@ -260,7 +260,7 @@ def answers_cross_validated(
         log(f"fold {fold + 1}/{FOLDS} answered")
     out: dict[str, dict[str, float]] = {}
     for name, pairs in answered.items():
-        facts = [bool(_key_facts(q, a.answer)[0]) for q, a in pairs if q.answerable and q.must_contain]
+        facts = [bool(key_facts_stated(q, a.answer)[0]) for q, a in pairs if q.answerable and q.must_contain]
         unanswerable = [a.status == "not_found" for q, a in pairs if not q.answerable]
         false = [a.status != "answered" for q, a in pairs if q.answerable]
         out[name] = {

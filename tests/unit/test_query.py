@@ -544,14 +544,23 @@ def test_a_year_said_as_a_time_answers_a_when_question_a_title_year_does_not() -
 @pytest.mark.parametrize(
     ("text", "asked", "whether"),
     [
-        ("Kunt u mij vertellen wanneer de offerte binnen moet zijn?", "wanneer de offerte binnen moet zijn?", False),
-        ("Goedemorgen, kunt u mij vertellen: hoeveel fte is nodig? Alvast bedankt!", "hoeveel fte is nodig?", False),
+        ("Kunt u mij vertellen wanneer de offerte binnen moet zijn?", "Wanneer de offerte binnen moet zijn?", False),
+        ("Zou u mij kunnen vertellen wanneer de offerte binnen moet zijn?", "Wanneer de offerte binnen moet zijn?", False),
+        ("Goedemorgen, kunt u mij vertellen: hoeveel fte is nodig? Alvast bedankt!", "Hoeveel fte is nodig?", False),
         ("Weet u of Salland ZBC's contracteert?", "Salland ZBC's contracteert?", True),
         ("Could you tell me whether Salland contracts clinics abroad? Thanks!", "Salland contracts clinics abroad?", True),
-        ("Hi, when is the offer due? Kind regards, Anna de Vries", "when is the offer due?", False),
+        ("Hi, when is the offer due? Kind regards, Anna de Vries", "When is the offer due?", False),
+        ("Wat is de deadline? Met vriendelijke groet, Jan van der Berg", "Wat is de deadline?", False),
+        # "of/if" after a greeting is the question's own; a question word asks a value, not yes or no
+        ("Hi, if we submit late, when do we hear back?", "If we submit late, when do we hear back?", False),
+        ("Weet u of en wanneer het plafond geldt?", "En wanneer het plafond geldt?", False),
+        # an opening only where a sentence starts, not after a comma inside the question
+        ("Wat is het tarief, kunt u mij vertellen?", "Wat is het tarief, kunt u mij vertellen?", False),
+        ("Dag, nacht en weekend: wat is het tarief?", "Dag, nacht en weekend: wat is het tarief?", False),
         ("Thanks for the help. And what about Salland?", "And what about Salland?", False),
         # nothing but politeness, or no opening at all: the text as it is
         ("Bedankt!", "Bedankt!", False),
+        ("Hello, thanks", "Hello, thanks", False),
         ("Kunt u de offerte beoordelen?", "Kunt u de offerte beoordelen?", False),
         ("Dag en nacht: wat is het tarief?", "Dag en nacht: wat is het tarief?", False),
     ],
@@ -572,3 +581,5 @@ def test_typed_without_a_question_mark_the_sentence_that_asks_still_decides_the_
     assert q.fact == "date"
     assert asking_part("wij zijn een centrum. wanneer krijgen we het voorstel") == "wanneer krijgen we het voorstel"
     assert asking_part("wanneer krijgen we het voorstel") == "wanneer krijgen we het voorstel"  # one sentence: all of it
+    # every sentence asks: all of them, the first too
+    assert asking_part("wanneer moet de offerte binnen zijn. hoeveel fte is nodig") == "wanneer moet de offerte binnen zijn. hoeveel fte is nodig"
