@@ -4,14 +4,15 @@ its key facts.
 
 - `lower`: lower case, without the closing question mark ("wanneer moet de offerte binnen zijn");
 - `polite`: behind a polite opening ("Kunt u mij vertellen: …", "Could you tell me: …");
-- `greeting`: between a greeting and thanks ("Goedemorgen, … Alvast bedankt!", "Hi, … Thanks!").
+- `greeting`: between a greeting and thanks ("Goedemorgen, … Alvast bedankt!", "Hi, … Thanks!");
+- `typo`: two letters swapped in the middle of its longest word ("offerte" → "ofefrte").
 
 A rendering that loses key facts the plain question states means the answerer reads more into
 how a question is typed than into what it asks. The report gives, per rendering, how many
 questions' key facts the plain question states, which of them the rendering loses, and how many
 it gains. It is a diagnostic (docs/evaluation.md, "Robustness"), not a gate.
 
-    INKOOPWIJZER_TODAY=2026-11-23 python -m evals.robustness [--renderings lower,polite,greeting]
+    INKOOPWIJZER_TODAY=2026-11-23 python -m evals.robustness [--renderings lower,polite,greeting,typo]
 """
 
 from __future__ import annotations
@@ -43,7 +44,22 @@ def _greeting(q: str, language: str) -> str:
     return opening + q[:1].lower() + q[1:] + closing
 
 
-RENDERINGS: dict[str, Callable[[str, str], str]] = {"lower": _lower, "polite": _polite, "greeting": _greeting}
+def _typo(q: str, language: str) -> str:
+    """Two letters swapped in the middle of the question's longest word of seven letters or more
+    ("offerte" → "ofefrte"), as a hurried typist does."""
+    words = re.findall(r"[^\W\d_]{7,}", q)
+    if not words:
+        return q
+    w = max(reversed(words), key=len)  # of equally long words the last: the question word comes first
+    middle = len(w) // 2
+    # the two letters nearest the middle that differ (swapping "nn" changes nothing)
+    i = min((k for k in range(1, len(w)) if w[k - 1] != w[k]), key=lambda k: abs(k - middle), default=None)
+    if i is None:
+        return q
+    return q.replace(w, w[: i - 1] + w[i] + w[i - 1] + w[i + 1 :], 1)
+
+
+RENDERINGS: dict[str, Callable[[str, str], str]] = {"lower": _lower, "polite": _polite, "greeting": _greeting, "typo": _typo}
 
 
 @dataclass
