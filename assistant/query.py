@@ -137,6 +137,8 @@ _QUESTION_WORD = (
     r"(?:wat|wanneer|hoe|hoelang|hoeveel|welke|welk|waar|waarheen|wie|wiens|waarom|naar wie|per wanneer|tot wanneer|"
     r"what|when|how|which|where|who|whom|whose|why|until when|by when)\b"
 )
+# a question word anywhere: a question that has one asks a value, not yes or no
+_HAS_QUESTION_WORD = re.compile(rf"\b{_QUESTION_WORD}", re.I)
 _PART_JOIN = re.compile(rf"\s*[,;]?\s+(?:en|and|maar|but)\s+(?={_QUESTION_WORD})|\?\s+(?=\S)", re.I)
 
 
@@ -207,22 +209,25 @@ def _asking(text: str) -> str:
 _STARTS_ASKING = re.compile(rf"\s*(?:{_QUESTION_WORD}|{_INVERTED_VERB})", re.I)
 
 
+def _any_of(patterns: Sequence[str]) -> str:
+    """One regular expression that matches any of the patterns."""
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
 @cache
 def _greeting() -> re.Pattern[str]:
-    phrases = "|".join(f"(?:{p})" for p in word_lists.greetings())
-    return re.compile(rf"^\s*(?:{phrases})\b\s*[,:!.]?\s*", re.I)
+    return re.compile(rf"^\s*(?:{_any_of(word_lists.greetings())})\b\s*[,:!.]?\s*", re.I)
 
 
 @cache
 def _preamble() -> re.Pattern[str]:
-    phrases = "|".join(f"(?:{p})" for p in word_lists.preambles())
+    phrases = _any_of(word_lists.preambles())
     return re.compile(rf"(?:^|(?<=[.!?]))\s*(?:{phrases})\b\s*[,:]?\s*(?P<whether>(?:of|if|whether)\b\s*)?", re.I)
 
 
 @cache
 def _closing() -> re.Pattern[str]:
-    phrases = "|".join(f"(?:{p})" for p in word_lists.closings())
-    return re.compile(rf"(?:^|(?<=[.!?,]))\s*(?:{phrases})\s*[.!,]*\s*$", re.I)
+    return re.compile(rf"(?:^|(?<=[.!?,]))\s*(?:{_any_of(word_lists.closings())})\s*[.!,]*\s*$", re.I)
 
 
 def without_preamble(text: str) -> tuple[str, bool]:
@@ -244,7 +249,7 @@ def without_preamble(text: str) -> tuple[str, bool]:
         text = text[: m.start()].strip()
     if text == original:
         return text, False
-    whether = whether and not re.search(rf"\b{_QUESTION_WORD}", text, re.I)
+    whether = whether and not _HAS_QUESTION_WORD.search(text)
     return text[:1].upper() + text[1:], whether
 
 
@@ -256,7 +261,7 @@ def asking_part(text: str) -> str:
 def is_yes_no(text: str) -> bool:
     """Whether the question asks whether something holds rather than which value it has."""
     asked = _asking(text) or text
-    return bool(_YES_NO.match(asked)) and not re.search(rf"\b{_QUESTION_WORD}", asked, re.I)
+    return bool(_YES_NO.match(asked)) and not _HAS_QUESTION_WORD.search(asked)
 
 
 def fact_kind(text: str) -> FactKind:
@@ -500,7 +505,7 @@ def understand(question: str, history: Sequence[Turn] = ()) -> Question:
             base = strip_care(base)
         own = _FOLLOWUP_START.sub(" ", question, count=1)  # "what about Salland?" asks nothing of its own
         q.query = f"{other_kind(base, own)} {question}"
-        if q.fact == "other" and not re.search(rf"\b{_QUESTION_WORD}", own, re.I):
+        if q.fact == "other" and not _HAS_QUESTION_WORD.search(own):
             # "en bij Salland?" asks the same kind of fact; "en onder wiens leiding…?" asks its own
             q.fact = earlier.fact
             q.fact_inherited = True
