@@ -162,7 +162,7 @@ def clarify(lang: str, named: Sequence[str] = ()) -> str:
 
 
 def read_as(lang: str, pairs: Sequence[tuple[str, str]]) -> str:
-    """Which misspelt names the question was read with ("zilverekruis" as Zilveren Kruis)."""
+    """Which misspelt names and words the question was read with ("zilverekruis" as Zilveren Kruis)."""
     if lang == "en":
         return "Read as: " + "; ".join(f"“{a}” as {b}" for a, b in pairs) + "."
     return "Gelezen als: " + "; ".join(f"“{a}” als {b}" for a, b in pairs) + "."

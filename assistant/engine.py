@@ -76,7 +76,8 @@ class Engine:
     # ------------------------------------------------------------------ answer
     def answer(self, question: str, history: Sequence[Turn], user_filters: Filters | None, debug: bool) -> Answer:
         """The answer, with the question (and earlier questions) read with misspelt insurer and care
-        names corrected (`assistant.names`); the answer says how it read them."""
+        names and misspelt words corrected (`assistant.names`, `assistant.typos`); the answer says
+        how it read them."""
         fixed, turns = self.understanding.corrected(question, history)
         answer = self._answer(fixed.text, turns, user_filters, debug)
         if fixed.read_as:

@@ -1,14 +1,16 @@
 """Understanding, the answerer's first stage: a question (and the conversation before it) read as
-the policies' words. Misspelt insurer and care names are corrected (`names`), the question is
-expanded with the glossary's, the policies' own abbreviations', the spelling's and, for an English
-question, the lexicon's Dutch words, and weighed into concepts (`extractive.Terms`) that retrieval
-and the unit features share. `query.understand` says what is asked; `scope` what it is about."""
+the policies' words. Misspelt insurer and care names and misspelt words are corrected (`names`,
+`typos`), the question is expanded with the glossary's, the policies' own abbreviations', the
+spelling's and, for an English question, the lexicon's Dutch words, and weighed into concepts
+(`extractive.Terms`) that retrieval and the unit features share. `query.understand` says what is asked; `scope` what it is about."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from index.search import HybridSearcher
+from inkoopwijzer.language import detect_language
 from inkoopwijzer.types import Filters, Turn
 
 from .abbreviations import abbreviation_groups, find_abbreviations
@@ -17,6 +19,7 @@ from .glossary import expand, synonym_groups, translated_terms, translations
 from .names import Corrected, correct_names
 from .query import Question, find_care_types
 from .spelling import respell
+from .typos import Speller
 
 
 class Understanding:
@@ -31,6 +34,9 @@ class Understanding:
             for a, longs in find_abbreviations(c.text for c in searcher.chunks).items()
             if expand(a) == a and not find_care_types(a)
         }
+        tok = searcher.keyword.tokenizer
+        corpus = Counter(w for c in searcher.chunks for w in set(tok.words(c.text)) if w.isalpha())
+        self.speller = Speller(self.used_word, corpus, lambda w: bool(tok.split_unknown(w)))
 
     def terms(self, q: Question, filters: Filters) -> tuple[str, Terms]:
         """The question expanded with the policies' words (the keyword query), and its weighted
@@ -43,18 +49,27 @@ class Understanding:
         return expanded, terms
 
     def corrected(self, question: str, history: Sequence[Turn]) -> tuple[Corrected, list[Turn]]:
-        """The question, and the user's earlier turns, with misspelt insurer and care names corrected."""
-        fixed = correct_names(question, self.known_word)
-        turns = [
-            t.model_copy(update={"content": correct_names(t.content, self.known_word).text}) if t.role == "user" else t
-            for t in history
-        ]
+        """The question, and the user's earlier turns, with misspelt insurer and care names, and
+        then misspelt words, corrected (`names`, `typos`)."""
+        fixed = self.correct(question)
+        turns = [t.model_copy(update={"content": self.correct(t.content).text}) if t.role == "user" else t for t in history]
         return fixed, turns
+
+    def correct(self, text: str) -> Corrected:
+        named = correct_names(text, self.known_word)
+        spelled = self.speller.correct(named.text, detect_language(named.text))
+        return Corrected(spelled.text, named.read_as + spelled.read_as)
 
     def known_word(self, word: str) -> bool:
         """Whether the passages use the word (a stop word counts as used)."""
         tokens = self.searcher.keyword.tokenizer(word)
         return not tokens or any(self.scorer.df.get(t, 0) > 0 for t in tokens)
+
+    def used_word(self, word: str) -> bool:
+        """Whether the passages use the word itself, or both words it is a compound of (not merely
+        a part of it, as `known_word` takes it: "omzetlpafond" has a known part "omzet")."""
+        tok = self.searcher.keyword.tokenizer
+        return self.scorer.df.get(tok.stems([word])[0], 0) > 0 or bool(tok.split_compound(word))
 
     def expanded(self, q: Question) -> tuple[str, list[str]]:
         """The question with the policies' own words added: the glossary's, and for an English

@@ -293,6 +293,14 @@ def test_a_misspelt_insurer_is_answered_for_that_insurer_and_says_so(assistant: 
     assert answer.question.startswith("tot wanneer kan ik me bij zilverekruis")
 
 
+def test_a_misspelt_word_is_read_as_the_word_it_almost_is_and_says_so(assistant: Any) -> None:
+    plain = assistant.ask("Wat is de sluitingsdatum voor het aanbieden van een financiële afspraak bij Zilveren Kruis MSZ?")
+    typed = assistant.ask("Wat is de sluitingsdatum voor het aanbieden van een finnaciële afspraak bij Zilveren Kruis MSZ?")
+    assert typed.status == plain.status == "answered"
+    assert [c.quote for c in typed.citations] == [c.quote for c in plain.citations]
+    assert any("finnaciële" in n and "financiële" in n for n in typed.notices)
+
+
 def test_a_question_naming_two_kinds_of_care_gets_each_policy(assistant: Any) -> None:
     # one insurer, two of its policies: each named kind of care answers from its own policy, one line each
     answer = assistant.ask("Hoe lang loopt een contract bij Zilveren Kruis voor MSZ en voor GRZ?")
