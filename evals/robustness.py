@@ -5,20 +5,22 @@ its key facts.
 - `lower`: lower case, without the closing question mark ("wanneer moet de offerte binnen zijn");
 - `polite`: behind a polite opening ("Kunt u mij vertellen: …", "Could you tell me: …");
 - `greeting`: between a greeting and thanks ("Goedemorgen, … Alvast bedankt!", "Hi, … Thanks!");
-- `typo`: two letters swapped in the middle of its longest word ("offerte" → "ofefrte").
+- `typo`: two letters swapped in the middle of its longest word ("offerte" → "ofefrte");
+- `accents`: without diacritics, as many type ("financiële" → "financiele", "patiënt" → "patient").
 
 A rendering that loses key facts the plain question states means the answerer reads more into
 how a question is typed than into what it asks. The report gives, per rendering, how many
 questions' key facts the plain question states, which of them the rendering loses, and how many
 it gains. It is a diagnostic (docs/evaluation.md, "Robustness"), not a gate.
 
-    INKOOPWIJZER_TODAY=2026-11-23 python -m evals.robustness [--renderings lower,polite,greeting,typo]
+    INKOOPWIJZER_TODAY=2026-11-23 python -m evals.robustness [--renderings lower,polite,greeting,typo,accents]
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -59,7 +61,13 @@ def _typo(q: str, language: str) -> str:
     return q.replace(w, w[: i - 1] + w[i] + w[i - 1] + w[i + 1 :], 1)
 
 
-RENDERINGS: dict[str, Callable[[str, str], str]] = {"lower": _lower, "polite": _polite, "greeting": _greeting, "typo": _typo}
+def _accents(q: str, language: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", q) if not unicodedata.combining(c))
+
+
+RENDERINGS: dict[str, Callable[[str, str], str]] = {
+    "lower": _lower, "polite": _polite, "greeting": _greeting, "typo": _typo, "accents": _accents,
+}
 
 
 @dataclass
