@@ -13,7 +13,10 @@ The rule is the usual one of spelling correctors (Norvig's), not fitted to any q
   neighbours: optimal string alignment), of which the passages' words are tried first (ties go
   to the word more passages use), and only when none is near enough the word list of the question's
   language (ties go to the more frequent word), unless the tokenizer splits the word into the
-  passages' words (a compound they do not write as one, which no word list holds).
+  passages' words (a compound they do not write as one, which no word list holds);
+- a compound the passages do not write as one is read with its misspelt part corrected, when
+  its other part is a word and the misspelt part one edit from a word of the passages
+  ("labdiangostiek" as "labdiagnostiek"); never a compound of two words ("omzetgrens").
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from .names import Corrected
 
 __all__ = ["Speller"]
 
-MIN_LETTERS = 6  # a shorter word is one edit from too many others
+MIN_LETTERS = 6  # a shorter word (or a compound's misspelt part) is one edit from too many others
+MIN_PART = 3  # the shortest part of a compound with a typo in its other part ("lab" in "labdiangostiek")
+MIN_WORD_PART = 4  # the shortest part of a compound written right ("omzet" and "grens")
 # a word two edits from a known one is as often a compound no list holds ("tariefafslag" is no
 # "tariefopslag") as a typo; one edit is what a hurried typist makes (a letter dropped, doubled,
 # changed or two swapped)
@@ -107,7 +112,29 @@ class Speller:
         return len(word) >= MIN_LETTERS and word[1:] == word[1:].lower() and not self.is_word(word.lower())
 
     def _nearest(self, word: str, language: Language) -> str | None:
-        return self.corpus.nearest(word) or (None if self.splits(word) else _word_list(language).nearest(word))
+        found = self.corpus.nearest(word) or self._in_part(word)
+        return found or (None if self.splits(word) else _word_list(language).nearest(word))
+
+    def _in_part(self, word: str) -> str | None:
+        """A compound the passages do not write as one, with the typo in one part ("labdiangostiek"):
+        the other part a word (of `MIN_PART` letters or more; the longest such part is taken), the
+        misspelt part no word at all and one edit from a word of the passages. A word that splits
+        into two words of `MIN_WORD_PART` letters or more is a compound written right ("omzetgrens"
+        is no "omzetg" with *rens*)."""
+        inner = range(MIN_WORD_PART, len(word) - MIN_WORD_PART + 1)
+        if any(self.is_word(word[:i]) and self.is_word(word[i:]) for i in inner):
+            return None
+        options = []  # (length of the known part, split, whether the known part is the head)
+        for i in range(MIN_PART, len(word) - MIN_PART + 1):
+            options += [(i, i, True), (len(word) - i, i, False)]
+        for _, i, head_known in sorted(options, reverse=True):
+            known, other = (word[:i], word[i:]) if head_known else (word[i:], word[:i])
+            if len(other) < MIN_LETTERS or not self.is_word(known) or self.is_word(other):
+                continue
+            fixed = self.corpus.nearest(other)
+            if fixed is not None:
+                return known + fixed if head_known else fixed + known
+        return None
 
     def is_word(self, word: str) -> bool:
         """Whether the word is one of the passages' or in a word list."""

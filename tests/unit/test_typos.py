@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.typos import Speller
 
-CORPUS = {"offerte": 40, "contract": 30, "contact": 2, "behandelplan": 12, "omzetplafond": 9}
+CORPUS = {"offerte": 40, "contract": 30, "contact": 2, "behandelplan": 12, "omzetplafond": 9, "diagnostiek": 3, "omzet": 20}
 
 
 def speller(compounds: frozenset[str] = frozenset()) -> Speller:
@@ -58,3 +58,13 @@ def test_a_text_of_many_unknown_words_is_searched_for_a_bounded_number() -> None
 
     text = " ".join(["ofefrte"] * (MAX_LOOKUPS + 3))
     assert len(speller().correct(text, "nl").read_as) == MAX_LOOKUPS
+
+
+def test_a_typo_in_one_part_of_a_compound_the_passages_do_not_write_as_one() -> None:
+    # "lab" is a word (of the word list), "diangostiek" none, one edit from the passages' "diagnostiek"
+    assert speller().correct("labdiangostiek", "nl").read_as == [("labdiangostiek", "labdiagnostiek")]
+
+
+def test_a_compound_of_two_words_is_written_right() -> None:
+    # "omzetg" is one edit from "omzet", but "omzet" and "grens" are both words
+    assert speller().correct("omzetgrens", "nl").read_as == []
