@@ -2,6 +2,7 @@
 "zorg en zekerhied", "zintuigelijk gehandicaptenzorg"), read as the name they almost are.
 
     correct_names(text) -> Corrected   (the text with each misspelt name written as registered)
+    name_words() -> frozenset[str]      (the registered names' words, which `typos` leaves alone)
 
 A question whose insurer is misspelt would otherwise name no insurer, and be answered for every
 insurer but the one asked about. The rule is the usual one of search engines' fuzzy matching, not
@@ -28,7 +29,7 @@ from inkoopwijzer import vocab
 
 from .query import care_aliases, insurer_aliases
 
-__all__ = ["Corrected", "correct_names"]
+__all__ = ["Corrected", "correct_names", "name_words"]
 
 MIN_LETTERS = 6  # a shorter name is an abbreviation: one edit from too many words
 LONG_NAME = 10  # from this many letters a name may be two edits away
@@ -47,17 +48,24 @@ class Corrected:
     read_as: list[tuple[str, str]] = field(default_factory=list)  # (as written, as registered)
 
 
+def _registered() -> list[str]:
+    """Every registered insurer's and kind of care's name, as registered."""
+    names = [n for i in vocab.insurers() for n in (*i.official, *i.labels, *i.question_only)]
+    return names + [n for c in vocab.care_types() for n in (*c.names, *c.question_terms) if "*" not in n]
+
+
+@cache
+def name_words() -> frozenset[str]:
+    """The words of the registered names, lower case ("caresq", "bewuzt", "zekerheid"): no typos."""
+    return frozenset(w.lower() for n in _registered() for w in re.findall(r"[^\W\d_]+", n))
+
+
 @cache
 def _names() -> tuple[tuple[str, str], ...]:
     """(compact form, name as registered) of every name worth guessing at, longest first."""
     out: dict[str, str] = {}
-    for i in vocab.insurers():
-        for n in (*i.official, *i.labels, *i.question_only):
-            out.setdefault(_compact(n), n)
-    for c in vocab.care_types():
-        for n in (*c.names, *c.question_terms):
-            if "*" not in n:
-                out.setdefault(_compact(n), n)
+    for n in _registered():
+        out.setdefault(_compact(n), n)
     return tuple(sorted(((k, v) for k, v in out.items() if len(k) >= MIN_LETTERS), key=lambda kv: -len(kv[0])))
 
 

@@ -2,27 +2,34 @@
 "finnacial" as "financial"), so that retrieval, the dense embedding and the unit features all see
 the word the user meant. Misspelt insurer and care names are `names`' work; this reads the rest.
 
-    Speller(known, corpus).correct(text, language) -> Corrected
+    Speller(known, corpus, splits).correct(text, language, budget) -> Corrected
 
 The rule is the usual one of spelling correctors (Norvig's), not fitted to any question:
-- a word is misspelt when it has at least `MIN_LETTERS` letters, is written in lower case (a
-  capital only at its start: "GRZ" and "ZorgDomein" are names), no passage uses it (nor both
-  words it is a compound of), and neither
-  the Dutch nor the English word list of `wordfreq` holds it (British spellings included);
+- a word is misspelt when it has `MIN_LETTERS` to `MAX_LETTERS` letters, is written in lower
+  case (a capital only at its start: "GRZ" and "ZorgDomein" are names), is no word of a
+  registered insurer's or kind of care's name ("Caresq", "Bewuzt"), no passage uses it (nor both
+  words it is a compound of), and neither the Dutch nor the English word list of `wordfreq`
+  holds it (British spellings included);
 - it is read as a word one edit away (an insertion, deletion, substitution or swap of
   neighbours: optimal string alignment), of which the passages' words are tried first (ties go
   to the word more passages use), and only when none is near enough the word list of the question's
   language (ties go to the more frequent word), unless the tokenizer splits the word into the
   passages' words (a compound they do not write as one, which no word list holds);
 - a compound the passages do not write as one is read with its misspelt part corrected, when
-  its other part is a word and the misspelt part one edit from a word of the passages
-  ("labdiangostiek" as "labdiagnostiek"); never a compound of two words ("omzetgrens").
+  its other part is a word of the passages and the misspelt part is no word and one edit from
+  one of theirs ("labdiangostiek" as "labdiagnostiek" where they write "lab"); never a compound
+  of two words, with or without a linking s ("omzetgrens", "productiviteitsdocumenten").
+
+What one request may cost is bounded: at most `MAX_LOOKUPS` unknown words are searched for, over
+the question and the earlier turns together (`Budget`), each at most `MAX_LETTERS` long.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import process
@@ -30,22 +37,35 @@ from rapidfuzz.distance import OSA
 
 from inkoopwijzer.language import Language
 
-from .names import Corrected
+from .names import Corrected, name_words
 
-__all__ = ["Speller"]
+__all__ = ["Budget", "Speller", "load_word_lists"]
 
 MIN_LETTERS = 6  # a shorter word (or a compound's misspelt part) is one edit from too many others
-MIN_PART = 3  # the shortest part of a compound with a typo in its other part ("lab" in "labdiangostiek")
-MIN_WORD_PART = 4  # the shortest part of a compound written right ("omzet" and "grens")
+# a longer "word" is no word (the longest compounds of the policies have about 36 letters); a
+# compound's parts are searched for one by one, so its cost grows with the square of its length
+MAX_LETTERS = 40
+MIN_PART = 3  # the shortest part of a compound: "set" in "inkoopvoorwaardenset"
+LINKING = ("s", "en")  # between the parts of a compound: "productiviteit-s-documenten"
 # a word two edits from a known one is as often a compound no list holds ("tariefafslag" is no
 # "tariefopslag") as a typo; one edit is what a hurried typist makes (a letter dropped, doubled,
 # changed or two swapped)
 MAX_EDITS = 1
-# the most unknown words one text is searched for (a few milliseconds each); beyond them the text
-# is no question with a typo, and the rest is left as written
+# the most unknown words one request is searched for (its question and earlier turns together;
+# up to some ten milliseconds each); beyond them the text is no question with a typo, and the rest
+# is left as written
 MAX_LOOKUPS = 16
 
 _WORD = re.compile(r"[^\W\d_]+")
+_LANGUAGES: tuple[Language, ...] = ("nl", "en")
+_LOADING = threading.Lock()
+
+
+@dataclass
+class Budget:
+    """How many more unknown words one request may search for."""
+
+    left: int = MAX_LOOKUPS
 
 
 class _Words:
@@ -68,12 +88,24 @@ class _Words:
         return min(found)[1] if found else None
 
 
+def load_word_lists() -> None:
+    """Read both word lists now (about a second and 75 MB, once per process), not in a request."""
+    for lang in _LANGUAGES:
+        _word_list(lang)
+
+
 @cache
-def _word_list(language: Language) -> _Words:
-    """wordfreq's large word list of the language, with each word's frequency (read once, on first use)."""
+def _read(language: Language) -> _Words:
     from wordfreq import get_frequency_dict
 
     return _Words(get_frequency_dict(language, wordlist="large"))
+
+
+def _word_list(language: Language) -> _Words:
+    """wordfreq's large word list of the language, with each word's frequency (read once: requests
+    that start together wait for one reading)."""
+    with _LOADING:
+        return _read(language)
 
 
 class Speller:
@@ -87,21 +119,29 @@ class Speller:
         self.corpus = _Words(corpus)
         self.splits = splits
 
-    def correct(self, text: str, language: Language) -> Corrected:
-        """The text with each misspelt word replaced by the word it almost is; the rest unchanged."""
-        out, read_as, last, lookups = [], [], 0, 0
+    def correct(self, text: str, language: Language, budget: Budget | None = None) -> Corrected:
+        """The text with each misspelt word replaced by the word it almost is, while the budget
+        lasts (a word typed twice is searched for once); the rest unchanged."""
+        budget = budget or Budget()
+        out: list[str] = []
+        read_as: list[tuple[str, str]] = []
+        found: dict[str, str | None] = {}
+        last = 0
         for m in _WORD.finditer(text):
             word = m.group()
-            if lookups == MAX_LOOKUPS or not self._misspelt(word):
-                continue
-            lookups += 1
-            fixed = self._nearest(word.lower(), language)
+            if word.lower() not in found:
+                if budget.left <= 0 or not self._misspelt(word):
+                    continue
+                budget.left -= 1
+                found[word.lower()] = self._nearest(word.lower(), language)
+            fixed = found[word.lower()]
             if fixed is None:
                 continue
             if word[0].isupper():
                 fixed = fixed[:1].upper() + fixed[1:]
             out += [text[last : m.start()], fixed]
-            read_as.append((word, fixed))
+            if (word, fixed) not in read_as:
+                read_as.append((word, fixed))
             last = m.end()
         if not read_as:
             return Corrected(text)
@@ -109,36 +149,50 @@ class Speller:
         return Corrected("".join(out), read_as)
 
     def _misspelt(self, word: str) -> bool:
-        return len(word) >= MIN_LETTERS and word[1:] == word[1:].lower() and not self.is_word(word.lower())
+        lower = word.lower()
+        return (
+            MIN_LETTERS <= len(word) <= MAX_LETTERS
+            and word[1:] == word[1:].lower()
+            and lower not in name_words()
+            and not self.is_word(lower)
+        )
 
     def _nearest(self, word: str, language: Language) -> str | None:
         found = self.corpus.nearest(word) or self._in_part(word)
         return found or (None if self.splits(word) else _word_list(language).nearest(word))
 
     def _in_part(self, word: str) -> str | None:
-        """A compound the passages do not write as one, with the typo in one part ("labdiangostiek"):
-        the other part a word (of `MIN_PART` letters or more; the longest such part is taken), the
-        misspelt part no word at all and one edit from a word of the passages. A word that splits
-        into two words of `MIN_WORD_PART` letters or more is a compound written right ("omzetgrens"
-        is no "omzetg" with *rens*)."""
-        inner = range(MIN_WORD_PART, len(word) - MIN_WORD_PART + 1)
-        if any(self.is_word(word[:i]) and self.is_word(word[i:]) for i in inner):
+        """A compound the passages do not write as one, with the typo in one part: the other part a
+        word of theirs (the longest such part is taken), the misspelt part no word at all and one
+        edit from one of theirs. None for a compound of two words (`_compound`)."""
+        if self._compound(word):
             return None
         options = []  # (length of the known part, split, whether the known part is the head)
         for i in range(MIN_PART, len(word) - MIN_PART + 1):
             options += [(i, i, True), (len(word) - i, i, False)]
         for _, i, head_known in sorted(options, reverse=True):
             known, other = (word[:i], word[i:]) if head_known else (word[i:], word[:i])
-            if len(other) < MIN_LETTERS or not self.is_word(known) or self.is_word(other):
+            # a head may end in its linking s ("verzekerings-" in "verzekeringsvoorwarden")
+            stems = [known] + [known[: -len(x)] for x in LINKING if head_known and known.endswith(x)]
+            if not any(k in self.corpus.counts for k in stems) or len(other) < MIN_LETTERS or self.is_word(other):
                 continue
             fixed = self.corpus.nearest(other)
             if fixed is not None:
                 return known + fixed if head_known else fixed + known
         return None
 
+    def _compound(self, word: str) -> bool:
+        """Whether the word is two words of `MIN_PART` letters or more, with or without a linking
+        s or en between them ("omzetgrens", "productiviteitsdocumenten")."""
+        for i in range(MIN_PART, len(word) - MIN_PART + 1):
+            head, tail = word[:i], word[i:]
+            if not self.is_word(tail):
+                continue
+            heads = [head] + [head[: -len(x)] for x in LINKING if head.endswith(x) and len(head) - len(x) >= MIN_PART]
+            if any(self.is_word(h) for h in heads):
+                return True
+        return False
+
     def is_word(self, word: str) -> bool:
         """Whether the word is one of the passages' or in a word list."""
         return self.known(word) or any(word in _word_list(lang).counts for lang in _LANGUAGES)
-
-
-_LANGUAGES: Iterable[Language] = ("nl", "en")

@@ -19,7 +19,7 @@ from .glossary import expand, synonym_groups, translated_terms, translations
 from .names import Corrected, correct_names
 from .query import Question, find_care_types
 from .spelling import respell
-from .typos import Speller
+from .typos import Budget, Speller, load_word_lists
 
 
 class Understanding:
@@ -37,6 +37,7 @@ class Understanding:
         tok = searcher.keyword.tokenizer
         corpus = Counter(w for c in searcher.chunks for w in set(tok.words(c.text)) if w.isalpha())
         self.speller = Speller(self.used_word, corpus, lambda w: bool(tok.split_unknown(w)))
+        load_word_lists()  # now, at the engine's start, not in the first request that needs them
 
     def terms(self, q: Question, filters: Filters) -> tuple[str, Terms]:
         """The question expanded with the policies' words (the keyword query), and its weighted
@@ -51,13 +52,19 @@ class Understanding:
     def corrected(self, question: str, history: Sequence[Turn]) -> tuple[Corrected, list[Turn]]:
         """The question, and the user's earlier turns, with misspelt insurer and care names, and
         then misspelt words, corrected (`names`, `typos`)."""
-        fixed = self.correct(question)
-        turns = [t.model_copy(update={"content": self.correct(t.content).text}) if t.role == "user" else t for t in history]
+        budget = Budget()  # the question's words first, then the earlier turns', newest first
+        fixed = self.correct(question, budget)
+        turns = list(history)
+        for i in reversed(range(len(turns))):
+            if turns[i].role == "user":
+                turns[i] = turns[i].model_copy(update={"content": self.correct(turns[i].content, budget).text})
         return fixed, turns
 
-    def correct(self, text: str) -> Corrected:
+    def correct(self, text: str, budget: Budget | None = None) -> Corrected:
+        """The text with misspelt insurer and care names, then misspelt words, corrected, and how
+        it was read; at most as many unknown words searched for as the budget allows."""
         named = correct_names(text, self.known_word)
-        spelled = self.speller.correct(named.text, detect_language(named.text))
+        spelled = self.speller.correct(named.text, detect_language(named.text), budget)
         return Corrected(spelled.text, named.read_as + spelled.read_as)
 
     def known_word(self, word: str) -> bool:
