@@ -69,13 +69,21 @@ class Budget:
 
 
 class _Words:
-    """Words with a frequency, bucketed by length for the nearest-word search."""
+    """Words with a frequency; bucketed by length for the nearest-word search when it is first needed
+    (two first searches at once may both bucket them, to the same result)."""
 
     def __init__(self, counts: Mapping[str, float]) -> None:
         self.counts = counts
-        self.by_length: dict[int, list[str]] = {}
-        for w in sorted(counts):
-            self.by_length.setdefault(len(w), []).append(w)
+        self._by_length: dict[int, list[str]] | None = None
+
+    @property
+    def by_length(self) -> dict[int, list[str]]:
+        if self._by_length is None:
+            buckets: dict[int, list[str]] = {}
+            for w in self.counts:
+                buckets.setdefault(len(w), []).append(w)
+            self._by_length = buckets
+        return self._by_length
 
     def nearest(self, word: str) -> str | None:
         """The most frequent word `MAX_EDITS` edits away, if any."""
@@ -89,7 +97,7 @@ class _Words:
 
 
 def load_word_lists() -> None:
-    """Read both word lists now (about a second and 75 MB, once per process), not in a request."""
+    """Read both word lists now (about half a second and 75 MB, once per process), not in a request."""
     for lang in _LANGUAGES:
         _word_list(lang)
 
