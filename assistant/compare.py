@@ -300,7 +300,7 @@ def _lead(c: Comparison, rows: list[_Row], language: str, yes_no: bool) -> str:
         return compose.not_found(language)
     if c.order is not None:
         ranked = [r for r in valued if r.sort is not None]
-        if ranked:
+        if len(ranked) > 1:  # one value alone is first of nothing
             pick = min if c.order in ("earliest", "lowest", "shortest") else max
             best = pick(r.sort for r in ranked)
             winners = list(dict.fromkeys(r.insurer for r in ranked if r.sort == best))

@@ -88,6 +88,25 @@ def test_table_from_each_insurers_best_answer() -> None:
     assert lines[3] == "- C: niet gevonden in het beleid"
 
 
+def test_one_value_alone_is_first_of_nothing() -> None:
+    # only A's policy states a date: A is not "het eerst", the others say nothing to compare with
+    question = "bij wie moet de offerte het eerst binnen zijn?"
+    c = comparison(question, [])
+    assert c is not None
+    answer = compare(question, understand(question), c, Filters(), fake_best([]), facts(), ["A", "C"])
+    assert answer.table is not None and answer.table.lead == "Alleen genoemd door A: 30 september 2026"
+
+
+def test_every_comparative_of_an_order_compares() -> None:
+    for question, order in (("Welke verzekeraar reageert sneller op de offerte?", "earliest"),
+                            ("Which insurer responds faster to our offer?", "earliest"),
+                            ("Bij welke verzekeraar is de eis strenger?", "highest"),
+                            ("Bij welke verzekeraar is de termijn korter?", "shortest"),
+                            ("Bij welke verzekeraar is het tarief lager?", "lowest")):
+        c = comparison(question, [])
+        assert c is not None and c.order == order, question
+
+
 def test_only_a_question_whether_they_differ_is_answered_yes_or_no() -> None:
     leads = {}
     for question in ("verschillen de offertetermijnen van A en B?", "Wat zijn de verschillen in de offertetermijnen van A en B?"):
