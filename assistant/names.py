@@ -45,7 +45,8 @@ def _compact(text: str) -> str:
 @dataclass
 class Corrected:
     text: str
-    read_as: list[tuple[str, str]] = field(default_factory=list)  # (as written, as registered)
+    # (as written, as read): a name as registered, a word as spelt
+    read_as: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _registered() -> list[str]:

@@ -137,12 +137,13 @@ class Speller:
         last = 0
         for m in _WORD.finditer(text):
             word = m.group()
-            if word.lower() not in found:
+            lower = word.lower()
+            if lower not in found:
                 if budget.left <= 0 or not self._misspelt(word):
                     continue
                 budget.left -= 1
-                found[word.lower()] = self._nearest(word.lower(), language)
-            fixed = found[word.lower()]
+                found[lower] = self._nearest(lower, language)
+            fixed = found[lower]
             if fixed is None:
                 continue
             if word[0].isupper():

@@ -2,7 +2,8 @@
 the policies' words. Misspelt insurer and care names and misspelt words are corrected (`names`,
 `typos`), the question is expanded with the glossary's, the policies' own abbreviations', the
 spelling's and, for an English question, the lexicon's Dutch words, and weighed into concepts
-(`extractive.Terms`) that retrieval and the unit features share. `query.understand` says what is asked; `scope` what it is about."""
+(`extractive.Terms`) that retrieval and the unit features share. `query.understand` says what is
+asked; `scope` what it is about."""
 
 from __future__ import annotations
 
