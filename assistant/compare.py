@@ -24,6 +24,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from ingest.facts import Facts
+from inkoopwijzer.language import detect_language
 from inkoopwijzer.types import (
     Answer,
     AnswerTable,
@@ -40,7 +41,8 @@ from inkoopwijzer.types import (
 from . import compose
 from .extractive import VALUE_PATTERN
 from .planning import when_label
-from .query import FactKind, Question, care_aliases, fact_kind, insurer_aliases, strip_care, understand
+from .query import FactKind, Question, care_aliases, fact_kind, insurer_aliases, understand
+from .row_question import Mark, row_question
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -86,10 +88,11 @@ class Comparison:
     same: bool = False  # "Is … hetzelfde?" asks whether they agree: yes when they do, where "Verschillen …?" says no
 
 
-def comparison(question: str, named: Sequence[str]) -> Comparison | None:
+def comparison(question: str, named: Sequence[str], names: Sequence[str] = ()) -> Comparison | None:
     """Whether the question compares insurers: it asks which insurer(s) ("bij wie", "welke
     verzekeraars", "which insurers", "alle verzekeraars"), or names two or more insurers together with a
-    word that compares ("verschillen", "eerder dan", "vergelijk", "het hoogst"). None otherwise."""
+    word that compares ("verschillen", "eerder dan", "vergelijk", "het hoogst"). None otherwise. `names`
+    (regexes) find what is compared in the question; the insurers' names when none are given."""
     v = _vocab()
     which = _find(question, v["which"])
     differ = _find(question, v["differ"])
@@ -99,16 +102,31 @@ def comparison(question: str, named: Sequence[str]) -> Comparison | None:
     if which and len(named) == 1:
         return None  # "bij wie bij Salland moet ik …": about one insurer
     order: Order | None = orders[0][0] if orders else None
-    spans = [m.span() for m in which + differ] + [m.span() for _, m in orders]
     first = question.split()[0].lower() if question.split() else ""
     # "Is de deadline bij Salland later dan bij Zilveren Kruis?" asks yes or no; "… bij Salland of bij ZK eerder?" asks which
     yes_no = (first in v["yes_no_starts"]["nl"] + v["yes_no_starts"]["en"] and len(named) == 2 and order is not None
               and bool(_find(question, ["dan", "than"])))
     asks_whether = first in v["yes_no_starts"]["nl"] + v["yes_no_starts"]["en"] or any(m.start() == 0 for m in differ)
+    same = _find(question, v["same"])
     return Comparison(
-        _in_order(question, named), order, bool(differ), bool(which), _row_question(question, spans), yes_no, asks_whether,
-        same=bool(_find(question, v["same"])),
+        _in_order(question, named), order, bool(differ), bool(which), _row(question, which, differ, same, orders, names or [rx for rx, _ in insurer_aliases()]),
+        yes_no, asks_whether, same=bool(same),
     )
+
+
+def _row(question: str, which: list[re.Match[str]], differ: list[re.Match[str]], same: list[re.Match[str]],
+         orders: list[tuple[str, re.Match[str]]], names: Sequence[str]) -> str:
+    """The question asked of each row (`row_question`): the comparison's words marked, and the names of what
+    is compared (`names`, regexes; the insurers' when none are given)."""
+    spans = [m.span() for rx in names for m in re.finditer(rx, question, re.I)]
+    sames = {m.span() for m in same}
+    v = _vocab()["row_question"]
+    marks: list[tuple[int, int, Mark]] = [(*m.span(), "cut") for m in which] + [(*m.span(), "cut") for _, m in orders]
+    for m in differ + same:
+        kind: Mark = "differ" if m.span() not in sames else "same" if m.group(0).lower() in v["same_determiners"] else "same_alone"
+        marks.append((*m.span(), kind))
+    language = "en" if detect_language(question) == "en" else "nl"
+    return row_question(question, spans, sorted(set(marks)), v, language)
 
 
 def _in_order(question: str, named: Sequence[str]) -> list[str]:
@@ -119,34 +137,6 @@ def _in_order(question: str, named: Sequence[str]) -> list[str]:
         if name in named and m is not None:
             where[name] = min(where.get(name, len(question)), m.start())
     return sorted(named, key=lambda n: where.get(n, len(question)))
-
-
-def _row_question(question: str, spans: list[tuple[int, int]]) -> str:
-    """The question as asked of one insurer: without its comparison words and insurer names."""
-    merged: list[list[int]] = []  # "bij welke verzekeraar" and "welke verzekeraar" overlap: cut their union once
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    text = question
-    for s, e in reversed(merged):
-        text = text[:s] + " " + text[e:]
-    for rx, _ in insurer_aliases():
-        text = re.sub(rx, " ", text, flags=re.I)
-    words = [w for w in text.split() if w.strip(",?.!;:")]
-    leftovers = set(_vocab()["leftovers"])
-    # "van  en  ?" where the names stood: drop the little words they leave behind, runs of them and at the end
-    kept: list[str] = []
-    for w in words:
-        bare = w.lower().strip(",?.")
-        if bare in leftovers and (not kept or kept[-1].lower().strip(",") in leftovers):
-            continue
-        kept.append(w)
-    while kept and kept[-1].lower().strip(",?.") in leftovers:
-        kept.pop()
-    out = " ".join(kept).strip(" ,:;")
-    return out if out.endswith("?") else out + "?"
 
 
 def _asked(c: Comparison, language: str) -> tuple[str, FactKind]:
@@ -162,8 +152,9 @@ def _asked(c: Comparison, language: str) -> tuple[str, FactKind]:
         # "bij wie kom je eerder in aanmerking voor …?" asks who qualifies more readily: the cells hold
         # what each policy requires, not dates ("wanneer kom je in aanmerking" asks in which case)
         return q, "condition" if _find(q, _vocab()["qualifying"]) else "date"
-    if c.differ and not c.which and (not words or words[0] not in qwords):
-        q = ("What are " if language == "en" else "Wat zijn ") + q  # "verschillen de aanmeldtermijnen …?"
+    # "verschillen de aanmeldtermijnen …?" asks about them: unless a sentence of it asks ("Ons lab … . Welke eisen …?")
+    if c.differ and not c.which and not any(s.split()[0] in qwords for s in re.split(r"[.?!:;]", q.lower()) if s.split()):
+        q = f"{_vocab()['row_question'][language]['about']} {q}"
     kind = fact_kind(q)
     if c.order in ("longest", "shortest") and kind not in ("duration", "date"):
         kind = "duration"
@@ -444,7 +435,8 @@ def _compare_policies(
     """A question that compares kinds of care whose policies differ ("Verschilt het tussen GRZ/ELV en
     ZG …?", "Is de termijn bij MSZ eerder dan bij GRZ?"): one row per insurer's policy of each kind
     named. None for any other question."""
-    c = comparison(q.text, ["", ""])  # the comparing words, whatever is compared: looked for first, cheaply
+    # the comparing words, whatever is compared: looked for first, cheaply; the row asks without the names
+    c = comparison(q.text, ["", ""], [rx for rx, _ in [*care_aliases(), *insurer_aliases()]])
     if c is None or not (c.differ or c.order):
         return None
     filters = engine.scope.filters(q, user)
@@ -467,7 +459,6 @@ def _compare_policies(
         return None
     c.insurers = [label for label, _ in subjects]
     c.policies = True
-    c.row_question = strip_care(c.row_question)
     return compare(question, q, c, filters, _best(engine), load_facts(engine.searcher.version), [], history, debug, subjects,
                    metas=engine.searcher.metas)
 

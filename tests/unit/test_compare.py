@@ -190,3 +190,26 @@ def test_rows_that_state_no_value_are_not_called_different() -> None:
     answer = compare(question, understand(question), c, Filters(), fake_best([]), Facts(events=[], thresholds=[]), ["A", "B"])
     assert answer.table is not None and all(r.cells[0].citation is not None for r in answer.table.rows)
     assert answer.answer.splitlines()[0] == "Per verzekeraar"
+
+
+def test_the_question_asked_of_each_insurer_stays_a_question() -> None:
+    """The names go with the words that join them, a difference with the question around it, "the same X"
+    becomes "which X", and an order to show goes: phrasings the row question was not written against."""
+    two = ["Salland", "Zilveren Kruis"]
+    cases = {
+        "Do Salland and Zilveren Kruis differ in how they handle new providers?": "how they handle new providers?",
+        "Wat is het verschil tussen Salland en Zilveren Kruis wat betreft de offerte?": "de offerte?",
+        "Kun je Salland en Zilveren Kruis vergelijken op de minimale omzet?": "de minimale omzet?",
+        "How do Salland and Zilveren Kruis compare on the tender deadline?": "the tender deadline?",
+        "Is er verschil tussen Salland en Zilveren Kruis in de looptijd van het contract?": "de looptijd van het contract?",
+        "Hanteren Salland en Zilveren Kruis dezelfde termijn voor de offerte?": "welke termijn hanteren voor de offerte?",
+        "Publiceren Salland en Zilveren Kruis hun beleid op dezelfde datum?": "op welke datum publiceren hun beleid?",
+        "Is the deadline for new providers the same at Salland and Zilveren Kruis?": "what is the deadline for new providers?",
+        "Moeten nieuwe aanbieders bij Salland en Zilveren Kruis hetzelfde aanleveren?": "wat moeten nieuwe aanbieders aanleveren?",
+        "Zet de deadlines van Salland en Zilveren Kruis naast elkaar": "de deadlines?",
+        "hoe meld ik me aan bij Salland en bij Zilveren Kruis, wat is het verschil?": "hoe meld ik me aan?",
+        "Verschillen Salland, Zilveren Kruis en Zorg en Zekerheid allemaal in de eisen voor een VMS?": "de eisen voor een VMS?",
+    }
+    for question, row in cases.items():
+        c = comparison(question, [*two, "Zorg en Zekerheid"])
+        assert c is not None and c.row_question == row, (question, c and c.row_question)
