@@ -57,8 +57,9 @@ def row_question(
     lang = words[language] if language in words else words["nl"]
     preps, joins, quants = (_alt(words["prepositions"]), _alt(words["conjunctions"]), _alt(words["quantifiers"]))
     # 1. the names with the words that join them: "tussen X en Y", "bij X en bij Y", "X, Y of Z allemaal"
-    one = rf"(?:\b(?:{preps})\s+)?{_NAME}"
-    text = re.sub(rf"(?:\b(?:{quants})\s+)?{one}(?:\s*(?:,|&|\b(?:{joins})\b)\s*{one})*(?:\s+\b(?:{quants})\b)?", " ", text,
+    # (a name may be followed by its abbreviation in brackets: "zintuiglijk gehandicaptenzorg (ZG)"; "GRZ/ELV" is one)
+    one = rf"(?:\b(?:{preps})\s+)?{_NAME}(?:\s*\(\s*{_NAME}\s*\))?"
+    text = re.sub(rf"(?:\b(?:{quants})\s+)?{one}(?:\s*(?:[,&/]|\b(?:{joins})\b)\s*{one})*(?:\s+\b(?:{quants})\b)?", " ", text,
                   flags=re.I)
     # 2. a difference with the question around it; a topic after it ("… wat betreft de offerte") is what is asked
     frames, intros = _alt(words["differ_frames"]), _alt(words["topic_introducers"])

@@ -213,3 +213,17 @@ def test_the_question_asked_of_each_insurer_stays_a_question() -> None:
     for question, row in cases.items():
         c = comparison(question, [*two, "Zorg en Zekerheid"])
         assert c is not None and c.row_question == row, (question, c and c.row_question)
+
+
+def test_a_policy_comparison_asks_without_the_kinds_of_care() -> None:
+    from assistant.query import care_aliases, insurer_aliases
+
+    names = [rx for rx, _ in [*care_aliases(), *insurer_aliases()]]
+    cases = {
+        "Verschilt het omzetplafond tussen GRZ/ELV en ZG bij Zilveren Kruis?": "omzetplafond?",
+        "Is it the same for GRZ/ELV as for sensory disability care (ZG)?": "what is it?",
+        "Ons plafond loopt vol. Verschilt het tussen GRZ en ZG wat we moeten doen?": "Ons plafond loopt vol. wat we moeten doen?",
+    }
+    for question, row in cases.items():
+        c = comparison(question, ["", ""], names)
+        assert c is not None and c.row_question == row, (question, c and c.row_question)
