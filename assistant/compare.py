@@ -10,6 +10,7 @@ Each row comes from the answerer's best unit for that insurer (`BestAnswer`, tod
 engine asked once per insurer); where the question asks a date or a threshold, the value is the
 fact extracted at ingest from that unit (`ingest.facts`), so the table compares like with like.
 The answer text gives the same values in one line per row: the key facts are scored on the text.
+The question asked of each row, the comparison taken out, is built in `row_question.py`.
 """
 
 from __future__ import annotations
