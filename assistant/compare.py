@@ -154,7 +154,8 @@ def _asked(c: Comparison, language: str) -> tuple[str, FactKind]:
         # what each policy requires, not dates ("wanneer kom je in aanmerking" asks in which case)
         return q, "condition" if _find(q, _vocab()["qualifying"]) else "date"
     # "verschillen de aanmeldtermijnen …?" asks about them: unless a sentence of it asks ("Ons lab … . Welke eisen …?")
-    if c.differ and not c.which and not any(s.split()[0] in qwords for s in re.split(r"[.?!:;]", q.lower()) if s.split()):
+    if c.differ and not c.which and q.strip(" ?") and not any(re.match(r"\w+", s.strip()).group(0) in qwords  # type: ignore[union-attr]
+                                            for s in re.split(r"[.?!:;]", q.lower()) if re.match(r"\w+", s.strip())):
         q = f"{_vocab()['row_question'][language]['about']} {q}"
     kind = fact_kind(q)
     if c.order in ("longest", "shortest") and kind not in ("duration", "date"):

@@ -139,7 +139,7 @@ _QUESTION_WORD = (
 )
 # a question word anywhere: a question that has one asks a value, not yes or no
 _HAS_QUESTION_WORD = re.compile(rf"\b{_QUESTION_WORD}", re.I)
-_PART_JOIN = re.compile(rf"\s*[,;]?\s+(?:en|and|maar|but)\s+(?={_QUESTION_WORD})|\?\s+(?=\S)", re.I)
+_PART_JOIN = re.compile(rf"(?:\s*[,;])?\s+(?:en|and|maar|but)\s+(?={_QUESTION_WORD})|\?\s+(?=\S)", re.I)
 
 
 # "Wat is het verschil tussen ELV laag complex en ELV hoog complex?": each side is a part

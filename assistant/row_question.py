@@ -22,8 +22,9 @@ from typing import Any, Literal
 # "verschillen", "dezelfde" (before a noun), "hetzelfde" (alone), or other comparison words ("het eerst")
 Mark = Literal["differ", "same", "same_alone", "cut"]
 
-# Stand-ins for the marked parts: characters no question types
-_NAME, _DIFFER, _SAME, _ALONE = "\u2460", "\u2461", "\u2462", "\u2463"
+# Stand-ins for the marked parts: private-use characters, which no question holds (they are taken out first)
+_NAME, _DIFFER, _SAME, _ALONE = "\ue000", "\ue001", "\ue002", "\ue003"
+_STAND_INS = re.compile("[\ue000-\ue0ff]")
 
 
 def _alt(phrases: Sequence[str]) -> str:
@@ -41,6 +42,7 @@ def _marked(question: str, names: Sequence[tuple[int, int]], marks: Sequence[tup
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e, kind])
+    question = _STAND_INS.sub(" ", question)
     stand_in = {"name": _NAME, "differ": _DIFFER, "same": _SAME, "same_alone": _ALONE, "cut": " "}
     text = question
     for s, e, kind in reversed(merged):
@@ -58,9 +60,10 @@ def row_question(
     preps, joins, quants = (_alt(words["prepositions"]), _alt(words["conjunctions"]), _alt(words["quantifiers"]))
     # 1. the names with the words that join them: "tussen X en Y", "bij X en bij Y", "X, Y of Z allemaal"
     # (a name may be followed by its abbreviation in brackets: "zintuiglijk gehandicaptenzorg (ZG)"; "GRZ/ELV" is one)
-    one = rf"(?:\b(?:{preps})\s+)?{_NAME}(?:\s*\(\s*{_NAME}\s*\))?"
-    text = re.sub(rf"(?:\b(?:{quants})\s+)?{one}(?:\s*(?:[,&/]|\b(?:{joins})\b)\s*{one})*(?:\s+\b(?:{quants})\b)?", " ", text,
+    one = rf"(?:\b(?:{preps})\s+)?{_NAME}(?:\s*['’]s\b)?(?:\s*\(\s*{_NAME}\s*\))?"
+    text = re.sub(rf"(?:\b(?:{quants})\s+)?{one}(?:\s*(?:[,&/–-]|\b(?:{joins})\b)\s*{one})*(?:\s+\b(?:{quants})\b)?", " ", text,
                   flags=re.I)
+    plain = " ".join(_STAND_INS.sub(" ", text).split())  # the question without the names: asked when nothing else is left
     # 2. a difference with the question around it; a topic after it ("… wat betreft de offerte") is what is asked
     frames, intros = _alt(words["differ_frames"]), _alt(words["topic_introducers"])
     m = re.search(rf"(?:^|(?<=\s))(?:(?:{frames})\s+)?{_DIFFER}(?:\s+(?:{_alt(words['pronouns'])})\b)?(?:\s+(?:{intros})\b)?", text,
@@ -72,23 +75,25 @@ def row_question(
     text = text.replace(_DIFFER, " ")
     # 3. "dezelfde spelregels" asks which: "Welke spelregels hanteren …?"; "is de termijn gelijk?" asks what it is,
     # "moeten ze hetzelfde aanleveren?" asks what
-    m = re.search(rf"(?:\b({preps})\s+)?{_SAME}\s+([\w-]+)", text, flags=re.I)
+    little = _little(words)
+    m = re.search(rf"(?:\b({preps})\s+)?{_SAME}\s+(?!(?:{_alt(sorted(little))})\b)([\w-]+)", text, flags=re.I)
     if m:
         rest = (text[: m.start()] + " " + text[m.end():]).strip()
         text = f"{m.group(1) + ' ' if m.group(1) else ''}{lang['which']} {m.group(2)} {_lower_first(rest)}"
     elif _SAME in text or _ALONE in text:
-        text = " ".join(text.replace(_SAME, " ").replace(_ALONE, " ").split())
+        text = " ".join(_STAND_INS.sub(" ", text).split())
         first, _, rest = text.partition(" ")
         text = f"{lang['what_is']} {rest}" if first.lower() in lang["copulas"] else f"{lang['what']} {_lower_first(text)}"
     # 4. an order to show ("Zet … naast elkaar", "Show me …") is no part of the question; nor the little words left over
-    text = re.sub(rf"^\s*(?:{_alt(words['imperatives'])})\b", " ", text, flags=re.I)
+    text = re.sub(rf"^\s*(?:{_alt(words['imperatives'])})\b", " ", _STAND_INS.sub(" ", text), flags=re.I)
     kept = [w for w in text.split() if w.strip(",?.!;:")]
-    little = _little(words)
     while kept and kept[0].lower().strip(",?.:;") in {w.lower() for w in words["conjunctions"] + words["quantifiers"]}:
         kept.pop(0)  # "en hoe …": "on which day …" keeps its preposition
     while kept and kept[-1].lower().strip(",?.:;") in little:
         kept.pop()
-    out = " ".join(kept).strip(" ,:;")
+    out = " ".join(kept).strip(" ,:;.")
+    if not out:  # "Verschillen ZK en Salland?": nothing but the comparison; each is asked the question as typed
+        out = plain.strip(" ,:;.?")
     return out if out.endswith("?") else out + "?"
 
 

@@ -209,6 +209,10 @@ def test_the_question_asked_of_each_insurer_stays_a_question() -> None:
         "Zet de deadlines van Salland en Zilveren Kruis naast elkaar": "de deadlines?",
         "hoe meld ik me aan bij Salland en bij Zilveren Kruis, wat is het verschil?": "hoe meld ik me aan?",
         "Verschillen Salland, Zilveren Kruis en Zorg en Zekerheid allemaal in de eisen voor een VMS?": "de eisen voor een VMS?",
+        # "dezelfde als" is no noun; a possessive goes with its name; a user's own symbol is no mark
+        "Is de looptijd bij Zilveren Kruis dezelfde als bij Salland?": "wat is de looptijd?",
+        "Salland's and Zilveren Kruis's deadline: do they differ?": "deadline: do they?",
+        "Zijn Salland en Zilveren Kruis gelijk in stap \ue002 van de procedure?": "wat is in stap van de procedure?",
     }
     for question, row in cases.items():
         c = comparison(question, [*two, "Zorg en Zekerheid"])
