@@ -82,7 +82,7 @@ class CareType:
 def name_pattern(name: str) -> str:
     """A regex for one name: whole words, any white space or hyphen between its words, its
     full stops optional ('a.s.r.' matches 'asr'), '&' with or without spaces ('Z & Z'); a name
-    ending in '*' matches the start of a word ('ziekenhui*')."""
+    ending in '*' matches a word it begins ('ziekenhui*': the whole of "ziekenhuizen")."""
     prefix = name.strip().endswith("*")
     name = name.strip().rstrip("*")
     out: list[str] = []
@@ -101,7 +101,9 @@ def name_pattern(name: str) -> str:
     body = "".join(out)
     start = r"(?<![\w])" if name[:1].isalnum() else ""
     end = r"(?![\w])" if name.rstrip(".")[-1:].isalnum() and not prefix else ""
-    return f"{start}{body}{end}"
+    # a prefix takes the rest of its word: cutting the name out of "ziekenhuizen" leaves no "zen"
+    rest = r"[^\W_]*" if prefix else ""
+    return f"{start}{body}{rest}{end}"
 
 
 def names_pattern(names: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.query import find_care_types, find_insurers
+from assistant.query import find_care_types, find_insurers, strip_care
 from inkoopwijzer import vocab
 
 
@@ -29,6 +29,8 @@ def test_names_match_as_whole_words_with_their_spelling_variants() -> None:
     assert zz.search("zorg  en\nzekerheid") and not zz.search("zorg en zekerheden")
     prefix = re.compile(vocab.name_pattern("ziekenhui*"), re.I)
     assert prefix.search("ziekenhuisopname") and not prefix.search("het bedrijfsziekenhuis")
+    # the name is the whole word it begins: taking it out of a question leaves no piece of it
+    assert prefix.sub("_", "eisen voor ziekenhuizen en ziekenhuis-opnames") == "eisen voor _ en _-opnames"
 
 
 def test_care_types_in_documents_keep_abbreviations_case_sensitive() -> None:
@@ -42,6 +44,7 @@ def test_care_types_in_documents_keep_abbreviations_case_sensitive() -> None:
 def test_a_question_names_care_types_by_name_abbreviation_or_pointer_but_not_by_a_part() -> None:
     assert find_care_types("Wat is de deadline voor wijkverpleging?") == ["WV"]
     assert find_care_types("geldt dit voor ziekenhuizen en ZBC's?") == ["MSZ"]
+    assert strip_care("Wat geldt er voor ziekenhuizen?") == "Wat geldt er voor ?"
     assert find_care_types("paramedische zorg bij VGZ") == ["PARA"]
     # physiotherapy inside a GRZ question is a topic of the GRZ policy, not another kind of care
     assert find_care_types("Can we bill physiotherapy alongside outpatient GRZ?") == ["GRZ"]
