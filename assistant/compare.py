@@ -124,7 +124,10 @@ def _row(question: str, which: list[re.Match[str]], differ: list[re.Match[str]],
     v = _vocab()["row_question"]
     marks: list[tuple[int, int, Mark]] = [(*m.span(), "cut") for m in which] + [(*m.span(), "cut") for _, m in orders]
     for m in differ + same:
-        kind: Mark = "differ" if m.span() not in sames else "same" if m.group(0).lower() in v["same_determiners"] else "same_alone"
+        if m.group(0).lower() in v["same_determiners"]:  # "dezelfde eisen", "different rules": which rules
+            kind: Mark = "same"
+        else:
+            kind = "same_alone" if m.span() in sames else "differ"
         marks.append((*m.span(), kind))
     language = "en" if detect_language(question) == "en" else "nl"
     return row_question(question, spans, sorted(set(marks)), v, language)

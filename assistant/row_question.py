@@ -83,7 +83,11 @@ def row_question(
     elif _SAME in text or _ALONE in text:
         text = " ".join(_STAND_INS.sub(" ", text).split())
         first, _, rest = text.partition(" ")
-        text = f"{lang['what_is']} {rest}" if first.lower() in lang["copulas"] else f"{lang['what']} {_lower_first(text)}"
+        # "Zijn de eisen hetzelfde?" → "wat zijn de eisen?"; "Moeten ze hetzelfde aanleveren?" → "wat moeten ze aanleveren?"
+        if first.lower() in lang["copulas"]:
+            text = f"{lang['what']} {first.lower()} {rest}"
+        else:
+            text = f"{lang['what']} {_lower_first(text)}"
     # 4. an order to show ("Zet … naast elkaar", "Show me …") is no part of the question; nor the little words left over
     text = re.sub(rf"^\s*(?:{_alt(words['imperatives'])})\b", " ", _STAND_INS.sub(" ", text), flags=re.I)
     kept = [w for w in text.split() if w.strip(",?.!;:")]

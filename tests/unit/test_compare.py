@@ -211,8 +211,11 @@ def test_the_question_asked_of_each_insurer_stays_a_question() -> None:
         "Verschillen Salland, Zilveren Kruis en Zorg en Zekerheid allemaal in de eisen voor een VMS?": "de eisen voor een VMS?",
         # "dezelfde als" is no noun; a possessive goes with its name; a user's own symbol is no mark
         "Is de looptijd bij Zilveren Kruis dezelfde als bij Salland?": "wat is de looptijd?",
+        "Zijn de eisen bij Salland en Zilveren Kruis hetzelfde?": "wat zijn de eisen?",
+        "Do Salland and Zilveren Kruis have different rules on subcontracting?": "which rules do have on subcontracting?",
+        "Wat is het verschil tussen de deadline van Salland en Zilveren Kruis?": "de deadline?",
         "Salland's and Zilveren Kruis's deadline: do they differ?": "deadline: do they?",
-        "Zijn Salland en Zilveren Kruis gelijk in stap \ue002 van de procedure?": "wat is in stap van de procedure?",
+        "Zijn Salland en Zilveren Kruis gelijk in stap \ue002 van de procedure?": "wat zijn in stap van de procedure?",
     }
     for question, row in cases.items():
         c = comparison(question, [*two, "Zorg en Zekerheid"])
