@@ -6,14 +6,17 @@ its key facts.
 - `polite`: behind a polite opening ("Kunt u mij vertellen: …", "Could you tell me: …");
 - `greeting`: between a greeting and thanks ("Goedemorgen, … Alvast bedankt!", "Hi, … Thanks!");
 - `typo`: two letters swapped in the middle of its longest word ("offerte" → "ofefrte");
-- `accents`: without diacritics, as many type ("financiële" → "financiele", "patiënt" → "patient").
+- `accents`: without diacritics, as many type ("financiële" → "financiele", "patiënt" → "patient");
+- `abbreviated`: each insurer named by its registered abbreviation in lower case ("Zilveren Kruis" → "zk"),
+  from the registry (`inkoopwijzer/data/insurers.json`); a question naming none is asked as it is;
+- `situation`: behind a sentence about who asks that changes nothing asked ("Wij zijn een zorgaanbieder. …").
 
 A rendering that loses key facts the plain question states means the answerer reads more into
 how a question is typed than into what it asks. The report gives, per rendering, how many
 questions' key facts the plain question states, which of them the rendering loses, and how many
 it gains. It is a diagnostic (docs/evaluation.md, "Robustness"), not a gate.
 
-    INKOOPWIJZER_TODAY=2026-11-23 python -m evals.robustness [--renderings lower,polite,greeting,typo,accents]
+    INKOOPWIJZER_TODAY=2026-11-23 python -m evals.robustness [--renderings lower,polite,greeting,typo,accents,...]
 """
 
 from __future__ import annotations
@@ -65,8 +68,23 @@ def _accents(q: str, language: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", q) if not unicodedata.combining(c))
 
 
+def _abbreviated(q: str, language: str) -> str:
+    from inkoopwijzer import vocab
+
+    for insurer in vocab.insurers():
+        if insurer.abbreviations:
+            for name in sorted(insurer.official, key=len, reverse=True):
+                q = re.sub(vocab.name_pattern(name), insurer.abbreviations[0].lower(), q, flags=re.I)
+    return q
+
+
+def _situation(q: str, language: str) -> str:
+    return ("Wij zijn een zorgaanbieder. " if language == "nl" else "We are a care provider. ") + q
+
+
 RENDERINGS: dict[str, Callable[[str, str], str]] = {
     "lower": _lower, "polite": _polite, "greeting": _greeting, "typo": _typo, "accents": _accents,
+    "abbreviated": _abbreviated, "situation": _situation,
 }
 
 

@@ -41,3 +41,7 @@ def test_the_renderings_keep_the_question_s_words() -> None:
     assert RENDERINGS["greeting"]("When is the offer due?", "en") == "Hi, when is the offer due? Thanks!"
     assert RENDERINGS["typo"]("Wanneer moet de offerte binnen zijn?", "nl") == "Wanneer moet de ofefrte binnen zijn?"
     assert RENDERINGS["typo"]("Is het zo?", "nl") == "Is het zo?"  # no word long enough: as it is
+    # an insurer by its registered abbreviation, typed in lower case; an insurer without one keeps its name
+    assert RENDERINGS["abbreviated"]("Wanneer bij Zilveren Kruis en Salland?", "nl") == "Wanneer bij zk en Salland?"
+    assert RENDERINGS["abbreviated"]("Does Zorg en Zekerheid require HKZ?", "en") == "Does z&z require HKZ?"
+    assert RENDERINGS["situation"]("When is the offer due?", "en") == "We are a care provider. When is the offer due?"
