@@ -10,7 +10,7 @@ from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import Filters
 
 from .extractive import Terms, UnitScorer
-from .query import Question
+from .query import Question, strip_names
 from .rerank import RERANK_CANDIDATES, rerank, top_passages
 
 
@@ -53,11 +53,15 @@ class Retrieval:
             # no insurer named: search each insurer's policies, so every insurer can answer
             allowed = self.searcher.allowed_documents(filters)
             insurers = sorted({self.searcher.metas[d].insurer or "" for d in allowed} - {""})
+        # the dense query without the insurers' names ("zk", "Zilveren Kruis"): the filters already keep to
+        # them, and in the embedding a name pulls towards the passages that name the insurer, not those that
+        # answer (docs/evaluation.md, twenty-second session); the keyword query keeps them
+        query = strip_names(q.query) or q.query
         if len(insurers) > 1:
-            per = self.searcher.search_per_insurer(q.query, filters, insurers, n, q.language, keyword_query=kq)
+            per = self.searcher.search_per_insurer(query, filters, insurers, n, q.language, keyword_query=kq)
             hits = [h for found in per.values() for h in top_passages(rerank(found, self.scorer, q, terms), k)]
             return sorted(hits, key=lambda h: -h.score)
-        return top_passages(rerank(self.searcher.search(q.query, filters, n, q.language, keyword_query=kq), self.scorer, q, terms), k)
+        return top_passages(rerank(self.searcher.search(query, filters, n, q.language, keyword_query=kq), self.scorer, q, terms), k)
 
     def documents_about(self, asked: list[str], q: Question, filters: Filters, terms: Terms) -> set[str] | None:
         """The policies searched that use the words of what the question asks about (`asked`:
