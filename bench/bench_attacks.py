@@ -10,13 +10,16 @@
    Each request's text differs (a counter), so none is served from the query memo. The
    server time of one request is its latency when sent alone (127.0.0.1), and the server's
    CPU time over it. The unrelated questions are the same eight, alone and under attack.
-2. **Memory per ingest.** 50 small documents uploaded one by one through the desk API
+2. **Hostile text in one question.** Questions at `max_question_chars` made of what makes a
+   regular expression backtrack (runs of spaces, commas, repeated names and comparison words,
+   one 1,000-letter word): the latency and server CPU of each, asked alone (target: ≤ 1 s each).
+3. **Memory per ingest.** 50 small documents uploaded one by one through the desk API
    (`POST /api/documents`), each ingest followed by a question (so the new index version is
    loaded); the server's resident memory after each (target: after 50 within 10 % of after 5).
 
     .venv/bin/python bench/bench_attacks.py            # both (≈10 min on 2 cores)
     .venv/bin/python bench/bench_attacks.py --quick    # fewer repeats, 12 ingests
-    .venv/bin/python bench/bench_attacks.py --only history|memory
+    .venv/bin/python bench/bench_attacks.py --only history|patterns|memory
 
 Writes bench/results/attacks.json and the figures block of docs/security.md.
 """
@@ -71,6 +74,29 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 def _fill(text: str, size: int) -> str:
     return (text * (size // len(text) + 1))[:size]
+
+
+# each filled to max_question_chars; a counter makes each request's text differ (no memo)
+HOSTILE = {
+    "runs of spaces": "Zorg" + " " * 5000 + "x ZK en Salland verschil?",
+    "runs of tabs and spaces": "Wat\t \t" * 900,
+    "line breaks": "Wanneer\n" * 700,
+    "commas": "a, " * 2000,
+    "\"en\" repeated": "en " * 2000,
+    "full stops": ". " * 3000,
+    "question marks": "? " * 3000,
+    "names repeated": "Salland en Zilveren Kruis " * 300,
+    "comparison words": "verschil tussen " * 400,
+    "\"dezelfde\" repeated": "dezelfde " * 700,
+    "one long word": "a" * 6000,
+    "hyphens": "-" * 6000,
+    "dates repeated": "1 september 2026 " * 400,
+}
+
+
+def hostile(name: str, n: int, limit: int) -> str:
+    tail = f" {n}"
+    return HOSTILE[name][: limit - len(tail)] + tail
 
 
 def attack_60kb(n: int) -> dict[str, Any]:
@@ -194,6 +220,26 @@ def bench_history(url: str, pid: int, repeats: int, settings: Any) -> dict[str, 
     return out
 
 
+def bench_patterns(url: str, pid: int, repeats: int, settings: Any) -> dict[str, Any]:
+    """Each hostile question (`HOSTILE`) asked `repeats` times: latency and the server's CPU seconds."""
+    import httpx
+
+    out: dict[str, Any] = {"max_question_chars": settings.max_question_chars, "cases": {}}
+    with httpx.Client(base_url=url, timeout=600) as http:
+        http.post("/api/ask", json={"question": "Welke eisen gelden er? (opwarmen)"})
+        for name in HOSTILE:
+            codes, times, cpu = [], [], []
+            for n in range(repeats):
+                c0, t0 = cpu_seconds(pid), time.perf_counter()
+                r = http.post("/api/ask", json={"question": hostile(name, n, settings.max_question_chars)})
+                times.append(time.perf_counter() - t0)
+                cpu.append(cpu_seconds(pid) - c0)
+                codes.append(r.status_code)
+            out["cases"][name] = {"status": sorted(set(codes)), **_stats(times), "cpu_s": _stats(cpu)}
+            log(f"hostile question, {name}: {out['cases'][name]}")
+    return out
+
+
 def bench_memory(ingests: int) -> dict[str, Any]:
     import httpx
 
@@ -274,6 +320,18 @@ def render(results: dict[str, Any]) -> str:
             "runs two), which a busy machine inflates far less than the latency.",
             "",
         ]
+    p = results.get("patterns")
+    if p:
+        lines += [
+            f"Hostile text in one question of {p['max_question_chars']} characters (`--only patterns`, run "
+            f"{p.get('started')}, 1-minute load at start {(p.get('load_start') or [None])[0]}), each asked alone:",
+            "",
+            "| question made of | result | latency p50 / max (s) | server CPU p50 / max (s) |",
+            "|---|---|---|---|",
+            *(f"| {name} | {_codes(c['status'])} | {c['p50']} / {c['max']} | {c['cpu_s']['p50']} / {c['cpu_s']['max']} |"
+              for name, c in p["cases"].items()),
+            "",
+        ]
     m = results.get("memory")
     if m:
         rows = [s for s in m["samples"] if s["ingests"] in (0, 1, 5, 10, 20, 30, 40, 50) or s["ingests"] == m["ingests"]]
@@ -302,17 +360,24 @@ def main(argv: list[str] | None = None) -> int:
     exit_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", choices=["history", "memory"])
+    parser.add_argument("--only", choices=["history", "patterns", "memory"])
     args = parser.parse_args(argv)
     header = run_header(args.quick)
     previous = load_results("attacks") or {}
     settings = ensure_seed()
-    results: dict[str, Any] = {k: previous[k] for k in ("history", "memory") if k in previous}
+    results: dict[str, Any] = {k: previous[k] for k in ("history", "patterns", "memory") if k in previous}
     if args.only in (None, "history"):
         with running_server(SEED_DIR, WORK_DIR / "logs" / "attacks-history.log", **SERVER_ENV) as server:
             results["history"] = bench_history(server.url, server.proc.pid, 3 if args.quick else 8, settings)
+    if args.only in (None, "patterns"):
+        with running_server(SEED_DIR, WORK_DIR / "logs" / "attacks-patterns.log", **SERVER_ENV) as server:
+            results["patterns"] = bench_patterns(server.url, server.proc.pid, 2 if args.quick else 5, settings)
+            results["patterns"].update(started=header.get("started"), load_start=header.get("load_start"))
     if args.only in (None, "memory"):
         results["memory"] = bench_memory(12 if args.quick else 50)
+    # the header dates the long-history and memory runs; the patterns carry their own date
+    if args.only == "patterns":
+        header = {**header, **{k: previous[k] for k in ("started", "quick", "load_start", "machine") if k in previous}}
     save_results("attacks", header, results)
     write_doc({**header, **results})
     return 0
