@@ -109,10 +109,8 @@ def comparison(question: str, named: Sequence[str], names: Sequence[str] = ()) -
               and bool(_find(question, ["dan", "than"])))
     asks_whether = first in v["yes_no_starts"]["nl"] + v["yes_no_starts"]["en"] or any(m.start() == 0 for m in differ)
     same = _find(question, v["same"])
-    return Comparison(
-        _in_order(question, named), order, bool(differ), bool(which), _row(question, which, differ, same, orders, names or [rx for rx, _ in insurer_aliases()]),
-        yes_no, asks_whether, same=bool(same),
-    )
+    row = _row(question, which, differ, same, orders, names or [rx for rx, _ in insurer_aliases()])
+    return Comparison(_in_order(question, named), order, bool(differ), bool(which), row, yes_no, asks_whether, same=bool(same))
 
 
 def _row(question: str, which: list[re.Match[str]], differ: list[re.Match[str]], same: list[re.Match[str]],
@@ -125,7 +123,7 @@ def _row(question: str, which: list[re.Match[str]], differ: list[re.Match[str]],
     marks: list[tuple[int, int, Mark]] = [(*m.span(), "cut") for m in which] + [(*m.span(), "cut") for _, m in orders]
     for m in differ + same:
         if m.group(0).lower() in v["same_determiners"]:  # "dezelfde eisen", "different rules": which rules
-            kind: Mark = "same"
+            kind: Mark = "same" if m.span() in sames else "different"
         else:
             kind = "same_alone" if m.span() in sames else "differ"
         marks.append((*m.span(), kind))
@@ -157,8 +155,8 @@ def _asked(c: Comparison, language: str) -> tuple[str, FactKind]:
         # what each policy requires, not dates ("wanneer kom je in aanmerking" asks in which case)
         return q, "condition" if _find(q, _vocab()["qualifying"]) else "date"
     # "verschillen de aanmeldtermijnen …?" asks about them: unless a sentence of it asks ("Ons lab … . Welke eisen …?")
-    if c.differ and not c.which and q.strip(" ?") and not any(re.match(r"\w+", s.strip()).group(0) in qwords  # type: ignore[union-attr]
-                                            for s in re.split(r"[.?!:;]", q.lower()) if re.match(r"\w+", s.strip())):
+    openings = [m.group() for m in re.finditer(r"(?:^|[.?!:;])\s*(\w+)", q.lower())]
+    if c.differ and not c.which and q.strip(" ?") and not any(o.strip(" .?!:;") in qwords for o in openings):
         q = f"{_vocab()['row_question'][language]['about']} {q}"
     kind = fact_kind(q)
     if c.order in ("longest", "shortest") and kind not in ("duration", "date"):

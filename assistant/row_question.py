@@ -1,7 +1,7 @@
 """The question a comparison asks of each insurer (or each policy): the comparison taken out, the
 rest still a question the answerer can read.
 
-    row_question(question, names, marks, language) -> str
+    row_question(question, names, marks, words, language) -> str
 
 "Do Salland and Zilveren Kruis differ in how they handle new providers?" asks each insurer "how they
 handle new providers?"; "Hanteren ZZ en Salland dezelfde spelregels voor het contracteerproces?" asks
@@ -19,11 +19,12 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
-# "verschillen", "dezelfde" (before a noun), "hetzelfde" (alone), or other comparison words ("het eerst")
-Mark = Literal["differ", "same", "same_alone", "cut"]
+# "verschillen", "dezelfde" (before a noun), "hetzelfde" (alone), "different" (a difference, or before a noun
+# "which"), or other comparison words ("het eerst")
+Mark = Literal["differ", "same", "same_alone", "different", "cut"]
 
 # Stand-ins for the marked parts: private-use characters, which no question holds (they are taken out first)
-_NAME, _DIFFER, _SAME, _ALONE = "\ue000", "\ue001", "\ue002", "\ue003"
+_NAME, _DIFFER, _SAME, _ALONE, _DIFFERENT = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004"
 _STAND_INS = re.compile("[\ue000-\ue0ff]")
 
 
@@ -43,7 +44,7 @@ def _marked(question: str, names: Sequence[tuple[int, int]], marks: Sequence[tup
         else:
             merged.append([s, e, kind])
     question = _STAND_INS.sub(" ", question)
-    stand_in = {"name": _NAME, "differ": _DIFFER, "same": _SAME, "same_alone": _ALONE, "cut": " "}
+    stand_in = {"name": _NAME, "differ": _DIFFER, "same": _SAME, "same_alone": _ALONE, "different": _DIFFERENT, "cut": " "}
     text = question
     for s, e, kind in reversed(merged):
         text = f"{text[:s]} {stand_in[kind]} {text[e:]}"
@@ -64,6 +65,10 @@ def row_question(
     text = re.sub(rf"(?:\b(?:{quants})\s+)?{one}(?:\s*(?:[,&/–-]|\b(?:{joins})\b)\s*{one})*(?:\s+\b(?:{quants})\b)?", " ", text,
                   flags=re.I)
     plain = " ".join(_STAND_INS.sub(" ", text).split())  # the question without the names: asked when nothing else is left
+    little = _little(words)
+    no_noun = _alt(sorted(little | set(words["not_nouns"])))  # "different when it comes to …" names no thing
+    # "different rules" asks which rules (step 3); "different when it comes to …" is a difference (step 2)
+    text = re.sub(rf"{_DIFFERENT}(?=\s+(?:{no_noun})\b|\s*[?.!,;:]|\s*$)", _DIFFER, text, flags=re.I).replace(_DIFFERENT, _SAME)
     # 2. a difference with the question around it; a topic after it ("… wat betreft de offerte") is what is asked
     frames, intros = _alt(words["differ_frames"]), _alt(words["topic_introducers"])
     m = re.search(rf"(?:^|(?<=\s))(?:(?:{frames})\s+)?{_DIFFER}(?:\s+(?:{_alt(words['pronouns'])})\b)?(?:\s+(?:{intros})\b)?", text,
@@ -75,8 +80,7 @@ def row_question(
     text = text.replace(_DIFFER, " ")
     # 3. "dezelfde spelregels" asks which: "Welke spelregels hanteren …?"; "is de termijn gelijk?" asks what it is,
     # "moeten ze hetzelfde aanleveren?" asks what
-    little = _little(words)
-    m = re.search(rf"(?:\b({preps})\s+)?{_SAME}\s+(?!(?:{_alt(sorted(little))})\b)([\w-]+)", text, flags=re.I)
+    m = re.search(rf"(?:\b({preps})\s+)?{_SAME}\s+(?!(?:{no_noun})\b)([\w-]+)", text, flags=re.I)
     if m:
         rest = (text[: m.start()] + " " + text[m.end():]).strip()
         text = f"{m.group(1) + ' ' if m.group(1) else ''}{lang['which']} {m.group(2)} {_lower_first(rest)}"

@@ -214,6 +214,7 @@ def test_the_question_asked_of_each_insurer_stays_a_question() -> None:
         "Zijn de eisen bij Salland en Zilveren Kruis hetzelfde?": "wat zijn de eisen?",
         "Do Salland and Zilveren Kruis have different rules on subcontracting?": "which rules do have on subcontracting?",
         "Wat is het verschil tussen de deadline van Salland en Zilveren Kruis?": "de deadline?",
+        "Are Salland and Zilveren Kruis different when it comes to contract length?": "contract length?",
         "Salland's and Zilveren Kruis's deadline: do they differ?": "deadline: do they?",
         "Zijn Salland en Zilveren Kruis gelijk in stap \ue002 van de procedure?": "wat zijn in stap van de procedure?",
     }
