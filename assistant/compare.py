@@ -155,8 +155,8 @@ def _asked(c: Comparison, language: str) -> tuple[str, FactKind]:
         # what each policy requires, not dates ("wanneer kom je in aanmerking" asks in which case)
         return q, "condition" if _find(q, _vocab()["qualifying"]) else "date"
     # "verschillen de aanmeldtermijnen …?" asks about them: unless a sentence of it asks ("Ons lab … . Welke eisen …?")
-    openings = [m.group() for m in re.finditer(r"(?:^|[.?!:;])\s*(\w+)", q.lower())]
-    if c.differ and not c.which and q.strip(" ?") and not any(o.strip(" .?!:;") in qwords for o in openings):
+    openings = [m.group(1) for m in re.finditer(r"(?:^|[.?!:;])\s*(\w+)", q.lower())]
+    if c.differ and not c.which and q.strip(" ?") and not any(o in qwords for o in openings):
         q = f"{_vocab()['row_question'][language]['about']} {q}"
     kind = fact_kind(q)
     if c.order in ("longest", "shortest") and kind not in ("duration", "date"):

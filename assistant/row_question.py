@@ -43,9 +43,8 @@ def _marked(question: str, names: Sequence[tuple[int, int]], marks: Sequence[tup
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e, kind])
-    question = _STAND_INS.sub(" ", question)
     stand_in = {"name": _NAME, "differ": _DIFFER, "same": _SAME, "same_alone": _ALONE, "different": _DIFFERENT, "cut": " "}
-    text = question
+    text = _STAND_INS.sub(" ", question)  # one character for one: the spans still hold
     for s, e, kind in reversed(merged):
         text = f"{text[:s]} {stand_in[kind]} {text[e:]}"
     return " ".join(text.split())
@@ -95,7 +94,8 @@ def row_question(
     # 4. an order to show ("Zet … naast elkaar", "Show me …") is no part of the question; nor the little words left over
     text = re.sub(rf"^\s*(?:{_alt(words['imperatives'])})\b", " ", _STAND_INS.sub(" ", text), flags=re.I)
     kept = [w for w in text.split() if w.strip(",?.!;:")]
-    while kept and kept[0].lower().strip(",?.:;") in {w.lower() for w in words["conjunctions"] + words["quantifiers"]}:
+    joining = {w.lower() for w in words["conjunctions"] + words["quantifiers"]}
+    while kept and kept[0].lower().strip(",?.:;") in joining:
         kept.pop(0)  # "en hoe …": "on which day …" keeps its preposition
     while kept and kept[-1].lower().strip(",?.:;") in little:
         kept.pop()
