@@ -595,14 +595,6 @@ class UnitScorer:
         weight = LIST_CONTEXT_WEIGHT if chunk.kind == "list" else CONTEXT_WEIGHT
         return (overlap + weight * ctx_overlap) / total
 
-    def without_fact(self, unit: Unit, fact: FactKind) -> float:
-        """The unit's score without what stating (or not stating) the kind of value asked added."""
-        rx = FACT_PATTERN.get(fact)
-        if rx is None:
-            return unit.score
-        w = self.model.weights
-        return unit.score - w.get("value_stated" if rx.search(unit.text) else "value_missing", 0.0)
-
     def measured_terms(self, q: Question, terms: Terms) -> set[str]:
         """The terms naming what a value question measures (`query.measured`), with their
         synonyms among the question's concepts: a compound as itself or any of its words, an

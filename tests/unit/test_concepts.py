@@ -213,21 +213,6 @@ def test_viewing_a_policy_is_asking_when_it_is_published() -> None:
     assert terms.weights["vanaf"] < scorer.idf("vanaf") / 2  # "vanaf wanneer" names the kind of fact
 
 
-def test_a_sentences_topic_score_leaves_out_what_the_kind_of_value_added_or_took_off() -> None:
-    from assistant.extractive import FACT_BONUS, NO_FACT_PENALTY
-
-    scorer = _scorer_over([*TEXTS, "De verhouding mag niet meer dan 5% veranderen.", "De opslag is € 100.000."])
-    q = understand("Hoeveel mag de verhouding veranderen bij een tariefopslag?")
-    assert q.fact == "amount"
-    terms = scorer.question_terms(q)
-    share, euro = _unit("De verhouding mag niet meer dan 5% veranderen."), _unit("De opslag is € 100.000.")
-    for u in (share, euro):
-        u.score = scorer.score(u, terms, q.fact)
-    # a share where an amount was asked got no bonus but a penalty: its topic is what is left without it
-    assert scorer.without_fact(share, q.fact) == share.score + NO_FACT_PENALTY
-    assert scorer.without_fact(euro, q.fact) == euro.score - FACT_BONUS
-
-
 def test_a_value_is_quoted_with_the_short_sentence_that_follows_it_in_its_paragraph() -> None:
     from assistant.extractive import split_units
     from assistant.quotes import NEXT_CHARS, with_neighbour
