@@ -11,7 +11,7 @@ and the utility
 
 (false refusals count twice: the issue holds them at 3 % while refusal may fall short). It then
 cross-validates the choice: over 20 shuffles of the questions into 5 folds, the value with the best
-utility on four folds (the shipped value on ties) answers the fifth. A rule whose switched-off value is
+utility on four folds (then the best quote precision, then the shipped value) answers the fifth. A rule whose switched-off value is
 as good in cross-validation as the shipped one does not earn its place.
 
     INKOOPWIJZER_TODAY=2026-11-23 python -m evals.audit [--only NAME,NAME] [--out FILE.json]
@@ -96,11 +96,24 @@ def totals(run: dict[str, Outcome], shipped: dict[str, Outcome]) -> dict[str, An
     }
 
 
-def cross_validated(runs: dict[str, dict[str, Outcome]], shipped: str) -> float:
-    """The utility of choosing the value on FOLDS - 1 folds, summed over the held-out folds and
-    averaged over REPEATS shuffles (seeded: deterministic)."""
+def quoted(run: dict[str, Outcome], ids: Sequence[str]) -> tuple[int, int]:
+    """Quotes holding evidence, and all quotes scored, over the questions."""
+    return sum(run[i].relevant for i in ids), sum(run[i].quotes for i in ids)
+
+
+def precision(run: dict[str, Outcome], ids: Sequence[str]) -> float:
+    relevant, quotes = quoted(run, ids)
+    return relevant / quotes if quotes else 0.0
+
+
+def cross_validated(runs: dict[str, dict[str, Outcome]], shipped: str) -> tuple[float, float]:
+    """Choosing the value on FOLDS - 1 folds — by utility, then (an issue 21 target too) quote
+    precision, then the shipped value — and answering the held-out fold with it: the utility summed
+    over the held-out folds and averaged over REPEATS shuffles, and the quote precision of all the
+    held-out folds' quotes (seeded: deterministic)."""
     ids = sorted(runs[shipped])
     total = 0
+    relevant = quotes = 0
     for seed in range(REPEATS):
         order = ids[:]
         random.Random(seed).shuffle(order)
@@ -108,9 +121,11 @@ def cross_validated(runs: dict[str, dict[str, Outcome]], shipped: str) -> float:
             test = order[k::FOLDS]
             held = set(test)
             train = [i for i in order if i not in held]
-            best = max(runs, key=lambda v: (utility(runs[v], train), v == shipped))
+            best = max(runs, key=lambda v: (utility(runs[v], train), precision(runs[v], train), v == shipped))
             total += utility(runs[best], test)
-    return total / REPEATS
+            r, q = quoted(runs[best], test)
+            relevant, quotes = relevant + r, quotes + q
+    return total / REPEATS, (relevant / quotes if quotes else 0.0)
 
 
 def audit_one(
@@ -136,13 +151,15 @@ def audit_one(
     finally:
         setattr(module, name, shipped)
     ids = list(base)
+    chosen = cross_validated(runs, str(shipped))
     result = {
         "name": name,
         "module": entry["module"],
         "shipped": shipped,
         "off": entry["off"],
         "values": {v: totals(r, base) for v, r in runs.items()},
-        "cv_choosing": round(cross_validated(runs, str(shipped)), 1),
+        "cv_choosing": round(chosen[0], 1),
+        "cv_choosing_quote_precision": round(chosen[1], 3),
         "cv_shipped": float(utility(base, ids)),
         "cv_off": float(utility(runs[str(entry["off"])], ids)),
     }
@@ -162,7 +179,9 @@ def markdown(results: Sequence[dict[str, Any]]) -> str:
                 f"| {r['name']} | {v}{mark} | {t['key_facts']} | {t['refused']} | {t['false_refusals']} | "
                 f"{t['quote_precision']} | {t['answer_chars_p50']} | {t['changed']} | {t['utility']} |"
             )
-        lines.append(f"| {r['name']} | cross-validated choice | | | | | | | {r['cv_choosing']} |")
+        lines.append(
+            f"| {r['name']} | cross-validated choice | | | | {r['cv_choosing_quote_precision']} | | | {r['cv_choosing']} |"
+        )
     return "\n".join(lines)
 
 

@@ -34,12 +34,20 @@ def test_cross_validation_prefers_the_shipped_value_on_ties_and_a_better_one_oth
     ids = [f"q{i}" for i in range(20)]
     shipped = {i: _outcome(True) for i in ids}
     same = dict(shipped)
-    assert cross_validated({"0.5": shipped, "1.0": same}, "0.5") == 20
+    assert cross_validated({"0.5": shipped, "1.0": same}, "0.5")[0] == 20
     worse = {i: _outcome(i != "q3") for i in ids}
-    assert cross_validated({"0.5": shipped, "1.0": worse}, "0.5") == 20
+    assert cross_validated({"0.5": shipped, "1.0": worse}, "0.5")[0] == 20
     better = {**worse, "q3": _outcome(True), "q4": _outcome(True)}
     half = {i: _outcome(int(i[1:]) % 2 == 0) for i in ids}
-    assert cross_validated({"0.5": half, "1.0": better}, "0.5") == 20
+    assert cross_validated({"0.5": half, "1.0": better}, "0.5")[0] == 20
+
+
+def test_on_equal_utility_the_value_with_the_more_precise_quotes_is_chosen() -> None:
+    ids = [f"q{i}" for i in range(20)]
+    loose = {i: Outcome(True, "answered", 10, True, quotes=2, relevant=1, text="a") for i in ids}
+    tight = {i: Outcome(True, "answered", 10, True, quotes=1, relevant=1, text="b") for i in ids}
+    assert cross_validated({"0.4": loose, "0.6": tight}, "0.4") == (20, 1.0)
+    assert cross_validated({"0.4": loose, "0.6": loose}, "0.4") == (20, 0.5)
 
 
 class _Engine:
@@ -70,7 +78,9 @@ def test_audit_one_sets_each_value_counts_and_restores_the_shipped_one(monkeypat
     assert result["values"]["0.3"]["key_facts"] == 0 and result["values"]["1.0"]["key_facts"] == 10
     assert result["values"]["1.0"]["changed"] == 10 and result["values"]["1.0"]["quote_precision"] == 1.0
     assert result["cv_off"] == 10 and result["cv_shipped"] == 0 and result["cv_choosing"] == 10
+    assert result["cv_choosing_quote_precision"] == 1.0
     assert "| WEIGHT | 1.0 (off) | 10 |" in markdown([result])
+    assert "| WEIGHT | cross-validated choice | | | | 1.0 | | | 10.0 |" in markdown([result])
 
 
 def test_the_audit_list_names_constants_that_exist() -> None:
