@@ -11,8 +11,9 @@ and the utility
 
 (false refusals count twice: the issue holds them at 3 % while refusal may fall short). It then
 cross-validates the choice: over 20 shuffles of the questions into 5 folds, the value with the best
-utility on four folds (then the best quote precision, then the shipped value) answers the fifth. A rule whose switched-off value is
-as good in cross-validation as the shipped one does not earn its place.
+utility on four folds (then the best quote precision, then the shipped value) answers the fifth. A
+rule whose switched-off value is as good in cross-validation as the shipped one does not earn its
+place by the whole answers; the unit model's lead precision (`inkoopwijzer tune`) may still keep it.
 
     INKOOPWIJZER_TODAY=2026-11-23 python -m evals.audit [--only NAME,NAME] [--out FILE.json]
 
