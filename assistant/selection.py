@@ -48,9 +48,9 @@ PER_INSURER_RATIO = 0.5
 # precision higher on each split and answer length p50 804 → 782 over all; 0.8 loses five: docs/evaluation.md).
 SUPPORT_RATIO = 0.7
 # A unit that states concepts of the question the quotes so far lack is quoted when it scores at
-# least COVER_RATIO of the best and adds at least MIN_GAIN of the question's concept weight; of those,
-# the one whose score plus that gain is highest comes first (the gain counted at half until the
-# twenty-third session: the rule audit, docs/evaluation.md, "Rule audit").
+# least COVER_RATIO of the best and adds at least MIN_GAIN of the question's concept weight; of the units
+# let in so (or by SUPPORT_RATIO), the one whose score plus that gain is highest is picked first (the gain
+# counted at half until the twenty-third session: the rule audit, docs/evaluation.md, "Rule audit").
 COVER_RATIO = 0.4
 MIN_GAIN = 0.1
 # At most this many stretches of text are quoted per insurer (issue 21's selection that stops; with 4,

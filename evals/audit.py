@@ -2,7 +2,7 @@
 splits (never the gate's), as issue 21 asks of every rule ("rules whose weight comes out near zero go").
 
 Each constant listed in `evals/data/audit.json` is set, in turn, to each of its values — its value
-switched off (a weight of 1, a bonus of 0, a ratio that lets everything through) and a few others —
+switched off (a weight of 1, a bonus of 0, a ratio that lets everything or nothing through) and a few others —
 and every training question is answered again with it. Per value the audit prints key facts, refusal
 of the unanswerable, false refusals, quote precision, answer length p50, how many answers changed,
 and the utility
@@ -27,6 +27,7 @@ import importlib
 import json
 import random
 import statistics
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,14 +108,15 @@ def precision(run: dict[str, Outcome], ids: Sequence[str]) -> float:
     return relevant / quotes if quotes else 0.0
 
 
-def cross_validated(runs: dict[str, dict[str, Outcome]], shipped: str) -> tuple[float, float]:
+def cross_validated(runs: dict[str, dict[str, Outcome]], shipped: str) -> tuple[float, float, Counter[str]]:
     """Choosing the value on FOLDS - 1 folds — by utility, then (an issue 21 target too) quote
     precision, then the shipped value — and answering the held-out fold with it: the utility summed
-    over the held-out folds and averaged over REPEATS shuffles, and the quote precision of all the
-    held-out folds' quotes (seeded: deterministic)."""
+    over the held-out folds and averaged over REPEATS shuffles, the quote precision of all the
+    held-out folds' quotes, and how often each value was chosen (seeded: deterministic)."""
     ids = sorted(runs[shipped])
     total = 0
     relevant = quotes = 0
+    chosen: Counter[str] = Counter()
     for seed in range(REPEATS):
         order = ids[:]
         random.Random(seed).shuffle(order)
@@ -123,10 +125,11 @@ def cross_validated(runs: dict[str, dict[str, Outcome]], shipped: str) -> tuple[
             held = set(test)
             train = [i for i in order if i not in held]
             best = max(runs, key=lambda v: (utility(runs[v], train), precision(runs[v], train), v == shipped))
+            chosen[best] += 1
             total += utility(runs[best], test)
             r, q = quoted(runs[best], test)
             relevant, quotes = relevant + r, quotes + q
-    return total / REPEATS, (relevant / quotes if quotes else 0.0)
+    return total / REPEATS, (relevant / quotes if quotes else 0.0), chosen
 
 
 def audit_one(
@@ -143,6 +146,9 @@ def audit_one(
     name = entry["name"]
     shipped = getattr(module, name)
     values = [v for v in dict.fromkeys([entry["off"], *entry.get("values", [])]) if v != shipped]
+    lossy = [v for v in values if type(shipped)(v) != v]
+    if lossy:
+        raise ValueError(f"{name} is {type(shipped).__name__}: {lossy} would be cut; give values of that type in {AUDIT_FILE.name}")
     runs: dict[str, dict[str, Outcome]] = {str(shipped): base}
     try:
         for v in values:
@@ -161,6 +167,7 @@ def audit_one(
         "values": {v: totals(r, base) for v, r in runs.items()},
         "cv_choosing": round(chosen[0], 1),
         "cv_choosing_quote_precision": round(chosen[1], 3),
+        "cv_chosen": dict(chosen[2].most_common()),
         "cv_shipped": float(utility(base, ids)),
         "cv_off": float(utility(runs[str(entry["off"])], ids)),
     }
