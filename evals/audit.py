@@ -158,16 +158,16 @@ def audit_one(
     finally:
         setattr(module, name, shipped)
     ids = list(base)
-    chosen = cross_validated(runs, str(shipped))
+    cv_utility, cv_precision, chosen = cross_validated(runs, str(shipped))
     result = {
         "name": name,
         "module": entry["module"],
         "shipped": shipped,
         "off": entry["off"],
         "values": {v: totals(r, base) for v, r in runs.items()},
-        "cv_choosing": round(chosen[0], 1),
-        "cv_choosing_quote_precision": round(chosen[1], 3),
-        "cv_chosen": dict(chosen[2].most_common()),
+        "cv_choosing": round(cv_utility, 1),
+        "cv_choosing_quote_precision": round(cv_precision, 3),
+        "cv_chosen": dict(chosen.most_common()),
         "cv_shipped": float(utility(base, ids)),
         "cv_off": float(utility(runs[str(entry["off"])], ids)),
     }
