@@ -61,6 +61,7 @@ DEFAULT_GOLD: dict[str, Path] = {
     "former_heldout": EVALS_DIR / "data" / "former_heldout.jsonl",
     "probe": EVALS_DIR / "data" / "probe.jsonl",
     "fresh": EVALS_DIR / "data" / "fresh.jsonl",
+    "fresh2": EVALS_DIR / "data" / "fresh2.jsonl",
     "heldout": EVALS_DIR / "data" / "heldout.jsonl",
 }
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = Path(os.environ.get("GOLD_DIR", ROOT / "evals" / "data"))
-SPLITS = ("tuning", "former_heldout", "probe", "fresh", "heldout")
+SPLITS = ("tuning", "former_heldout", "probe", "fresh", "fresh2", "heldout")
 GATE_SPLIT = "heldout"  # frozen by its sha256 in evals/thresholds.json; read as totals only
 CORPUS_DIR = GOLD_DIR / "corpus_txt"
 POLICY_DIR = ROOT / "data" / "policies"
