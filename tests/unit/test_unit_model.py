@@ -73,10 +73,41 @@ def test_the_listwise_fit_learns_what_puts_the_right_unit_first_and_is_determini
 
 def test_cross_validation_drops_a_feature_that_does_not_help() -> None:
     groups = [tune.Group(f"q{i}", x, y) for i, (x, y) in enumerate(_groups(60, seed=1))]
-    cols, lam, cv = tune.select(groups, lambda _: None)
+    cols, cv = tune.select(groups, 0.001, lambda _: None)
     kept = {FEATURES[c] for c in cols}
     assert "topic" in kept and "heading" not in kept
-    assert lam in tune.LAMBDAS and cv > 0.9
+    assert cv > 0.9
+
+
+def test_the_regularisation_is_chosen_on_whole_answers() -> None:
+    """Each lambda's model answers the questions; the best utility wins, then quote precision, then
+    the stronger regularisation; the engine keeps the model it had."""
+    from types import SimpleNamespace
+
+    from evals.gold import GoldQuestion
+    from inkoopwijzer.types import Answer, Citation
+
+    questions = [
+        GoldQuestion(id=f"q{i}", question=f"vraag {i}?", type="deadline", must_contain=[["1 juni"]], evidence=["x"], source=["a.pdf"])
+        for i in range(4)
+    ]
+    right = {"lambda-0.1": 3, "lambda-0.2": 3, "lambda-0.3": 1}  # questions each model states the fact of
+
+    class FakeEngine:
+        scorer = SimpleNamespace(model=HAND_SET)
+
+        def answer(self, question: str, history: object, filters: object, debug: bool) -> Answer:
+            n = int(question.split()[1].rstrip("?"))
+            text = "uiterlijk 1 juni" if n < right[self.scorer.model.version] else "niets"
+            cite = Citation(n=1, document="a.pdf", title="A", quote=text, start=0, end=len(text), chunk_id="c")
+            return Answer(question=question, status="answered", answer=text, citations=[cite], language="nl")
+
+    engine = FakeEngine()
+    fits = {0.1: {"topic": 1.0}, 0.2: {"topic": 1.0}, 0.3: {"topic": 1.0}}
+    assert tune.choose_lambda(engine, questions, fits, lambda _: None) == 0.2  # tie on utility and precision: the stronger
+    right["lambda-0.3"] = 4
+    assert tune.choose_lambda(engine, questions, fits, lambda _: None) == 0.3
+    assert engine.scorer.model is HAND_SET
 
 
 def test_features_name_what_the_score_adds_up() -> None:
