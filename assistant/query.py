@@ -407,17 +407,22 @@ def roles(text: str) -> list[str]:
 
 
 def strip_names(text: str) -> str:
-    """The text without the insurers' names and abbreviations ("zk", "Zorg en Zekerheid")."""
+    """The text without the insurers' names and abbreviations ("zk", "Zorg en Zekerheid"), an English
+    possessive with them ("Salland's": no "s" is left to be a topic word)."""
     for rx, _ in insurer_aliases():
-        text = re.sub(rx, " ", text, flags=re.I)
+        text = re.sub(rf"(?:{rx}){_POSSESSIVE}", " ", text, flags=re.I)
     return " ".join(text.split())
 
 
 def strip_care(text: str) -> str:
-    """The text without the names of care types ("GRZ", "medisch-specialistische zorg")."""
+    """The text without the names of care types ("GRZ", "medisch-specialistische zorg"), with an
+    English possessive ("GRZ's")."""
     for rx, _ in care_aliases():
-        text = re.sub(rx, " ", text, flags=re.I)
+        text = re.sub(rf"(?:{rx}){_POSSESSIVE}", " ", text, flags=re.I)
     return " ".join(text.split())
+
+
+_POSSESSIVE = r"(?:['’]s\b)?"
 
 
 def refers_back(text: str) -> bool:

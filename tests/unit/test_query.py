@@ -583,3 +583,14 @@ def test_typed_without_a_question_mark_the_sentence_that_asks_still_decides_the_
     assert asking_part("wanneer krijgen we het voorstel") == "wanneer krijgen we het voorstel"  # one sentence: all of it
     # every sentence asks: all of them, the first too
     assert asking_part("wanneer moet de offerte binnen zijn. hoeveel fte is nodig") == "wanneer moet de offerte binnen zijn. hoeveel fte is nodig"
+
+
+def test_an_english_possessive_goes_with_the_name_it_follows() -> None:
+    """"Salland's region" without the name is "region", not "'s region": a lone "s" would weigh as a
+    rare topic word."""
+    from assistant.query import strip_care, strip_names
+
+    assert strip_names("Is a multi-year agreement an option in Salland's region?") == "Is a multi-year agreement an option in region?"
+    assert strip_names("What are Zilveren Kruis’s rules and ZK's deadlines?") == "What are rules and deadlines?"
+    assert strip_names("Welke regio's koopt Salland in?") == "Welke regio's koopt in?"  # a Dutch plural stays
+    assert strip_care("GRZ's rules") == "rules"
