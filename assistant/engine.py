@@ -217,8 +217,8 @@ class Engine:
         checked = self.selection.value_checked(q, terms)  # measured once: it tokenises what the value is of
         # a question of several parts ("… vanaf welke datum, en hoe lang hebben we om te tekenen?") is not
         # refused for one kind of value its best sentences lack: it is one part's kind, and the others may
-        # be answered (decided on the training splits: docs/evaluation.md, "The value check and questions
-        # of several parts")
+        # be answered (decided on the training splits: docs/evaluation.md, "A second fresh split, and the
+        # value check on questions of several parts")
         if checked and len(q.parts) <= 1 and not self.selection.states_value(q, ranked, terms):
             unstated: str | None = None
             if explain:  # (what the value is of is tokenised again: only for the debug view)
