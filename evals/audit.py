@@ -86,12 +86,12 @@ def answer_all(engine: Engine, questions: Sequence[GoldQuestion]) -> dict[str, O
 def totals(run: dict[str, Outcome], shipped: dict[str, Outcome]) -> dict[str, Any]:
     ids = list(run)
     lengths = [o.chars for o in run.values() if o.answerable and o.status == "answered"]
-    quotes = sum(o.quotes for o in run.values())
+    quotes = quoted(run, ids)[1]
     return {
         "key_facts": sum(bool(o.key_facts) for o in run.values()),
         "refused": sum(o.status == "not_found" for o in run.values() if not o.answerable),
         "false_refusals": sum(o.status != "answered" for o in run.values() if o.answerable),
-        "quote_precision": round(sum(o.relevant for o in run.values()) / quotes, 3) if quotes else None,
+        "quote_precision": round(precision(run, ids), 3) if quotes else None,
         "answer_chars_p50": statistics.median(lengths) if lengths else None,
         "changed": sum(run[i].text != shipped[i].text for i in ids),
         "utility": utility(run, ids),
