@@ -407,22 +407,21 @@ def roles(text: str) -> list[str]:
 
 
 def strip_names(text: str) -> str:
-    """The text without the insurers' names and abbreviations ("zk", "Zorg en Zekerheid"), an English
-    possessive with them ("Salland's": no "s" is left to be a topic word)."""
-    for rx, _ in insurer_aliases():
-        text = re.sub(rf"(?:{rx}){_POSSESSIVE}", " ", text, flags=re.I)
-    return " ".join(text.split())
+    """The text without the insurers' names and abbreviations ("zk", "Zorg en Zekerheid")."""
+    return _without(insurer_aliases(), text)
 
 
 def strip_care(text: str) -> str:
-    """The text without the names of care types ("GRZ", "medisch-specialistische zorg"), with an
-    English possessive ("GRZ's")."""
-    for rx, _ in care_aliases():
-        text = re.sub(rf"(?:{rx}){_POSSESSIVE}", " ", text, flags=re.I)
+    """The text without the names of care types ("GRZ", "medisch-specialistische zorg")."""
+    return _without(care_aliases(), text)
+
+
+def _without(aliases: list[tuple[str, str]], text: str) -> str:
+    """The text without the names the alias patterns match, each with an English possessive after it
+    ("Salland's", "GRZ's": no "s" is left to be a topic word)."""
+    for rx, _ in aliases:
+        text = re.sub(rf"(?:{rx})(?:['’]s\b)?", " ", text, flags=re.I)
     return " ".join(text.split())
-
-
-_POSSESSIVE = r"(?:['’]s\b)?"
 
 
 def refers_back(text: str) -> bool:
