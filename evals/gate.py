@@ -1,14 +1,16 @@
-"""The CI gate: thresholds per metric for one split, kept in `evals/thresholds.json`.
+"""The CI gate: thresholds per metric for the gate splits, kept in `evals/thresholds.json`.
 
-The file holds `{"date", "run", "split", "note", "thresholds": {metric: value}}`. A value is a
-minimum, except for metrics where lower is better (`false_refusal_rate`, answer length,
-latencies), where it is a maximum. `thresholds_from_metrics` proposes a new file from a run's metrics.json.
+The file holds `{"date", "run", "split", "note", "thresholds": {metric: value}}` for the main gate
+split, and optionally `"also": {split: {metric: value}}` for further gate splits (the comparison
+split). A value is a minimum, except for metrics where lower is better (`false_refusal_rate`, answer
+length, latencies), where it is a maximum. `thresholds_from_metrics` proposes a new file from a run's
+metrics.json.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,13 +19,13 @@ from inkoopwijzer.errors import ConfigError
 
 from .metrics import LOWER_IS_BETTER
 
-__all__ = ["GATE_SPLITS", "THRESHOLDS_PATH", "check_gate", "load_thresholds", "thresholds_from_metrics"]
+__all__ = ["GATE_SPLITS", "THRESHOLDS_PATH", "check_gate", "gated", "load_thresholds", "thresholds_from_metrics"]
 
 THRESHOLDS_PATH = Path(__file__).resolve().parent / "thresholds.json"
 # Splits that are a gate only: their questions are scored and counted in the totals, but no
 # per-question record, failure list or progress line with an id is ever written or printed, so
 # nobody designs a change on them (evals/README.md).
-GATE_SPLITS: frozenset[str] = frozenset({"heldout"})
+GATE_SPLITS: frozenset[str] = frozenset({"heldout", "comparison"})
 
 
 def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, Any]:
@@ -35,7 +37,19 @@ def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, Any]:
     values = data.get("thresholds") if isinstance(data, dict) else None
     if not isinstance(values, dict) or not all(isinstance(v, int | float) for v in values.values()):
         raise ConfigError(f"{path}: needs a 'thresholds' object of metric name → number.")
+    also = data.get("also", {})
+    if not isinstance(also, dict) or not all(
+        isinstance(t, dict) and all(isinstance(v, int | float) for v in t.values()) for t in also.values()
+    ):
+        raise ConfigError(f"{path}: 'also' must be an object of split name → {{metric name → number}}.")
     return dict(data)
+
+
+def gated(thresholds: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """Each gate split's thresholds: the file's own split's, then those under "also"."""
+    out = {str(thresholds.get("split")): dict(thresholds.get("thresholds", {}))}
+    out.update({str(s): dict(t) for s, t in thresholds.get("also", {}).items()})
+    return out
 
 
 def _split_metrics(metrics: Mapping[str, Any], split: str | None) -> Mapping[str, Any] | None:
@@ -48,25 +62,34 @@ def _split_metrics(metrics: Mapping[str, Any], split: str | None) -> Mapping[str
     return result if isinstance(result, Mapping) else None
 
 
-def check_gate(metrics: Mapping[str, Any], thresholds: Mapping[str, Any]) -> list[str]:
+def check_gate(metrics: Mapping[str, Any], thresholds: Mapping[str, Any], splits: Sequence[str] | None = None) -> list[str]:
     """Gate failures as readable lines; empty when every threshold holds.
 
-    `metrics` is a metrics.json document (the split named in `thresholds["split"]` is checked)
-    or one flat dict of metrics.
+    `metrics` is a metrics.json document or one flat dict of metrics (then only the file's own split
+    is checked, against it). `splits`: the gate splits to check (default: every gate split in the
+    file); each must be in the run.
     """
-    split = thresholds.get("split")
-    values = _split_metrics(metrics, split)
-    if values is None:
-        return [f"split {split!r} is not in this run; evaluate its gold file (evals/data/{split}.jsonl)"]
+    limits = gated(thresholds)
+    if "overall" not in metrics:  # one flat dict: the file's own split
+        limits = {str(thresholds.get("split")): limits[str(thresholds.get("split"))]}
     failures = []
-    for name, limit in thresholds.get("thresholds", {}).items():
-        value = values.get(name)
-        if value is None:
-            failures.append(f"{name}: not measured on split {split!r} (threshold {limit})")
-        elif name in LOWER_IS_BETTER and value > limit:
-            failures.append(f"{name}: {value:.3f} is above the maximum {limit}")
-        elif name not in LOWER_IS_BETTER and value < limit:
-            failures.append(f"{name}: {value:.3f} is below the minimum {limit}")
+    for split in splits if splits is not None else list(limits):
+        if split not in limits:
+            failures.append(f"split {split!r} has no thresholds in the thresholds file")
+            continue
+        values = _split_metrics(metrics, split)
+        if values is None:
+            failures.append(f"split {split!r} is not in this run; evaluate its gold file (evals/data/{split}.jsonl)")
+            continue
+        where = "" if split == thresholds.get("split") else f" ({split})"
+        for name, limit in limits[split].items():
+            value = values.get(name)
+            if value is None:
+                failures.append(f"{name}{where}: not measured on split {split!r} (threshold {limit})")
+            elif name in LOWER_IS_BETTER and value > limit:
+                failures.append(f"{name}{where}: {value:.3f} is above the maximum {limit}")
+            elif name not in LOWER_IS_BETTER and value < limit:
+                failures.append(f"{name}{where}: {value:.3f} is below the minimum {limit}")
     return failures
 
 

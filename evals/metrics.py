@@ -269,6 +269,11 @@ def aggregate(scores: Sequence[QuestionScore]) -> Metrics:
     metrics[f"retrieval_insurer_coverage@{COVERAGE_K}"] = _mean(s.retrieval_coverage for s in scores)
     metrics["followup_key_facts"] = _mean(s.key_facts for s in scores if s.type == "followup")
     metrics["comparison_key_facts"] = _mean(s.key_facts for s in scores if s.type == "comparison")
+    # how many questions each rate is over, for its confidence interval in the report
+    metrics["n_key_facts"] = sum(1 for s in scores if s.key_facts is not None)
+    metrics["n_cite_correct"] = sum(1 for s in scores if s.cite_correct is not None)
+    metrics["n_followup_key_facts"] = sum(1 for s in scores if s.type == "followup" and s.key_facts is not None)
+    metrics["n_comparison_key_facts"] = sum(1 for s in scores if s.type == "comparison" and s.key_facts is not None)
     metrics["pass_rate"] = _mean(s.passed for s in scores)
     metrics["errors"] = sum(1 for s in scores if s.error is not None)
     # the price of stating more facts: how long answers get (a provider reads them)

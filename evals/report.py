@@ -8,7 +8,7 @@ from typing import Any
 from .gate import GATE_SPLITS
 from .metrics import COVERAGE_K, HIT_KS, LOWER_IS_BETTER
 
-__all__ = ["SUMMARY_METRICS", "changed_questions", "render_report"]
+__all__ = ["SUMMARY_METRICS", "changed_questions", "render_report", "wilson"]
 
 SUMMARY_METRICS: tuple[str, ...] = (
     *(f"hit@{k}" for k in HIT_KS),
@@ -60,6 +60,39 @@ _LABELS = {
     "latency_p50_ms": "latency p50 ms ↓",
     "latency_p95_ms": "latency p95 ms ↓",
 }
+
+
+# the rates a gate split's totals are read by, each with the count of questions it is over
+_INTERVAL_METRICS = (
+    ("key_facts", "n_key_facts"),
+    ("cite_correct", "n_cite_correct"),
+    ("refusal_accuracy", "n_unanswerable"),
+    ("false_refusal_rate", "n_answerable"),
+    ("followup_key_facts", "n_followup_key_facts"),
+    ("comparison_key_facts", "n_comparison_key_facts"),
+)
+
+
+def wilson(rate: float, n: int) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a share of `n` questions (scipy's `binomtest`)."""
+    from scipy.stats import binomtest
+
+    ci = binomtest(round(rate * n), n).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def _intervals(splits: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """How far a gate split's totals can move by chance: a rate over a dozen questions moves a lot."""
+    rows = ["| split | metric | value | questions | 95 % interval (Wilson) |", "|---|---|---|---|---|"]
+    for split, m in splits.items():
+        for name, count in _INTERVAL_METRICS:
+            rate, n = m.get(name), m.get(count)
+            if rate is None or not n:
+                continue
+            low, high = wilson(float(rate), int(n))
+            rows.append(f"| {split} | {_LABELS.get(name, name)} | {float(rate):.3f} | {n} | {low:.2f}–{high:.2f} |")
+    rows += ["", "A rate over n questions is one draw: a change that moves it less than the interval is wide may be chance."]
+    return rows
 
 
 def _fmt(value: Any, name: str = "") -> str:
@@ -220,6 +253,9 @@ def render_report(
             "the similarity search alone: it shares the embedding model's cache, so the question's "
             "embedding, made for the assistant just before, is reused."
         )
+    if gated:
+        out += ["", "## Gate splits: 95 % intervals", ""]
+        out += _intervals({s: metrics["by_split"][s] for s in gated})
     for title, key in (("type", "by_type"), ("document", "by_document"), ("language", "by_language")):
         out += ["", f"## By {title}", ""]
         out += _groups(title, metrics[key])

@@ -33,7 +33,7 @@ from inkoopwijzer.settings import REPO_ROOT, Settings, get_settings
 from inkoopwijzer.types import Answer, Filters, Turn
 
 from .baseline import BASELINE_K, CHUNK_OVERLAP, CHUNK_SIZE, BaselineDocument, NaiveBaseline
-from .gate import GATE_SPLITS, THRESHOLDS_PATH, check_gate, load_thresholds
+from .gate import GATE_SPLITS, THRESHOLDS_PATH, check_gate, gated, load_thresholds
 from .gold import GoldFormatError, GoldQuestion, GoldSet, load_gold
 from .matching import doc_stem, quote_retrieved
 from .metrics import DocumentTexts, QuestionScore, breakdown, score_question
@@ -63,6 +63,7 @@ DEFAULT_GOLD: dict[str, Path] = {
     "fresh": EVALS_DIR / "data" / "fresh.jsonl",
     "fresh2": EVALS_DIR / "data" / "fresh2.jsonl",
     "heldout": EVALS_DIR / "data" / "heldout.jsonl",
+    "comparison": EVALS_DIR / "data" / "comparison.jsonl",
 }
 
 REFERENCE_DIR = EVALS_DIR / "reference"
@@ -446,10 +447,11 @@ def cli_eval(
         except InkoopwijzerError as exc:
             print(f"eval: {exc}", file=sys.stderr)
             return 2
-        failures = check_gate(m, thresholds)
+        splits = [split] if split else [s for s in gated(thresholds) if s in m["by_split"]] or None
+        failures = check_gate(m, thresholds, splits)
         for failure in failures:
             print(f"gate: {failure}")
-        print(f"gate ({thresholds.get('split')}): {'FAILED' if failures else 'passed'}")
+        print(f"gate ({', '.join(splits or gated(thresholds))}): {'FAILED' if failures else 'passed'}")
         if failures:
             return 1
     return 0

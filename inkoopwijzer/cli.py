@@ -414,7 +414,7 @@ def eval_(
     mode: Annotated[str | None, typer.Option(help="extractive or llm")] = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="Also run the naive LangChain baseline")] = False,
     gate: Annotated[bool, typer.Option("--gate", help="Fail below the thresholds in evals/thresholds.json")] = False,
-    split: Annotated[str | None, typer.Option(help="Only this split of the project's gold set (tuning, former_heldout, probe, fresh, heldout)")] = None,
+    split: Annotated[str | None, typer.Option(help="Only this split of the project's gold set (tuning, former_heldout, probe, fresh, fresh2, heldout, comparison)")] = None,
     save_reference: Annotated[
         bool, typer.Option("--save-reference", help="Store this run as the reference the next report compares with")
     ] = False,

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from evals.gate import check_gate, thresholds_from_metrics
+from evals.gate import check_gate, gated, load_thresholds, thresholds_from_metrics
 from evals.gold import GoldFormatError, GoldQuestion, load_gold
 from evals.metrics import DocumentTexts, aggregate, breakdown, percentile, score_question
-from evals.report import changed_questions, render_report
+from evals.report import changed_questions, render_report, wilson
+from inkoopwijzer.errors import ConfigError
 from inkoopwijzer.language import detect_language
 from inkoopwijzer.types import Answer, Citation, RetrievedPassage
 
@@ -307,6 +308,25 @@ def test_gate_checks_the_named_split_with_minimums_and_maximums() -> None:
     assert check_gate({"hit@5": 0.5}, {"split": None, "thresholds": {"hit@5": 0.5}}) == []
 
 
+def test_gate_checks_further_gate_splits_under_also() -> None:
+    metrics = {"overall": {}, "by_split": {**METRICS["by_split"], "comparison": {"key_facts": 0.4}}}
+    t = {"split": "heldout", "thresholds": {"hit@5": 0.8}, "also": {"comparison": {"key_facts": 0.5}}}
+    assert gated(t) == {"heldout": {"hit@5": 0.8}, "comparison": {"key_facts": 0.5}}
+    assert check_gate(metrics, t) == ["key_facts (comparison): 0.400 is below the minimum 0.5"]
+    assert check_gate(metrics, t, ["heldout"]) == []
+    assert check_gate(METRICS, t, ["comparison"]) == [
+        "split 'comparison' is not in this run; evaluate its gold file (evals/data/comparison.jsonl)"
+    ]
+    assert "no thresholds" in check_gate(metrics, t, ["probe"])[0]
+
+
+def test_thresholds_file_rejects_a_malformed_also(tmp_path: Path) -> None:
+    bad = tmp_path / "t.json"
+    bad.write_text(json.dumps({"split": "heldout", "thresholds": {"hit@5": 0.8}, "also": {"comparison": 0.5}}))
+    with pytest.raises(ConfigError, match="'also'"):
+        load_thresholds(bad)
+
+
 def test_committed_thresholds_gate_for_real() -> None:
     """The committed thresholds reject a worthless run and accept the committed reference run."""
     import json
@@ -367,6 +387,18 @@ def test_report_lists_changes_against_the_reference() -> None:
     assert "| a | heldout | deadline | vraag a | missing “1 april 2026” |" in report
     assert "| hit@5 | 0.500 | 0.500 | 0.250 | 2.00× | 0.750 | -0.250 ▼ |" in report
     assert "need an LLM configured" in report
+
+
+def test_report_gives_the_gate_splits_intervals() -> None:
+    held = {"n": 130, "key_facts": 0.75, "n_key_facts": 116, "comparison_key_facts": 5 / 12, "n_comparison_key_facts": 12}
+    metrics = {"overall": held, "by_split": {"heldout": held}, "by_type": {}, "by_document": {}, "by_language": {}}
+    report = render_report({"id": "r", "gold": []}, metrics, [])
+    assert "## Gate splits: 95 % intervals" in report
+    assert "| heldout | comparison key facts | 0.417 | 12 | 0.19–0.68 |" in report  # five of twelve: wide
+    low, high = wilson(0.75, 116)
+    assert 0.66 < low < 0.75 < high < 0.83
+    no_gate = {**metrics, "by_split": {"probe": held}}
+    assert "intervals" not in render_report({"id": "r", "gold": []}, no_gate, [])
 
 
 def test_key_fact_recall_counts_each_fact_and_strict_counts_each_question() -> None:

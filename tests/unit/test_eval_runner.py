@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.service import DocumentInfo
-from evals.runner import cli_eval, run_eval, save_reference
+from evals.runner import GATE_SPLITS, cli_eval, run_eval, save_reference
 from inkoopwijzer.settings import Settings
 from inkoopwijzer.types import Answer, Citation, DocumentMeta, Filters, RetrievedPassage, Turn
 
@@ -271,14 +271,16 @@ def test_cli_exit_codes(
     assert "bad.jsonl:1" in capsys.readouterr().err
 
 
-def test_a_gate_split_is_reported_as_totals_only(tmp_path: Path, gold_file: Path) -> None:
-    """The held-out split's questions never reach results.jsonl, the report or the progress lines."""
-    gold = gold_file.rename(tmp_path / "heldout.jsonl")
+@pytest.mark.parametrize("split", sorted(GATE_SPLITS))
+def test_a_gate_split_is_reported_as_totals_only(split: str, tmp_path: Path, gold_file: Path) -> None:
+    """A gate split's questions (the held-out and the comparison split) never reach results.jsonl, the
+    report or the progress lines."""
+    gold = gold_file.rename(tmp_path / f"{split}.jsonl")
     lines: list[str] = []
     result = run_eval(
         gold, tmp_path / "out", None, False, assistant=FakeAssistant(), reference_dir=None, progress=lines.append
     )
-    assert result.metrics["by_split"]["heldout"]["n"] == len(GOLD)  # counted in the totals
+    assert result.metrics["by_split"][split]["n"] == len(GOLD)  # counted in the totals
     assert result.results == [] and (tmp_path / "out" / "results.jsonl").read_text() == ""
     shown = (tmp_path / "out" / "report.md").read_text() + "\n".join(lines)
     for g in GOLD:

@@ -1,4 +1,5 @@
-"""Checks on the gold evaluation set in evals/data/ (tuning, former_heldout, probe, fresh: training; heldout: the gate).
+"""Checks on the gold evaluation set in evals/data/ (tuning, former_heldout, probe, fresh, fresh2: training;
+heldout and comparison: the gate).
 
 Stdlib only. The evidence quotes are checked against the plain-text copies of the
 policies in evals/data/corpus_txt/<stem>.txt, so the test does not depend on PDF parsing.
@@ -14,8 +15,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = Path(os.environ.get("GOLD_DIR", ROOT / "evals" / "data"))
-SPLITS = ("tuning", "former_heldout", "probe", "fresh", "fresh2", "heldout")
+SPLITS = ("tuning", "former_heldout", "probe", "fresh", "fresh2", "heldout", "comparison")
 GATE_SPLIT = "heldout"  # frozen by its sha256 in evals/thresholds.json; read as totals only
+# the comparison gate split (issue 23): comparisons only, frozen and read as totals only like the held-out one
+COMPARISON_SPLIT = "comparison"
+GATE_SPLITS = (GATE_SPLIT, COMPARISON_SPLIT)
 CORPUS_DIR = GOLD_DIR / "corpus_txt"
 POLICY_DIR = ROOT / "data" / "policies"
 
@@ -309,6 +313,10 @@ def test_splits_have_a_similar_mix():
     data = load_all()
     for name, rows in data.items():
         assert rows, f"{name} is empty"
+        if name == COMPARISON_SPLIT:
+            assert {e["type"] for e in rows} == {"comparison"}, "the comparison split holds comparisons only"
+            assert len(rows) >= 50, "the comparison split needs at least 50 questions"
+            continue
         types = {e["type"] for e in rows}
         wanted = TYPES if name == GATE_SPLIT else CORE_TYPES
         assert wanted <= types, f"{name} lacks types {sorted(wanted - types)}"
@@ -323,8 +331,9 @@ def test_gate_split_is_frozen():
     import hashlib
 
     frozen = json.loads((ROOT / "evals" / "thresholds.json").read_text(encoding="utf-8")).get("frozen", {})
-    digest = hashlib.sha256((GOLD_DIR / f"{GATE_SPLIT}.jsonl").read_bytes()).hexdigest()
-    assert frozen.get(f"{GATE_SPLIT}.jsonl") == digest, "the gate split changed: it is frozen by its sha256"
+    for split in GATE_SPLITS:
+        digest = hashlib.sha256((GOLD_DIR / f"{split}.jsonl").read_bytes()).hexdigest()
+        assert frozen.get(f"{split}.jsonl") == digest, f"the gate split {split} changed: it is frozen by its sha256"
 
 
 # --------------------------------------------------------------------- stats for the README
