@@ -50,21 +50,38 @@ def _date_pattern() -> str:
 
 _AMOUNT = re.compile(r"€\s?\d|\d[\d.,]*\s*(euro|miljoen|mln)\b|\b\d{1,3}(\.\d{3})+\b", re.I)
 _PERCENT = re.compile(r"\d+([.,]\d+)?\s?%|\bprocent\b", re.I)
-_DURATION = re.compile(
-    r"\b(\d+|een|twee|drie|vier|vijf|zes|acht|tien|twaalf)\s+(werk)?(dagen|dag|weken|week|maanden|maand|jaar|jaren)\b"
-    r"|\b(een|twee|drie|vier|vijf|meer)jarige?\b",  # "een tweejarige overeenkomst"
-    re.I,
-)
+
+
+@cache
+def _duration() -> re.Pattern[str]:
+    """A duration: a number (in digits or words) and a unit of time, or a number of years said as one
+    word ("een tweejarige overeenkomst"). Number words and units from `inkoopwijzer.vocab`."""
+    # days and longer, as the answerer has always read a duration: hours too ("binnen 24 uur") changed four
+    # training answers (one key fact gained, one lost) and, refitted, cost two (docs/evaluation.md, twenty-fifth session)
+    calendar = [u for u, counted in vocab.time_units().items() if counted != "uur"]
+    units = "|".join(re.escape(u) for u in sorted(calendar, key=len, reverse=True))
+    words = vocab.number_word_pattern()
+    return re.compile(rf"\b(\d+|{words})\s+({units})\b|\b({words}|meer)jarige?\b", re.I)
+
+
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"\(0\d{2,4}\)\s?\d[\d ]{5,9}\d|\b0\d{2,3}[- ]\d{6,7}\b|\+31[\d\s()-]{9,14}\d")
 _WEB = re.compile(r"\bhttps?://\S+|\bwww\.\S+|(?<![@.\w])[\w-]+\.(nl|com|org|eu)(/[\w/-]*)?\b(?!@)", re.I)
-_FREQUENCY = re.compile(
-    r"\b(\d+|een|twee|drie|vier|vijf|zes|tien|twaalf)\s*(keer|maal|x)\s+(per|in het|in de|elk|ieder)\s+(half\s*)?\w+"
-    r"|\b(half|twee|drie|vier|zes)?(jaarlijks|maandelijks|wekelijks|dagelijks|periodiek)e?\b"
-    r"|\b(ieder|elk|elke|iedere)\s+(half\s*)?(kwartaal|maand|jaar|week)\b|\bper kwartaal\b"
-    r"|\bom de (\d+|twee|drie|vier|vijf|zes|acht|tien|twaalf) (dagen|weken|maanden|jaar)\b",
-    re.I,
-)
+
+
+@cache
+def _frequency() -> re.Pattern[str]:
+    """How often: "twee keer per jaar", "halfjaarlijks", "ieder kwartaal", "om de drie maanden"."""
+    words = vocab.number_word_pattern()
+    return re.compile(
+        rf"\b(\d+|{words})\s*(keer|maal|x)\s+(per|in het|in de|elk|ieder)\s+(half\s*)?\w+"
+        rf"|\b(half|{words})?(jaarlijks|maandelijks|wekelijks|dagelijks|periodiek)e?\b"
+        r"|\b(ieder|elk|elke|iedere)\s+(half\s*)?(kwartaal|maand|jaar|week)\b|\bper kwartaal\b"
+        rf"|\bom de (\d+|{words}) (dagen|weken|maanden|jaar)\b",
+        re.I,
+    )
+
+
 # where to send or submit something: an e-mail address, a portal, form or module (a web page is
 # where to read something, rarely where to send it)
 _DESTINATION = re.compile(
@@ -112,8 +129,8 @@ FACT_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
     "date": re.compile(_date_pattern(), re.I),
     "amount": _AMOUNT,
     "percentage": _PERCENT,
-    "duration": _DURATION,
-    "frequency": _FREQUENCY,
+    "duration": _duration(),
+    "frequency": _frequency(),
     "count": re.compile(_number_pattern(), re.I),
     "email": _EMAIL,
     "phone": _PHONE,
@@ -208,8 +225,8 @@ VALUE_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
     "amount": re.compile(r"€\s?\d[\d.,]*(\s?(miljoen|mln|duizend))?|\d[\d.,]*\s*(euro|miljoen|mln)\b", re.I),
     # a range is one value: "15-30%", "15 tot 30 procent" ("30%" alone would misstate it)
     "percentage": re.compile(r"\d+([.,]\d+)?\s?%?\s?(?:-|–|tot|à)\s?\d+([.,]\d+)?\s?%|\d+([.,]\d+)?\s?%"),
-    "duration": _DURATION,
-    "frequency": _FREQUENCY,
+    "duration": _duration(),
+    "frequency": _frequency(),
     "email": _EMAIL,
     "phone": _PHONE,
     "web": _WEB,
@@ -220,11 +237,11 @@ VALUE_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
 REQUIRED_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
     # … or a year said as a time ("verwachten we in 2027 een strategie", "vanaf 2028"), not a year alone
     "date": re.compile(
-        f"{_date_pattern()}|{_DURATION.pattern}|\\b(kwartaal|quarter|jaarlijks|uiterlijk)\\b|{_YEAR_AS_TIME}", re.I
+        f"{_date_pattern()}|{_duration().pattern}|\\b(kwartaal|quarter|jaarlijks|uiterlijk)\\b|{_YEAR_AS_TIME}", re.I
     ),
     "amount": re.compile(f"{_AMOUNT.pattern}|{_PERCENT.pattern}", re.I),
     "percentage": _PERCENT,
-    "duration": re.compile(f"{_DURATION.pattern}|{_date_pattern()}", re.I),
+    "duration": re.compile(f"{_duration().pattern}|{_date_pattern()}", re.I),
     "email": _EMAIL,
     "phone": _PHONE,
     # "waar vind ik…?" is answered by a web address, and by a place named in words: "via het
@@ -236,7 +253,7 @@ REQUIRED_PATTERN: Mapping[FactKind, re.Pattern[str]] = _Patterns(lambda: {
 @cache
 def count_pattern() -> re.Pattern[str]:
     """A count a sentence states: a number (not a year) or a number word ("twee", "tien")."""
-    return re.compile(rf"{_number_pattern()}|\b(één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf)\b", re.I)
+    return re.compile(rf"{_number_pattern()}|\b{vocab.number_word_pattern(article=False)}\b", re.I)
 
 
 

@@ -9,7 +9,8 @@ threshold of, from its sentences and table rows (`ingest.facts.units_of`).
 An amount or percentage always counts; a count needs a comparator ("minimaal", "meer dan" …) and a
 duration a comparator or a time word ("binnen", "na", "termijn"), so that "in 2 rondes" or "3 stappen"
 are not thresholds. The subject is the policy's own words around the value, within its clause; in a
-table row, the row's label and the column's header. Word lists: `ingest/data/thresholds.json`.
+table row, the row's label and the column's header. Word lists: `ingest/data/thresholds.json`; numbers
+written as words and the units of time are shared with the answerer (`inkoopwijzer.vocab`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from inkoopwijzer import vocab
 from inkoopwijzer.types import DocumentMeta, Threshold, ThresholdKind
 
 from .dates import find_when
@@ -49,8 +51,8 @@ def _alt(words: list[str] | dict[str, Any]) -> str:
 def _patterns() -> list[tuple[ThresholdKind, re.Pattern[str]]]:
     v = _vocab()
     mult = _alt(v["multipliers"])
-    numword = _alt(v["number_words"])
-    time_units = _alt(v["time_units"])
+    numword = _alt(vocab.number_words())
+    time_units = _alt(vocab.time_units())
     num = r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?"
     return [
         ("amount", re.compile(
@@ -74,7 +76,7 @@ class _Value:
 
 
 def _number(text: str) -> float:
-    words = _vocab()["number_words"]
+    words = vocab.number_words()
     if text.lower() in words:
         return float(words[text.lower()])
     return float(text.replace(".", "").replace(",", "."))
@@ -101,11 +103,11 @@ def _values(text: str) -> list[_Value]:
                 mult = (g.get("m") or g.get("m2") or "").lower()
                 value *= v["multipliers"].get(mult, 1)
             if kind == "duration":
-                unit = v["time_units"][unit]
+                unit = vocab.time_units()[unit]
                 if 1900 <= value <= 2100:
                     continue
             if kind == "count":
-                if unit in v["not_counted"] or unit in v["time_units"] or 1900 <= value <= 2100:
+                if unit in v["not_counted"] or unit in vocab.time_units() or 1900 <= value <= 2100:
                     continue
             found.append(_Value(kind, m.start(), m.end(), value, upper, unit))
             taken.append((m.start(), m.end()))

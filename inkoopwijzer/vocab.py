@@ -33,6 +33,9 @@ __all__ = [
     "month_number",
     "never_last_words",
     "month_pattern",
+    "number_word_pattern",
+    "number_words",
+    "time_units",
     "name_pattern",
     "names_pattern",
 ]
@@ -214,3 +217,32 @@ def month_in_date(year: str) -> str:
     """A month as a date writes it after its day, with `year` (a regex) after it or not; a form that
     is also a word ('may', 'jan', 'mar') only with the year: '1 sept 2026', '1 okt', '3 May 2026'."""
     return rf"(?:{month_pattern(ambiguous=False)}(?:\s+{year})?|{month_pattern()}\s+{year})"
+
+
+@cache
+def _numbers_file() -> dict[str, Any]:
+    data: dict[str, Any] = _read("numbers.json")
+    return data
+
+
+@cache
+def number_words(language: Literal["nl", "en"] | None = None) -> dict[str, int]:
+    """Numbers written as words with their value ('twee' → 2, 'twelve' → 12); Dutch and English
+    together unless a language is named."""
+    words: dict[str, dict[str, int]] = _numbers_file()["number_words"]
+    languages = [language] if language else list(words)
+    return {w: int(v) for lang in languages for w, v in words[lang].items()}
+
+
+@cache
+def number_word_pattern(language: Literal["nl", "en"] = "nl", article: bool = True) -> str:
+    """A regex alternation of the number words, longest first; `article=False` leaves out 'een',
+    which is the article as often as it is one ('een unit van minimaal 10 bedden')."""
+    words = [w for w in number_words(language) if article or w != "een"]
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+@cache
+def time_units() -> dict[str, str]:
+    """Each unit of time a duration is written in, with the unit it is counted in ('week' → 'weken')."""
+    return {str(k): str(v) for k, v in _numbers_file()["time_units"].items()}

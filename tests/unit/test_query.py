@@ -233,6 +233,26 @@ def test_where_to_read_something_asks_a_web_address() -> None:
     assert fact_kind("Waar moet ik de offerte indienen?") == "destination"  # where to send, not to read
 
 
+def test_numbers_in_words_come_from_the_one_vocabulary() -> None:
+    """A duration, frequency or count written in words is read with the number words ingest's thresholds
+    use (inkoopwijzer/data/numbers.json), not with a shorter list of the answerer's own."""
+    from assistant.compose import count_value, fact_value
+    from assistant.extractive import FACT_PATTERN, VALUE_PATTERN, count_pattern
+
+    for text, value in [
+        ("De overeenkomst loopt zeven jaar.", "zeven jaar"),
+        ("Binnen negen werkdagen na ontvangst.", "negen werkdagen"),
+        ("Reageer binnen elf kalenderdagen.", "elf kalenderdagen"),
+        ("Een vijfjarige overeenkomst.", "vijfjarige"),
+    ]:
+        assert FACT_PATTERN["duration"].search(text), text
+        assert fact_value(VALUE_PATTERN["duration"], text, "nl") == value
+    assert FACT_PATTERN["frequency"].search("Wij bespreken dit om de zeven weken.")
+    assert count_value(count_pattern(), "Er zijn negen diagnosegroepen.", "nl") == "negen diagnosegroepen"
+    assert not count_pattern().search("Er is een diagnosegroep.")  # "een" is the article as often as it is one
+    assert not FACT_PATTERN["duration"].search("Binnen 24 uur is zorg met verblijf nodig.")  # days and longer
+
+
 def test_a_date_written_with_an_abbreviated_or_english_month_is_a_date_value() -> None:
     """Other insurers write "15 okt. 2026", "1 sept 2026" or (in an English summary) "1 September 2026":
     the month names come from the one vocabulary (inkoopwijzer/data/months.json), not a list of the

@@ -89,3 +89,13 @@ def test_the_kinds_of_fact_are_data_tried_in_order() -> None:
     assert fact_kind("Tot wanneer kan ik me aanmelden?") == "date"
     # "welke wijzigingen … termijnen" asks the changes: the change entry comes before the kinds of value
     assert fact_kind("Welke wijzigingen zijn er in de termijnen?") == "change"
+
+
+def test_number_words_and_units_of_time_are_one_list_for_ingest_and_answerer() -> None:
+    from inkoopwijzer import vocab
+
+    assert vocab.number_words("nl")["twaalf"] == 12 and vocab.number_words("en")["twelve"] == 12
+    assert vocab.number_words() == {**vocab.number_words("nl"), **vocab.number_words("en")}
+    assert re.fullmatch(vocab.number_word_pattern(), "een") and not re.fullmatch(vocab.number_word_pattern(article=False), "een")
+    assert re.fullmatch(vocab.number_word_pattern(article=False), "vijftig")
+    assert vocab.time_units()["kalenderdagen"] == "dagen" and vocab.time_units()["weeks"] == "weken"
