@@ -58,10 +58,9 @@ def _duration() -> re.Pattern[str]:
     word ("een tweejarige overeenkomst"). Number words and units from `inkoopwijzer.vocab`."""
     # days and longer, as the answerer has always read a duration: hours too ("binnen 24 uur") changed four
     # training answers (one key fact gained, one lost) and, refitted, cost two (docs/evaluation.md, twenty-fifth session)
-    calendar = [u for u, counted in vocab.time_units().items() if counted != "uur"]
-    units = "|".join(re.escape(u) for u in sorted(calendar, key=len, reverse=True))
+    units = vocab.words_pattern(u for u, counted in vocab.time_units().items() if counted != "uur")
     words = vocab.number_word_pattern()
-    return re.compile(rf"\b(\d+|{words})\s+({units})\b|\b({words}|meer)jarige?\b", re.I)
+    return re.compile(rf"\b(\d+|{words})\s+{units}\b|\b({words}|meer)jarige?\b", re.I)
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,6 +37,7 @@ __all__ = [
     "number_word_pattern",
     "number_words",
     "time_units",
+    "words_pattern",
     "name_pattern",
     "names_pattern",
 ]
@@ -238,8 +240,13 @@ def number_words(language: Literal["nl", "en"] | None = None) -> dict[str, int]:
 def number_word_pattern(language: Literal["nl", "en"] = "nl", article: bool = True) -> str:
     """A regex alternation of the number words, longest first; `article=False` leaves out 'een',
     which is the article as often as it is one ('een unit van minimaal 10 bedden')."""
-    words = [w for w in number_words(language) if article or w != "een"]
-    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    return words_pattern(w for w in number_words(language) if article or w != "een")
+
+
+def words_pattern(words: Iterable[str]) -> str:
+    """A plain regex alternation of words, longest first, with no boundaries: the caller's pattern sets
+    them (a number word also starts a compound: 'vijfjarige')."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True)) + ")"
 
 
 @cache
