@@ -10,7 +10,7 @@ from .runner import cli_eval
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description=__doc__)
-    parser.add_argument("--gold", type=Path, help="a gold JSON Lines file (default: the tuning, former_heldout, probe, fresh and heldout splits)")
+    parser.add_argument("--gold", type=Path, help="a gold JSON Lines file (default: every split: tuning, former_heldout, probe, fresh, fresh2, heldout and comparison)")
     parser.add_argument(
         "--split", help="with --gold: the split name to report (default: the file stem); else pick one default split"
     )

@@ -47,9 +47,14 @@ def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, Any]:
 
 def gated(thresholds: Mapping[str, Any]) -> dict[str, dict[str, float]]:
     """Each gate split's thresholds: the file's own split's, then those under "also"."""
-    out = {str(thresholds.get("split")): dict(thresholds.get("thresholds", {}))}
+    out = {_name(thresholds.get("split")): dict(thresholds.get("thresholds", {}))}
     out.update({str(s): dict(t) for s, t in thresholds.get("also", {}).items()})
     return out
+
+
+def _name(split: Any) -> str:
+    """A thresholds file's split: no split (or "all") means the run's overall metrics."""
+    return "overall" if split in (None, "", "all", "overall") else str(split)
 
 
 def _split_metrics(metrics: Mapping[str, Any], split: str | None) -> Mapping[str, Any] | None:
@@ -70,8 +75,13 @@ def check_gate(metrics: Mapping[str, Any], thresholds: Mapping[str, Any], splits
     file); each must be in the run.
     """
     limits = gated(thresholds)
+    own = _name(thresholds.get("split"))
     if "overall" not in metrics:  # one flat dict: the file's own split
-        limits = {str(thresholds.get("split")): limits[str(thresholds.get("split"))]}
+        limits = {own: limits[own]}
+    if isinstance(splits, str):
+        splits = [splits]
+    if splits is not None and not splits:
+        return ["no gate split to check"]
     failures = []
     for split in splits if splits is not None else list(limits):
         if split not in limits:
@@ -81,7 +91,7 @@ def check_gate(metrics: Mapping[str, Any], thresholds: Mapping[str, Any], splits
         if values is None:
             failures.append(f"split {split!r} is not in this run; evaluate its gold file (evals/data/{split}.jsonl)")
             continue
-        where = "" if split == thresholds.get("split") else f" ({split})"
+        where = "" if split == own else f" ({split})"
         for name, limit in limits[split].items():
             value = values.get(name)
             if value is None:

@@ -9,7 +9,7 @@ type, document and language. A metric is None when no question of the group can 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -293,15 +293,18 @@ def _grouped(scores: Sequence[QuestionScore], keys: Callable[[QuestionScore], It
     return {key: aggregate(groups[key]) for key in sorted(groups)}
 
 
-def breakdown(scores: Sequence[QuestionScore]) -> dict[str, Any]:
+def breakdown(scores: Sequence[QuestionScore], totals_only: Collection[str] = ()) -> dict[str, Any]:
     """Overall metrics and the same per split, type, document (file stem) and language.
 
-    A cross-document question counts in the group of every document it names.
+    A cross-document question counts in the group of every document it names. The splits in
+    `totals_only` (the gate splits) count in the overall and per-split totals but in no type, document
+    or language group: a group's change between two runs would point at their questions.
     """
+    grouped = [s for s in scores if s.split not in totals_only]
     return {
         "overall": aggregate(scores),
         "by_split": _grouped(scores, lambda s: [s.split]),
-        "by_type": _grouped(scores, lambda s: [s.type]),
-        "by_document": _grouped(scores, lambda s: s.sources or [NO_SOURCE]),
-        "by_language": _grouped(scores, lambda s: [s.language]),
+        "by_type": _grouped(grouped, lambda s: [s.type]),
+        "by_document": _grouped(grouped, lambda s: s.sources or [NO_SOURCE]),
+        "by_language": _grouped(grouped, lambda s: [s.language]),
     }

@@ -237,7 +237,10 @@ def render_report(
         out.append("- reference: none yet (copy a run into evals/reference/ with `python -m evals --save-reference`)")
     gated = [s for s in metrics.get("by_split", {}) if s in GATE_SPLITS]
     if gated:
-        out.append(f"- gate split(s) {', '.join(gated)}: totals only; their questions are never listed")
+        out.append(
+            f"- gate split(s) {', '.join(gated)}: totals only; their questions are never listed, and the tables by type, "
+            "document and language leave them out"
+        )
     out += ["", "## Summary", ""]
     out += _summary(metrics, baseline, reference)
     out += [

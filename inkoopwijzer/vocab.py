@@ -6,6 +6,9 @@
     month_number(), month_pattern(), month_in_date()
     never_last_words()           Dutch words that never end a sentence (dutch_words.json)
     language_words()             words only Dutch or only English questions use (language_words.json)
+    number_words(), number_word_pattern(), time_units()
+                                 numbers written as words and units of time (numbers.json)
+    words_pattern()              a plain regex alternation of words, longest first
 
 Ingest finds a document's insurer and care types with them, and the assistant a question's;
 both therefore know the same names. Nothing is read at import: each file is loaded (and

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from evals.runner import DEFAULT_GOLD
+from evals.runner import DEFAULT_GOLD, GATE_SPLITS
 from inkoopwijzer.types import Turn
 
 pytestmark = pytest.mark.integration
@@ -27,14 +27,15 @@ def assistant(settings: Any) -> Any:
 def test_every_quote_on_the_evaluation_set_is_verbatim(assistant: Any) -> None:
     texts = {d.meta.document: assistant.document_text(d.meta.document) for d in assistant.documents()}
     checked = 0
-    for path in DEFAULT_GOLD.values():
+    for split, path in DEFAULT_GOLD.items():
         for line in path.read_text(encoding="utf-8").splitlines():
             gold = json.loads(line)
             history = [Turn(**t) for t in gold.get("history", [])]
             answer = assistant.ask(gold["question"], history)
             for c in [*answer.citations, *answer.related]:
                 text = texts[c.document]
-                assert text[c.start : c.end] == c.quote, (gold["id"], c.n)
+                # a gate split's question is never named, not even in a failure
+                assert text[c.start : c.end] == c.quote, (split if split in GATE_SPLITS else gold["id"], c.n)
                 checked += 1
     assert checked > 150
 

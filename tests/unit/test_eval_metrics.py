@@ -318,6 +318,27 @@ def test_gate_checks_further_gate_splits_under_also() -> None:
         "split 'comparison' is not in this run; evaluate its gold file (evals/data/comparison.jsonl)"
     ]
     assert "no thresholds" in check_gate(metrics, t, ["probe"])[0]
+    assert check_gate(metrics, t, "comparison") == check_gate(metrics, t, ["comparison"])  # one name, not its letters
+    assert check_gate(metrics, t, []) == ["no gate split to check"]
+    # a file that names no split gates the run's overall metrics
+    assert check_gate(METRICS, {"split": None, "thresholds": {"hit@5": 0.95}}) == ["hit@5: 0.900 is below the minimum 0.95"]
+
+
+def test_committed_gate_splits_are_the_ones_kept_out_of_training_and_frozen() -> None:
+    import json as _json
+
+    from evals.gate import GATE_SPLITS, THRESHOLDS_PATH
+    from evals.tune import TRAINING_SPLITS
+
+    t = load_thresholds()
+    assert set(gated(t)) == set(GATE_SPLITS) and not set(GATE_SPLITS) & set(TRAINING_SPLITS)
+    frozen = _json.loads(THRESHOLDS_PATH.read_text(encoding="utf-8"))["frozen"]
+    assert {f"{s}.jsonl" for s in GATE_SPLITS} <= set(frozen)
+    # a worthless run fails every further gate split's thresholds too
+    worst = {"false_refusal_rate": 1.0, "answer_chars_p50": 100_000.0}
+    for split, limits in gated(t).items():
+        zero = {"overall": {}, "by_split": {split: {name: worst.get(name, 0.0) for name in limits}}}
+        assert len(check_gate(zero, t, [split])) == len(limits), split
 
 
 def test_thresholds_file_rejects_a_malformed_also(tmp_path: Path) -> None:

@@ -271,6 +271,32 @@ def test_cli_exit_codes(
     assert "bad.jsonl:1" in capsys.readouterr().err
 
 
+def test_cli_gate_checks_a_further_gate_split_the_run_measured(
+    tmp_path: Path, gold_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.service
+
+    monkeypatch.setattr(assistant.service, "_assistant", FakeAssistant(break_followup=True))
+    gold = gold_file.rename(tmp_path / "comparison.jsonl")
+    t = {"date": "d", "run": "r", "split": "heldout", "thresholds": {"key_facts": 0.0}}
+    strict = tmp_path / "strict.json"
+    strict.write_text(json.dumps({**t, "also": {"comparison": {"followup_key_facts": 0.5}}}))
+    lax = tmp_path / "lax.json"
+    lax.write_text(json.dumps({**t, "also": {"comparison": {"key_facts": 0.0}}}))
+    assert cli_eval(gold, tmp_path / "o1", None, False, True, thresholds_path=strict, quiet=True) == 1
+    assert "followup_key_facts (comparison): 0.000 is below the minimum 0.5" in capsys.readouterr().out
+    assert cli_eval(gold, tmp_path / "o2", None, False, True, thresholds_path=lax, quiet=True) == 0
+    assert "gate (comparison): passed" in capsys.readouterr().out
+
+
+def test_gate_splits_count_in_no_group_by_type_document_or_language(tmp_path: Path, gold_file: Path) -> None:
+    gold = gold_file.rename(tmp_path / "heldout.jsonl")
+    result = run_eval(gold, tmp_path / "out", None, False, assistant=FakeAssistant(), reference_dir=None)
+    m = result.metrics
+    assert m["by_split"]["heldout"]["n"] == len(GOLD)
+    assert m["by_type"] == {} and m["by_document"] == {} and m["by_language"] == {}
+
+
 @pytest.mark.parametrize("split", sorted(GATE_SPLITS))
 def test_a_gate_split_is_reported_as_totals_only(split: str, tmp_path: Path, gold_file: Path) -> None:
     """A gate split's questions (the held-out and the comparison split) never reach results.jsonl, the
