@@ -43,16 +43,12 @@ def _vocab() -> dict[str, Any]:
     return data
 
 
-def _alt(words: list[str] | dict[str, Any]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @cache
 def _patterns() -> list[tuple[ThresholdKind, re.Pattern[str]]]:
     v = _vocab()
-    mult = _alt(v["multipliers"])
-    numword = _alt(vocab.number_words())
-    time_units = _alt(vocab.time_units())
+    mult = vocab.words_pattern(v["multipliers"])
+    numword = vocab.words_pattern(vocab.number_words())
+    time_units = vocab.words_pattern(vocab.time_units())
     num = r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?"
     return [
         ("amount", re.compile(
